@@ -1,0 +1,260 @@
+"""Support requests (demandes d'appui), their status workflow, notes, attachments and timeline."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from hub.classifications import TechnologyDomain
+from hub.models import Role
+
+
+class CaseStatus(models.TextChoices):
+    NEW = "new", _("New")
+    QUALIFIED = "qualified", _("Qualified")
+    ASSIGNED = "assigned", _("Assigned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    WAITING_SME = "waiting_sme", _("Waiting for the SME")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+    REJECTED = "rejected", _("Rejected")
+    REFERRED = "referred", _("Referred to a partner")
+
+
+S = CaseStatus
+STAFF = frozenset({Role.MANAGER, Role.ADMIN})
+WORKERS = frozenset({Role.REFERENT, Role.MANAGER, Role.ADMIN})
+
+TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
+    (S.NEW, S.QUALIFIED): STAFF,
+    (S.NEW, S.REJECTED): STAFF,
+    (S.NEW, S.REFERRED): STAFF,
+    (S.QUALIFIED, S.ASSIGNED): STAFF,
+    (S.QUALIFIED, S.REJECTED): STAFF,
+    (S.QUALIFIED, S.REFERRED): STAFF,
+    (S.ASSIGNED, S.IN_PROGRESS): WORKERS,
+    (S.ASSIGNED, S.REFERRED): WORKERS,
+    (S.IN_PROGRESS, S.WAITING_SME): WORKERS,
+    (S.IN_PROGRESS, S.RESOLVED): WORKERS,
+    (S.IN_PROGRESS, S.REFERRED): WORKERS,
+    (S.WAITING_SME, S.IN_PROGRESS): WORKERS | {Role.SME},
+    (S.WAITING_SME, S.RESOLVED): WORKERS,
+    (S.RESOLVED, S.CLOSED): STAFF | {Role.SME},
+    (S.RESOLVED, S.IN_PROGRESS): STAFF | {Role.SME},
+}
+"""Which role may move a case from one status to another. Every status change goes through
+`cases.services.case_transition`, which checks this table and nothing else. Resolved -> in progress is
+the reopening, allowed only within the hub's reopen window."""
+
+OPEN_STATUSES = frozenset({S.NEW, S.QUALIFIED, S.ASSIGNED, S.IN_PROGRESS, S.WAITING_SME})
+FINAL_STATUSES = frozenset({S.CLOSED, S.REJECTED, S.REFERRED})
+
+
+class Channel(models.TextChoices):
+    PORTAL = "portal", _("SME portal")
+    PHONE = "phone", _("Phone")
+    VISIT = "visit", _("Site visit")
+    WALK_IN = "walk_in", _("Walk-in")
+    PARTNER = "partner", _("Partner referral")
+
+
+class Priority(models.TextChoices):
+    LOW = "low", _("Low")
+    NORMAL = "normal", _("Normal")
+    HIGH = "high", _("High")
+    URGENT = "urgent", _("Urgent")
+
+
+class Case(models.Model):
+    """A support request. `version` grows on every change so that stale updates can be refused."""
+
+    hub = models.ForeignKey("hub.Hub", on_delete=models.PROTECT, related_name="cases", verbose_name=_("hub"))
+    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
+    enterprise = models.ForeignKey(
+        "hub.Enterprise", on_delete=models.PROTECT, related_name="cases", verbose_name=_("enterprise")
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.PORTAL)
+    domain = models.CharField(_("technology domain"), max_length=20, choices=TechnologyDomain.choices)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"))
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    status = models.CharField(_("status"), max_length=15, choices=CaseStatus.choices, default=CaseStatus.NEW)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+        verbose_name=_("assigned referent"),
+        limit_choices_to={"role": Role.REFERENT},
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="created_cases",
+        verbose_name=_("registered by"),
+    )
+    received_at = models.DateTimeField(_("received at"))
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
+    first_contact_at = models.DateTimeField(_("first contact at"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    acknowledge_due = models.DateField(_("acknowledge by"), null=True, blank=True)
+    assign_due = models.DateField(_("assign by"), null=True, blank=True)
+    first_contact_due = models.DateField(_("first contact by"), null=True, blank=True)
+    resolve_due = models.DateField(_("resolve by"), null=True, blank=True)
+    resolution_summary = models.TextField(_("resolution summary"), blank=True)
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    referred_to = models.ForeignKey(
+        "hub.Partner",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referred_cases",
+        verbose_name=_("referred to"),
+    )
+    referred_to_name = models.CharField(
+        _("partner name at referral"),
+        max_length=200,
+        blank=True,
+        help_text=_("Kept so the referral stays readable if the partner is deleted."),
+    )
+    satisfaction_rating = models.PositiveSmallIntegerField(
+        _("satisfaction (1-5)"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    satisfaction_comment = models.TextField(_("satisfaction comment"), blank=True)
+    rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-received_at"]
+        indexes = [
+            models.Index(fields=["hub", "status"]),
+            models.Index(fields=["hub", "received_at"]),
+            models.Index(fields=["assigned_to", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(satisfaction_rating__isnull=True)
+                | models.Q(satisfaction_rating__gte=1, satisfaction_rating__lte=5),
+                name="case_rating_1_to_5",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} – {self.title}"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.enterprise_id and self.hub_id and self.enterprise.hub_id != self.hub_id:
+            errors["enterprise"] = _("This enterprise belongs to another hub.")
+        if self.assigned_to_id and (
+            self.assigned_to.role != Role.REFERENT or self.assigned_to.hub_id != self.hub_id
+        ):
+            errors["assigned_to"] = _("Assign the case to a referent of its hub.")
+        if self.status == CaseStatus.REJECTED and not self.rejection_reason.strip():
+            errors["rejection_reason"] = _("Give the reason for the rejection.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class ReferenceCounter(models.Model):
+    """The last case number given per hub and year; incremented under a row lock."""
+
+    hub = models.ForeignKey("hub.Hub", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["hub", "year"], name="unique_reference_counter")]
+
+
+class CaseEvent(models.Model):
+    """One entry of the case timeline: a status change, an assignment or a referral."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events", verbose_name=_("case"))
+    from_status = models.CharField(_("from"), max_length=15, choices=CaseStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=15, choices=CaseStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("by")
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        ordering = ["created_at", "pk"]
+
+
+class CaseNote(models.Model):
+    class Visibility(models.TextChoices):
+        INTERNAL = "internal", _("Internal note")
+        SME = "sme", _("Message to the SME")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes", verbose_name=_("case"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_notes", verbose_name=_("author")
+    )
+    visibility = models.CharField(
+        _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.INTERNAL
+    )
+    body = models.TextField(_("text"))
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("case note")
+        verbose_name_plural = _("case notes")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.case.reference} – {self.get_visibility_display()}"
+
+
+ATTACHMENT_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "webp", "doc", "docx", "xls", "xlsx", "odt", "ods", "txt"]
+
+
+def attachment_path(instance, filename):
+    """Stored under a server-chosen name; the person's file name is kept in `original_name` only."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"cases/{instance.case.hub_id}/{instance.case_id}/{instance.token}.{extension}"
+
+
+class CaseAttachment(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("case"))
+    token = models.UUIDField(unique=True, editable=False)
+    file = models.FileField(
+        _("file"), upload_to=attachment_path, validators=[FileExtensionValidator(ATTACHMENT_EXTENSIONS)]
+    )
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    visible_to_sme = models.BooleanField(_("visible to the SME"), default=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_name

@@ -1,0 +1,430 @@
+"""Programme-wide domain: hubs and their standards, territory, users and roles, enterprises, referents,
+partners and impact follow-ups."""
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+from simple_history.models import HistoricalRecords
+
+from hub.classifications import (
+    Country,
+    IsicSection,
+    SizeClass,
+    TechnologyDomain,
+    TurnoverBand,
+    size_class_for,
+)
+
+LATITUDE_VALIDATORS = [MinValueValidator(-90), MaxValueValidator(90)]
+LONGITUDE_VALIDATORS = [MinValueValidator(-180), MaxValueValidator(180)]
+
+
+def validate_domains(value):
+    if not isinstance(value, list):
+        raise ValidationError(_("Enter a list of technology domains."))
+    unknown = sorted(set(value) - set(TechnologyDomain.values))
+    if unknown:
+        raise ValidationError(
+            _("Unknown technology domain: %(codes)s."), params={"codes": ", ".join(map(str, unknown))}
+        )
+
+
+def validate_weekdays(value):
+    if not isinstance(value, list) or any(day not in range(7) for day in value):
+        raise ValidationError(_("Weekend days are numbers from 0 (Monday) to 6 (Sunday)."))
+
+
+class Hub(models.Model):
+    """A national programme node; its service standards are counted in working days."""
+
+    code = models.CharField(_("code"), max_length=10, unique=True, help_text=_("Used in case references, e.g. ML."))
+    name = models.CharField(_("name"), max_length=120)
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices)
+    host_organisation = models.CharField(_("host organisation"), max_length=200, blank=True)
+    acknowledge_days = models.PositiveSmallIntegerField(_("days to acknowledge"), default=1)
+    assign_days = models.PositiveSmallIntegerField(_("days to assign"), default=2)
+    first_contact_days = models.PositiveSmallIntegerField(_("days to first contact or visit"), default=5)
+    resolve_days = models.PositiveSmallIntegerField(_("days to resolve"), default=20)
+    reopen_days = models.PositiveSmallIntegerField(
+        _("days a resolved case can be reopened"), default=30, help_text=_("Calendar days.")
+    )
+    weekend_days = models.JSONField(
+        _("weekend days"), default=list, validators=[validate_weekdays], help_text=_("0 is Monday, 6 is Sunday.")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("hub")
+        verbose_name_plural = _("hubs")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} – {self.name}"
+
+
+class HubHoliday(models.Model):
+    hub = models.ForeignKey(Hub, on_delete=models.CASCADE, related_name="holidays", verbose_name=_("hub"))
+    date = models.DateField(_("date"))
+    name = models.CharField(_("name"), max_length=120)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("public holiday")
+        verbose_name_plural = _("public holidays")
+        ordering = ["hub", "date"]
+        constraints = [models.UniqueConstraint(fields=["hub", "date"], name="unique_holiday_per_hub_and_date")]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.name}"
+
+
+class TargetIndicator(models.TextChoices):
+    VISITS = "visits", _("Site visits")
+    CASES_RECEIVED = "cases_received", _("Cases received")
+    CASES_RESOLVED = "cases_resolved", _("Cases resolved")
+    ENTERPRISES_REACHED = "enterprises_reached", _("Enterprises reached")
+    WOMEN_LED_REACHED = "women_led_reached", _("Women-led enterprises reached")
+    JOBS_CREATED = "jobs_created", _("Jobs created")
+    SATISFIED_PERCENT = "satisfied_percent", _("Satisfied SMEs (%)")
+
+
+class HubTarget(models.Model):
+    hub = models.ForeignKey(Hub, on_delete=models.CASCADE, related_name="targets", verbose_name=_("hub"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    indicator = models.CharField(_("indicator"), max_length=30, choices=TargetIndicator.choices)
+    value = models.PositiveIntegerField(_("target value"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("yearly target")
+        verbose_name_plural = _("yearly targets")
+        ordering = ["hub", "-year", "indicator"]
+        constraints = [
+            models.UniqueConstraint(fields=["hub", "year", "indicator"], name="unique_target_per_hub_year_indicator")
+        ]
+
+    def __str__(self):
+        return f"{self.hub.code} {self.year} {self.get_indicator_display()}: {self.value}"
+
+
+class AdministrativeUnit(models.Model):
+    """A region or district as it stands today, with its ISO 3166-2 code where ISO has one.
+
+    Mali's 2023 reform (laws 2023-006 and 2023-007) created regions that ISO 3166-2:ML does not list
+    yet; `carved_from` links them to the ISO region they were taken from, so reports can roll up.
+    """
+
+    class Kind(models.TextChoices):
+        REGION = "region", _("Region")
+        DISTRICT = "district", _("District")
+
+    code = models.CharField(_("code"), max_length=12, primary_key=True)
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices)
+    name = models.CharField(_("name"), max_length=80)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.REGION)
+    iso_code = models.CharField(_("ISO 3166-2 code"), max_length=6, blank=True)
+    carved_from = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="carved_units",
+        verbose_name=_("carved from"),
+    )
+    legal_basis = models.CharField(_("legal basis"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("administrative unit")
+        verbose_name_plural = _("administrative units")
+        ordering = ["country", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Role(models.TextChoices):
+    SME = "sme", _("SME user")
+    REFERENT = "referent", _("Technology referent")
+    MANAGER = "manager", _("Programme manager")
+    VIEWER = "viewer", _("Regional viewer")
+    ADMIN = "admin", _("Administrator")
+
+
+HUB_BOUND_ROLES = {Role.SME, Role.REFERENT, Role.MANAGER}
+
+
+class User(AbstractUser):
+    """Every person who signs in. SME users belong to one enterprise; staff other than viewers and
+    administrators belong to one hub."""
+
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.SME)
+    hub = models.ForeignKey(
+        Hub, on_delete=models.PROTECT, null=True, blank=True, related_name="users", verbose_name=_("hub")
+    )
+    enterprise = models.ForeignKey(
+        "hub.Enterprise",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("enterprise"),
+    )
+    phone = PhoneNumberField(_("phone number"), blank=True, null=True, unique=True)
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.role in HUB_BOUND_ROLES and self.hub_id is None:
+            errors["hub"] = _("A user with this role must belong to a hub.")
+        if self.role == Role.SME:
+            if self.enterprise_id is None:
+                errors["enterprise"] = _("An SME user must be tied to an enterprise.")
+            elif self.hub_id is not None and self.enterprise.hub_id != self.hub_id:
+                errors["enterprise"] = _("The enterprise belongs to another hub.")
+        elif self.enterprise_id is not None:
+            errors["enterprise"] = _("Only SME users are tied to an enterprise.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Enterprise(models.Model):
+    """A small business supported by the programme; its size class is derived from staff and turnover."""
+
+    hub = models.ForeignKey(Hub, on_delete=models.PROTECT, related_name="enterprises", verbose_name=_("hub"))
+    name = models.CharField(_("name"), max_length=200)
+    rccm = models.CharField(_("RCCM number"), max_length=40, blank=True)
+    nif = models.CharField(_("tax id (NIF)"), max_length=40, blank=True)
+    sector = models.CharField(_("sector (ISIC Rev.4)"), max_length=1, choices=IsicSection.choices)
+    activity = models.CharField(_("main activity"), max_length=200, blank=True)
+    region = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.PROTECT, related_name="enterprises", verbose_name=_("region")
+    )
+    commune = models.CharField(_("commune"), max_length=120, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True, validators=LATITUDE_VALIDATORS
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True, validators=LONGITUDE_VALIDATORS
+    )
+    owner_name = models.CharField(_("owner's name"), max_length=150)
+    owner_phone = PhoneNumberField(_("owner's phone number"))
+    owner_email = models.EmailField(_("owner's e-mail"), blank=True)
+    women_led = models.BooleanField(_("women-led"), default=False)
+    youth_led = models.BooleanField(_("youth-led"), default=False, help_text=_("Led by a person under 35."))
+    employees_total = models.PositiveIntegerField(_("employees"), default=0)
+    employees_women = models.PositiveIntegerField(_("women employees"), default=0)
+    turnover_band = models.CharField(
+        _("yearly turnover"), max_length=10, choices=TurnoverBand.choices, default=TurnoverBand.UNDER_30M
+    )
+    size_class = models.CharField(_("size class"), max_length=10, choices=SizeClass.choices, editable=False)
+    consent_given = models.BooleanField(_("consents to data processing"), default=False)
+    consent_date = models.DateField(_("consent date"), null=True, blank=True)
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["hub", "region"]), models.Index(fields=["hub", "sector"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(employees_women__lte=models.F("employees_total")),
+                name="enterprise_women_within_employees",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(consent_given=False) | models.Q(consent_date__isnull=False),
+                name="enterprise_consent_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.employees_women > self.employees_total:
+            errors["employees_women"] = _("Women employees cannot outnumber the employees.")
+        if self.consent_given and not self.consent_date:
+            errors["consent_date"] = _("Give the date the consent was recorded.")
+        if (self.latitude is None) != (self.longitude is None):
+            errors["longitude"] = _("Give both latitude and longitude, or neither.")
+        if self.hub_id and self.region_id and self.region.country != self.hub.country:
+            errors["region"] = _("This region is not in the hub's country.")
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        self.size_class = size_class_for(employees=self.employees_total, turnover_band=self.turnover_band)
+        super().save(*args, **kwargs)
+
+
+class Referent(models.Model):
+    """The profile of a technology referent: what they know and where they go."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="referent", verbose_name=_("user"))
+    domains = models.JSONField(_("technology domains"), default=list, validators=[validate_domains])
+    regions = models.ManyToManyField(
+        AdministrativeUnit, related_name="referents", blank=True, verbose_name=_("regions covered")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords(m2m_fields=[regions])
+
+    class Meta:
+        verbose_name = _("referent")
+        verbose_name_plural = _("referents")
+        ordering = ["user__last_name", "user__first_name"]
+
+    def __str__(self):
+        return self.user.get_full_name() or self.user.username
+
+    def clean(self):
+        super().clean()
+        if self.user_id and self.user.role != Role.REFERENT:
+            raise ValidationError({"user": _("Only users with the referent role have a referent profile.")})
+
+    @property
+    def domain_labels(self) -> list[str]:
+        return [str(TechnologyDomain(code).label) for code in self.domains]
+
+
+class Partner(models.Model):
+    """An organisation cases can be referred to: research centre, supplier, training or finance."""
+
+    class Kind(models.TextChoices):
+        RESEARCH = "research", _("Applied-research centre")
+        SUPPLIER = "supplier", _("Equipment supplier")
+        TRAINING = "training", _("Training centre")
+        FINANCE = "finance", _("Financing body")
+        SUPPORT = "support", _("Business-support organisation")
+
+    hub = models.ForeignKey(Hub, on_delete=models.PROTECT, related_name="partners", verbose_name=_("hub"))
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    domains = models.JSONField(_("technology domains"), default=list, blank=True, validators=[validate_domains])
+    regions = models.ManyToManyField(AdministrativeUnit, blank=True, related_name="partners", verbose_name=_("regions"))
+    contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
+    phone = PhoneNumberField(_("phone number"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    history = HistoricalRecords(m2m_fields=[regions])
+
+    class Meta:
+        verbose_name = _("partner organisation")
+        verbose_name_plural = _("partner organisations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class FollowUp(models.Model):
+    """Impact measured at an enterprise: a baseline when support starts, then 6 and 12 months after a
+    case is resolved. Amounts are whole XOF (the franc has no minor unit)."""
+
+    class Kind(models.TextChoices):
+        BASELINE = "baseline", _("Baseline")
+        MONTH_6 = "m6", _("6-month follow-up")
+        MONTH_12 = "m12", _("12-month follow-up")
+
+    hub = models.ForeignKey(Hub, on_delete=models.PROTECT, related_name="followups", verbose_name=_("hub"))
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="followups", verbose_name=_("enterprise")
+    )
+    case = models.ForeignKey(
+        "cases.Case",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="followups",
+        verbose_name=_("case"),
+        help_text=_("The resolved case this follow-up measures; empty for a baseline."),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    due_date = models.DateField(_("due date"))
+    collected_on = models.DateField(_("collected on"), null=True, blank=True)
+    collected_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="followups_collected",
+        verbose_name=_("collected by"),
+    )
+    employees_total = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+    jobs_created = models.PositiveIntegerField(_("jobs created"), null=True, blank=True)
+    jobs_kept = models.PositiveIntegerField(_("jobs kept"), null=True, blank=True)
+    turnover_xof = models.PositiveBigIntegerField(_("yearly turnover (XOF)"), null=True, blank=True)
+    new_sales_xof = models.PositiveBigIntegerField(_("new sales (XOF)"), null=True, blank=True)
+    kept_sales_xof = models.PositiveBigIntegerField(_("kept sales (XOF)"), null=True, blank=True)
+    investment_xof = models.PositiveBigIntegerField(_("investment made (XOF)"), null=True, blank=True)
+    cost_savings_xof = models.PositiveBigIntegerField(_("cost savings (XOF)"), null=True, blank=True)
+    new_products = models.PositiveSmallIntegerField(_("new products"), null=True, blank=True)
+    new_processes = models.PositiveSmallIntegerField(_("new processes"), null=True, blank=True)
+    technology_adopted = models.BooleanField(_("technology adopted"), null=True, blank=True)
+    technology_notes = models.TextField(_("technology adopted, details"), blank=True)
+    satisfaction = models.PositiveSmallIntegerField(
+        _("satisfaction (1-5)"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    recommend_score = models.PositiveSmallIntegerField(
+        _("likelihood to recommend (0-10)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(10)],
+        help_text=_("Used for the Net Promoter Score."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("impact follow-up")
+        verbose_name_plural = _("impact follow-ups")
+        ordering = ["-due_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise"],
+                condition=models.Q(kind="baseline"),
+                name="one_baseline_per_enterprise",
+            ),
+            models.UniqueConstraint(
+                fields=["case", "kind"], condition=models.Q(case__isnull=False), name="one_followup_per_case_and_kind"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(satisfaction__isnull=True) | models.Q(satisfaction__gte=1, satisfaction__lte=5),
+                name="followup_satisfaction_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(recommend_score__isnull=True) | models.Q(recommend_score__lte=10),
+                name="followup_recommend_0_to_10",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise} – {self.get_kind_display()}"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.kind == self.Kind.BASELINE and self.case_id:
+            errors["case"] = _("A baseline is not tied to a case.")
+        if self.kind != self.Kind.BASELINE and not self.case_id:
+            errors["case"] = _("A follow-up measures a resolved case: choose it.")
+        if self.case_id and self.enterprise_id and self.case.enterprise_id != self.enterprise_id:
+            errors["case"] = _("This case belongs to another enterprise.")
+        if self.enterprise_id and self.hub_id and self.enterprise.hub_id != self.hub_id:
+            errors["enterprise"] = _("This enterprise belongs to another hub.")
+        if errors:
+            raise ValidationError(errors)
+
