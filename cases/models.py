@@ -158,9 +158,7 @@ class Case(models.Model):
         errors = {}
         if self.enterprise_id and self.hub_id and self.enterprise.hub_id != self.hub_id:
             errors["enterprise"] = _("This enterprise belongs to another hub.")
-        if self.assigned_to_id and (
-            self.assigned_to.role != Role.REFERENT or self.assigned_to.hub_id != self.hub_id
-        ):
+        if self.assigned_to_id and (self.assigned_to.role != Role.REFERENT or self.assigned_to.hub_id != self.hub_id):
             errors["assigned_to"] = _("Assign the case to a referent of its hub.")
         if self.status == CaseStatus.REJECTED and not self.rejection_reason.strip():
             errors["rejection_reason"] = _("Give the reason for the rejection.")
@@ -182,6 +180,9 @@ class ReferenceCounter(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["hub", "year"], name="unique_reference_counter")]
 
+    def __str__(self):
+        return f"{self.hub_id}/{self.year}: {self.last_number}"
+
 
 class CaseEvent(models.Model):
     """One entry of the case timeline: a status change, an assignment or a referral."""
@@ -199,6 +200,9 @@ class CaseEvent(models.Model):
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
         ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.case_id}: {self.from_status} -> {self.to_status}"
 
 
 class CaseNote(models.Model):

@@ -251,6 +251,10 @@ class Enterprise(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.size_class = size_class_for(employees=self.employees_total, turnover_band=self.turnover_band)
+        super().save(*args, **kwargs)
+
     def clean(self):
         super().clean()
         errors = {}
@@ -264,10 +268,6 @@ class Enterprise(models.Model):
             errors["region"] = _("This region is not in the hub's country.")
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs):
-        self.size_class = size_class_for(employees=self.employees_total, turnover_band=self.turnover_band)
-        super().save(*args, **kwargs)
 
 
 class Referent(models.Model):
@@ -427,4 +427,3 @@ class FollowUp(models.Model):
             errors["enterprise"] = _("This enterprise belongs to another hub.")
         if errors:
             raise ValidationError(errors)
-

@@ -1,0 +1,214 @@
+"""Every write to a case. Status changes go through `case_transition` only."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import (
+    OPEN_STATUSES,
+    TRANSITIONS,
+    Case,
+    CaseEvent,
+    CaseNote,
+    CaseStatus,
+    Channel,
+    Priority,
+    ReferenceCounter,
+)
+from hub.models import Enterprise, Partner, Role, User
+from hub.permissions import Action, can
+from hub.workdays import add_working_days, hub_holidays
+
+S = CaseStatus
+
+
+def next_case_reference(*, hub, year: int) -> str:
+    """Precondition: called inside a transaction; the counter row stays locked until it commits."""
+    ReferenceCounter.objects.get_or_create(hub=hub, year=year)
+    counter = ReferenceCounter.objects.select_for_update().get(hub=hub, year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return f"{hub.code}-{year}-{counter.last_number:05d}"
+
+
+def _due(case: Case, days: int, start: datetime.datetime) -> datetime.date:
+    return add_working_days(hub=case.hub, start=timezone.localdate(start), days=days, holidays=hub_holidays(case.hub))
+
+
+def _check_actor_reaches_case(*, case: Case, by: User) -> None:
+    reaches = (
+        by.role == Role.ADMIN
+        or (by.role in (Role.MANAGER, Role.REFERENT) and by.hub_id == case.hub_id)
+        or (by.role == Role.SME and by.enterprise_id == case.enterprise_id)
+    )
+    if not reaches:
+        raise PermissionDenied(_("You cannot act on this case."))
+
+
+@transaction.atomic
+def case_create(
+    *,
+    enterprise: Enterprise,
+    domain: str,
+    title: str,
+    description: str,
+    by: User,
+    channel: str = Channel.PORTAL,
+    priority: str = Priority.NORMAL,
+) -> Case:
+    if not can(by, Action.SUBMIT_CASE):
+        raise PermissionDenied(_("You cannot submit a support request."))
+    if by.role == Role.SME and by.enterprise_id != enterprise.pk:
+        raise PermissionDenied(_("You can only submit requests for your own enterprise."))
+    if by.role == Role.MANAGER and by.hub_id != enterprise.hub_id:
+        raise PermissionDenied(_("This enterprise belongs to another hub."))
+    now = timezone.now()
+    case = Case(
+        hub=enterprise.hub,
+        enterprise=enterprise,
+        domain=domain,
+        title=title,
+        description=description,
+        channel=channel,
+        priority=priority,
+        created_by=by,
+        received_at=now,
+    )
+    case.reference = "pending"
+    case.full_clean(exclude=["reference"])
+    case.reference = next_case_reference(hub=enterprise.hub, year=timezone.localdate(now).year)
+    case.acknowledge_due = _due(case, case.hub.acknowledge_days, now)
+    case.resolve_due = _due(case, case.hub.resolve_days, now)
+    case.save()
+    CaseEvent.objects.create(case=case, to_status=S.NEW, actor=by, created_at=now)
+    return case
+
+
+@transaction.atomic
+def case_transition(
+    *,
+    case: Case,
+    to_status: str,
+    by: User,
+    note: str = "",
+    resolution_summary: str = "",
+    rejection_reason: str = "",
+    partner: Partner | None = None,
+) -> Case:
+    """Move `case` to `to_status` if the transition table lets `by`'s role make that move.
+
+    Raises ValidationError for a move the table does not have or data the move needs, and
+    PermissionDenied when the role or the person may not make it.
+    """
+    case = Case.objects.select_for_update().select_related("hub").get(pk=case.pk)
+    move = (case.status, to_status)
+    if move not in TRANSITIONS:
+        raise ValidationError(
+            {
+                "status": _("A case cannot go from “%(from)s” to “%(to)s”.")
+                % {"from": S(case.status).label, "to": S(to_status).label if to_status in S.values else to_status}
+            }
+        )
+    if by.role not in TRANSITIONS[move]:
+        raise PermissionDenied(_("Your role cannot make this change."))
+    _check_actor_reaches_case(case=case, by=by)
+    if by.role == Role.REFERENT and case.assigned_to_id != by.pk:
+        raise PermissionDenied(_("Only the assigned referent can work on this case."))
+
+    now = timezone.now()
+    if to_status == S.ASSIGNED and case.assigned_to_id is None:
+        raise ValidationError({"assigned_to": _("Choose the referent to assign.")})
+    if to_status == S.REJECTED:
+        if not rejection_reason.strip():
+            raise ValidationError({"rejection_reason": _("Give the reason for the rejection.")})
+        case.rejection_reason = rejection_reason.strip()
+    if to_status == S.REFERRED:
+        if partner is None or partner.hub_id != case.hub_id:
+            raise ValidationError({"partner": _("Choose a partner organisation of this hub.")})
+        case.referred_to = partner
+        case.referred_to_name = partner.name
+    if to_status == S.RESOLVED:
+        if not resolution_summary.strip():
+            raise ValidationError({"resolution_summary": _("Summarise how the request was resolved.")})
+        case.resolution_summary = resolution_summary.strip()
+        case.resolved_at = now
+    if move == (S.RESOLVED, S.IN_PROGRESS):
+        if now > case.resolved_at + datetime.timedelta(days=case.hub.reopen_days):
+            raise ValidationError(
+                {
+                    "status": _("This case was resolved more than %(days)d days ago and can no longer be reopened.")
+                    % {"days": case.hub.reopen_days}
+                }
+            )
+        case.resolved_at = None
+    if to_status == S.CLOSED:
+        case.closed_at = now
+    if case.status == S.NEW and case.acknowledged_at is None:
+        case.acknowledged_at = now
+    if to_status == S.QUALIFIED:
+        case.assign_due = _due(case, case.hub.assign_days, now)
+    if to_status == S.IN_PROGRESS and case.first_contact_at is None:
+        case.first_contact_at = now
+
+    case.status = to_status
+    case.version += 1
+    case.save()
+    CaseEvent.objects.create(case=case, from_status=move[0], to_status=to_status, actor=by, note=note, created_at=now)
+    return case
+
+
+@transaction.atomic
+def case_assign(*, case: Case, referent: User, by: User, note: str = "") -> Case:
+    """Assign (from qualified) or reassign (while open) the case to a referent of its hub."""
+    if not can(by, Action.ASSIGN_CASES):
+        raise PermissionDenied(_("Your role cannot assign cases."))
+    case = Case.objects.select_for_update().select_related("hub").get(pk=case.pk)
+    _check_actor_reaches_case(case=case, by=by)
+    if referent.role != Role.REFERENT or referent.hub_id != case.hub_id or not referent.is_active:
+        raise ValidationError({"assigned_to": _("Assign the case to an active referent of its hub.")})
+    if case.status not in OPEN_STATUSES or case.status == S.NEW:
+        raise ValidationError({"status": _("Only a qualified or open case can be assigned.")})
+    now = timezone.now()
+    case.assigned_to = referent
+    case.assigned_at = now
+    case.first_contact_due = _due(case, case.hub.first_contact_days, now)
+    if case.status == S.QUALIFIED:
+        case.status = S.ASSIGNED
+    case.version += 1
+    case.save()
+    CaseEvent.objects.create(
+        case=case, from_status=case.status, to_status=case.status, actor=by, note=note, created_at=now
+    )
+    return case
+
+
+def case_add_note(*, case: Case, by: User, body: str, visibility: str = CaseNote.Visibility.INTERNAL) -> CaseNote:
+    _check_actor_reaches_case(case=case, by=by)
+    if visibility == CaseNote.Visibility.INTERNAL and not can(by, Action.WRITE_INTERNAL_NOTES):
+        raise PermissionDenied(_("Your role cannot write internal notes."))
+    if not body.strip():
+        raise ValidationError({"body": _("Write the note.")})
+    return CaseNote.objects.create(case=case, author=by, body=body.strip(), visibility=visibility)
+
+
+@transaction.atomic
+def case_rate(*, case: Case, by: User, rating: int, comment: str = "") -> Case:
+    """The SME rates a resolved or closed case, once."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if by.role != Role.SME or by.enterprise_id != case.enterprise_id:
+        raise PermissionDenied(_("Only the enterprise that asked can rate this case."))
+    if case.status not in (S.RESOLVED, S.CLOSED):
+        raise ValidationError({"rating": _("A case can be rated once it is resolved.")})
+    if case.satisfaction_rating is not None:
+        raise ValidationError({"rating": _("This case has already been rated.")})
+    if rating not in range(1, 6):
+        raise ValidationError({"rating": _("Give a rating from 1 to 5.")})
+    case.satisfaction_rating = rating
+    case.satisfaction_comment = comment.strip()
+    case.rated_at = timezone.now()
+    case.version += 1
+    case.save()
+    return case

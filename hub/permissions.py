@@ -1,0 +1,110 @@
+"""What each role may see and do. Every page, API endpoint and report asks this module; nothing else
+decides access.
+
+Scopes: administrators see every hub; managers and referents see their own hub; SME users see their
+own enterprise; regional viewers see aggregated reports only, never a personal record.
+"""
+
+from enum import StrEnum
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from hub.models import Role, User
+
+
+class Action(StrEnum):
+    VIEW_DIRECTORY = "view_directory"
+    MANAGE_DIRECTORY = "manage_directory"
+    SUBMIT_CASE = "submit_case"
+    TRIAGE_CASES = "triage_cases"
+    ASSIGN_CASES = "assign_cases"
+    WORK_ON_CASES = "work_on_cases"
+    WRITE_INTERNAL_NOTES = "write_internal_notes"
+    RATE_CASES = "rate_cases"
+    LOG_VISITS = "log_visits"
+    VIEW_VISITS = "view_visits"
+    RECORD_FOLLOWUPS = "record_followups"
+    MANAGE_REFERENTS = "manage_referents"
+    SET_TARGETS = "set_targets"
+    VIEW_HUB_REPORTS = "view_hub_reports"
+    VIEW_REGIONAL_REPORTS = "view_regional_reports"
+    VIEW_HISTORY = "view_history"
+    ADMINISTER = "administer"
+
+
+A = Action
+CAPABILITIES: dict[str, frozenset[Action]] = {
+    Role.SME: frozenset({A.SUBMIT_CASE, A.RATE_CASES}),
+    Role.REFERENT: frozenset(
+        {
+            A.VIEW_DIRECTORY,
+            A.WORK_ON_CASES,
+            A.WRITE_INTERNAL_NOTES,
+            A.LOG_VISITS,
+            A.VIEW_VISITS,
+            A.RECORD_FOLLOWUPS,
+        }
+    ),
+    Role.MANAGER: frozenset(
+        {
+            A.VIEW_DIRECTORY,
+            A.MANAGE_DIRECTORY,
+            A.SUBMIT_CASE,
+            A.TRIAGE_CASES,
+            A.ASSIGN_CASES,
+            A.WORK_ON_CASES,
+            A.WRITE_INTERNAL_NOTES,
+            A.VIEW_VISITS,
+            A.RECORD_FOLLOWUPS,
+            A.MANAGE_REFERENTS,
+            A.SET_TARGETS,
+            A.VIEW_HUB_REPORTS,
+            A.VIEW_HISTORY,
+        }
+    ),
+    Role.VIEWER: frozenset({A.VIEW_REGIONAL_REPORTS}),
+    Role.ADMIN: frozenset(set(Action)),
+}
+
+
+def can(user: User, action: Action) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return action in CAPABILITIES.get(user.role, frozenset())
+
+
+def scope(queryset: QuerySet, *, user: User, hub_field: str = "hub", enterprise_field: str | None = None) -> QuerySet:
+    """Narrow `queryset` to the rows `user` may read as records (not aggregates).
+
+    `enterprise_field` names the path to the enterprise for models an SME user may read; models
+    without one are not readable by SME users at all.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.role == Role.ADMIN:
+        return queryset
+    if user.role in (Role.MANAGER, Role.REFERENT) and user.hub_id:
+        return queryset.filter(**{f"{hub_field}_id": user.hub_id})
+    if user.role == Role.SME and enterprise_field and user.enterprise_id:
+        return queryset.filter(**{f"{enterprise_field}_id": user.enterprise_id})
+    return queryset.none()
+
+
+def hubs_readable_in_reports(user: User) -> Q:
+    """Hubs whose aggregated figures `user` may read."""
+    if can(user, A.VIEW_REGIONAL_REPORTS):
+        return Q()
+    if can(user, A.VIEW_HUB_REPORTS) and user.hub_id:
+        return Q(pk=user.hub_id)
+    return Q(pk__in=[])
+
+
+def access(queryset: QuerySet, **lookup):
+    """Return the one object of an already scoped queryset, or raise the same 404 whether it does
+    not exist or is not the user's, so that ids cannot be probed."""
+    obj = queryset.filter(**lookup).first()
+    if obj is None:
+        raise Http404(_("No such record."))
+    return obj
