@@ -6,7 +6,10 @@ own enterprise; regional viewers see aggregated reports only, never a personal r
 """
 
 from enum import StrEnum
+from functools import wraps
 
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -78,17 +81,17 @@ def can(user: User, action: Action) -> bool:
 def scope(queryset: QuerySet, *, user: User, hub_field: str = "hub", enterprise_field: str | None = None) -> QuerySet:
     """Narrow `queryset` to the rows `user` may read as records (not aggregates).
 
-    `enterprise_field` names the path to the enterprise for models an SME user may read; models
-    without one are not readable by SME users at all.
+    `hub_field` and `enterprise_field` are lookups to the record's hub and enterprise ("pk" for the
+    enterprise itself); models without an `enterprise_field` are not readable by SME users at all.
     """
     if not user.is_authenticated or not user.is_active:
         return queryset.none()
     if user.role == Role.ADMIN:
         return queryset
     if user.role in (Role.MANAGER, Role.REFERENT) and user.hub_id:
-        return queryset.filter(**{f"{hub_field}_id": user.hub_id})
+        return queryset.filter(**{hub_field: user.hub_id})
     if user.role == Role.SME and enterprise_field and user.enterprise_id:
-        return queryset.filter(**{f"{enterprise_field}_id": user.enterprise_id})
+        return queryset.filter(**{enterprise_field: user.enterprise_id})
     return queryset.none()
 
 
@@ -108,3 +111,19 @@ def access(queryset: QuerySet, **lookup):
     if obj is None:
         raise Http404(_("No such record."))
     return obj
+
+
+def require(action: Action):
+    """View decorator: signs in anonymous visitors, answers 403 to users whose role lacks `action`."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not can(request.user, action):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

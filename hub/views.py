@@ -1,0 +1,49 @@
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from cases.selectors import case_counts, cases_visible_to
+from hub.models import Hub, Role
+from hub.permissions import Action, can, hubs_readable_in_reports
+from hub.selectors import enterprises_visible_to
+
+ROLE_HOMES = {
+    Role.SME: "cases:portal-home",
+    Role.REFERENT: "visits:mobile-home",
+    Role.MANAGER: "manage-home",
+    Role.VIEWER: "manage-home",
+    Role.ADMIN: "manage-home",
+}
+
+
+@login_required
+def home(request):
+    return redirect(ROLE_HOMES[request.user.role])
+
+
+@login_required
+def manage_home(request):
+    """Managers see their hub's workload; regional viewers and administrators see every hub's totals."""
+    user = request.user
+    if not (can(user, Action.VIEW_HUB_REPORTS) or can(user, Action.VIEW_REGIONAL_REPORTS)):
+        return redirect("home")
+    today = timezone.localdate()
+    context = {"today": today}
+    if can(user, Action.TRIAGE_CASES):
+        cases = cases_visible_to(user=user)
+        context["counts"] = case_counts(cases=cases, today=today)
+        context["enterprise_count"] = enterprises_visible_to(user=user).count()
+        context["recent_cases"] = cases.order_by("-received_at")[:10]
+    if can(user, Action.VIEW_REGIONAL_REPORTS):
+        context["hubs"] = (
+            Hub.objects.filter(hubs_readable_in_reports(user))
+            .annotate(
+                enterprise_count=Count("enterprises", distinct=True),
+                case_count=Count("cases", distinct=True),
+                resolved_count=Count("cases", filter=Q(cases__status__in=["resolved", "closed"]), distinct=True),
+                visit_count=Count("visits", distinct=True),
+            )
+            .order_by("code")
+        )
+    return render(request, "hub/manage_home.html", context)

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from visits import views
+
+app_name = "visits"
+urlpatterns = [
+    path("", views.mobile_home, name="mobile-home"),
+]
