@@ -33,5 +33,5 @@ lint: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 messages: install
-	$(BIN)/python manage.py makemessages --locale fr --locale en --no-obsolete --ignore ".venv/*" --ignore "tests/*"
+	$(BIN)/python manage.py makemessages --locale fr --locale en --no-obsolete --no-location --ignore ".venv/*" --ignore "tests/*"
 	$(BIN)/python manage.py compilemessages --ignore ".venv"
