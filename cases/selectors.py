@@ -2,8 +2,8 @@ import datetime
 
 from django.db.models import Count, Q, QuerySet
 
-from cases.models import OPEN_STATUSES, Case, CaseStatus
-from hub.models import User
+from cases.models import OPEN_STATUSES, Case, CaseNote, CaseStatus
+from hub.models import Role, User
 from hub.permissions import scope
 
 S = CaseStatus
@@ -30,3 +30,11 @@ def case_counts(*, cases: QuerySet[Case], today: datetime.date) -> dict[str, int
         open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
         overdue=Count("pk", filter=overdue_condition(today=today)),
     )
+
+
+def case_notes_visible_to(*, user: User, case: Case) -> QuerySet[CaseNote]:
+    """Precondition: `case` is visible to `user`. SME users never read internal notes."""
+    notes = case.notes.select_related("author")
+    if user.role == Role.SME:
+        return notes.filter(visibility=CaseNote.Visibility.SME)
+    return notes

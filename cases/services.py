@@ -25,6 +25,22 @@ from hub.workdays import add_working_days, hub_holidays
 S = CaseStatus
 
 
+class CaseChanged(Exception):
+    """The case was changed by someone else since the version the caller read."""
+
+    def __init__(self, case: Case):
+        super().__init__(_("This case was changed by someone else in the meantime. Reload it and try again."))
+        self.case = case
+
+
+def _lock(case: Case, *, expected_version: int | None) -> Case:
+    """Re-read `case` under a row lock; precondition: inside a transaction."""
+    locked = Case.objects.select_for_update().select_related("hub").get(pk=case.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise CaseChanged(locked)
+    return locked
+
+
 def next_case_reference(*, hub, year: int) -> str:
     """Precondition: called inside a transaction; the counter row stays locked until it commits."""
     ReferenceCounter.objects.get_or_create(hub=hub, year=year)
@@ -97,13 +113,15 @@ def case_transition(
     resolution_summary: str = "",
     rejection_reason: str = "",
     partner: Partner | None = None,
+    expected_version: int | None = None,
 ) -> Case:
     """Move `case` to `to_status` if the transition table lets `by`'s role make that move.
 
-    Raises ValidationError for a move the table does not have or data the move needs, and
-    PermissionDenied when the role or the person may not make it.
+    Raises ValidationError for a move the table does not have or data the move needs,
+    PermissionDenied when the role or the person may not make it, and CaseChanged when
+    `expected_version` is given and the case has moved on since.
     """
-    case = Case.objects.select_for_update().select_related("hub").get(pk=case.pk)
+    case = _lock(case, expected_version=expected_version)
     move = (case.status, to_status)
     if move not in TRANSITIONS:
         raise ValidationError(
@@ -161,11 +179,11 @@ def case_transition(
 
 
 @transaction.atomic
-def case_assign(*, case: Case, referent: User, by: User, note: str = "") -> Case:
+def case_assign(*, case: Case, referent: User, by: User, note: str = "", expected_version: int | None = None) -> Case:
     """Assign (from qualified) or reassign (while open) the case to a referent of its hub."""
     if not can(by, Action.ASSIGN_CASES):
         raise PermissionDenied(_("Your role cannot assign cases."))
-    case = Case.objects.select_for_update().select_related("hub").get(pk=case.pk)
+    case = _lock(case, expected_version=expected_version)
     _check_actor_reaches_case(case=case, by=by)
     if referent.role != Role.REFERENT or referent.hub_id != case.hub_id or not referent.is_active:
         raise ValidationError({"assigned_to": _("Assign the case to an active referent of its hub.")})
@@ -183,6 +201,22 @@ def case_assign(*, case: Case, referent: User, by: User, note: str = "") -> Case
         case=case, from_status=case.status, to_status=case.status, actor=by, note=note, created_at=now
     )
     return case
+
+
+@transaction.atomic
+def case_qualify(
+    *, case: Case, by: User, domain: str, priority: str, note: str = "", expected_version: int | None = None
+) -> Case:
+    """Confirm the domain and priority of a new case and move it to qualified."""
+    if not can(by, Action.TRIAGE_CASES):
+        raise PermissionDenied(_("Your role cannot qualify cases."))
+    case = _lock(case, expected_version=expected_version)
+    _check_actor_reaches_case(case=case, by=by)
+    case.domain = domain
+    case.priority = priority
+    case.full_clean(exclude=["reference"])
+    case.save(update_fields=["domain", "priority", "updated_at"])
+    return case_transition(case=case, to_status=S.QUALIFIED, by=by, note=note)
 
 
 def case_add_note(*, case: Case, by: User, body: str, visibility: str = CaseNote.Visibility.INTERNAL) -> CaseNote:

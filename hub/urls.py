@@ -16,5 +16,6 @@ urlpatterns = [
     path("manage/", views.manage_home, name="manage-home"),
     path("portal/", include("cases.urls")),
     path("m/", include("visits.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

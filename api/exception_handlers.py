@@ -1,0 +1,26 @@
+"""Every API error is JSON: {"detail": ...} or one list of messages per field."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from api.serializers.visits import VisitSerializer
+from visits.services import VisitConflict
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(as_serializer_error(exc))
+    if isinstance(exc, VisitConflict):
+        response = Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        if exc.visit is not None:
+            response.data["current"] = VisitSerializer(exc.visit, context=context).data
+        return response
+    return drf_exception_handler(exc, context)

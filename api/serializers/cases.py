@@ -1,0 +1,125 @@
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from api.serializers.fields import VisibleRelatedField
+from cases.models import OPEN_STATUSES, Case, CaseNote, CaseStatus, Priority
+from hub.classifications import TechnologyDomain
+from hub.models import Enterprise, Partner, Role, User
+from hub.permissions import scope
+from hub.selectors import enterprises_visible_to
+
+
+def referents_visible_to(*, user: User):
+    return scope(User.objects.filter(role=Role.REFERENT, is_active=True), user=user)
+
+
+def partners_visible_to(*, user: User):
+    return scope(Partner.objects.all(), user=user)
+
+
+CASE_WRITABLE_FIELDS = ("enterprise", "channel", "domain", "title", "description", "priority")
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    hub = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    enterprise = VisibleRelatedField(selector=enterprises_visible_to, queryset=Enterprise.objects.none())
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    assigned_to_name = serializers.SerializerMethodField()
+    is_overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "reference",
+            "hub",
+            "enterprise",
+            "enterprise_name",
+            "channel",
+            "domain",
+            "title",
+            "description",
+            "priority",
+            "status",
+            "assigned_to",
+            "assigned_to_name",
+            "received_at",
+            "acknowledged_at",
+            "assigned_at",
+            "first_contact_at",
+            "resolved_at",
+            "closed_at",
+            "acknowledge_due",
+            "assign_due",
+            "first_contact_due",
+            "resolve_due",
+            "is_overdue",
+            "resolution_summary",
+            "rejection_reason",
+            "referred_to",
+            "referred_to_name",
+            "satisfaction_rating",
+            "satisfaction_comment",
+            "rated_at",
+            "version",
+            "updated_at",
+        ]
+        read_only_fields = [name for name in fields if name not in CASE_WRITABLE_FIELDS]
+
+    def get_assigned_to_name(self, case: Case) -> str:
+        return case.assigned_to.get_full_name() if case.assigned_to else ""
+
+    def get_is_overdue(self, case: Case) -> bool:
+        if case.status not in OPEN_STATUSES:
+            return False
+        today = timezone.localdate()
+        stage_due = {
+            CaseStatus.NEW: case.acknowledge_due,
+            CaseStatus.QUALIFIED: case.assign_due,
+            CaseStatus.ASSIGNED: case.first_contact_due,
+        }.get(case.status)
+        return any(due is not None and due < today for due in (stage_due, case.resolve_due))
+
+
+class VersionedActionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        required=False, min_value=1, help_text=_("The version you read; a newer one on the server answers 409.")
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
+class QualifySerializer(VersionedActionSerializer):
+    domain = serializers.ChoiceField(choices=TechnologyDomain.choices)
+    priority = serializers.ChoiceField(choices=Priority.choices)
+
+
+class AssignSerializer(VersionedActionSerializer):
+    referent = VisibleRelatedField(selector=referents_visible_to, queryset=User.objects.none())
+
+
+class TransitionSerializer(VersionedActionSerializer):
+    to_status = serializers.ChoiceField(choices=CaseStatus.choices)
+    resolution_summary = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
+    rejection_reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    partner = VisibleRelatedField(
+        selector=partners_visible_to, queryset=Partner.objects.none(), required=False, allow_null=True, default=None
+    )
+
+
+class CaseNoteSerializer(serializers.ModelSerializer):
+    author_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CaseNote
+        fields = ["id", "visibility", "body", "author", "author_name", "created_at"]
+        read_only_fields = ["id", "author", "author_name", "created_at"]
+        extra_kwargs = {"body": {"max_length": 10000}}
+
+    def get_author_name(self, note: CaseNote) -> str:
+        return note.author.get_full_name() or note.author.username
+
+
+class RateSerializer(serializers.Serializer):
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)

@@ -1,0 +1,35 @@
+import decimal
+
+from rest_framework import serializers
+
+
+class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related id the requesting user may see: another hub's id is refused exactly like an unknown one.
+
+    `selector(user=...)` returns the visible queryset; `queryset` only tells the schema the model.
+    """
+
+    def __init__(self, *, selector, **kwargs):
+        self.selector = selector
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return self.selector(user=self.context["request"].user)
+
+
+class CoordinateField(serializers.DecimalField):
+    """Phones report more decimals than the 6 stored (about 0.1 m): round them instead of refusing."""
+
+    STEP = decimal.Decimal("0.000001")
+
+    def __init__(self, *, limit: int, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_null", True)
+        super().__init__(max_digits=9, decimal_places=6, min_value=-limit, max_value=limit, **kwargs)
+
+    def validate_precision(self, value):
+        try:
+            value = value.quantize(self.STEP, rounding=decimal.ROUND_HALF_UP)
+        except decimal.InvalidOperation:
+            self.fail("invalid")
+        return super().validate_precision(value)

@@ -1,0 +1,125 @@
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.serializerfields import PhoneNumberField
+from rest_framework import serializers
+
+from api.serializers.fields import CoordinateField, VisibleRelatedField
+from cases.models import Case
+from cases.selectors import cases_visible_to
+from hub.models import AdministrativeUnit, Enterprise, FollowUp, Hub, HubTarget, Referent
+from hub.selectors import enterprises_visible_to
+
+
+class HubTargetSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = HubTarget
+        fields = ["year", "indicator", "value"]
+
+
+class HubSerializer(serializers.ModelSerializer):
+    targets = HubTargetSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Hub
+        fields = [
+            "id",
+            "code",
+            "name",
+            "country",
+            "host_organisation",
+            "acknowledge_days",
+            "assign_days",
+            "first_contact_days",
+            "resolve_days",
+            "reopen_days",
+            "weekend_days",
+            "targets",
+        ]
+        read_only_fields = fields
+
+
+class EnterpriseSerializer(serializers.ModelSerializer):
+    hub = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    region = serializers.SlugRelatedField(slug_field="code", queryset=AdministrativeUnit.objects.all())
+    region_name = serializers.CharField(source="region.name", read_only=True)
+    latitude = CoordinateField(limit=90)
+    longitude = CoordinateField(limit=180)
+    owner_phone = PhoneNumberField(label=_("owner's phone number"))
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "id",
+            "hub",
+            "name",
+            "rccm",
+            "nif",
+            "sector",
+            "activity",
+            "region",
+            "region_name",
+            "commune",
+            "address",
+            "latitude",
+            "longitude",
+            "owner_name",
+            "owner_phone",
+            "owner_email",
+            "women_led",
+            "youth_led",
+            "employees_total",
+            "employees_women",
+            "turnover_band",
+            "size_class",
+            "consent_given",
+            "consent_date",
+            "created_at",
+        ]
+        read_only_fields = ["size_class", "created_at"]
+
+
+class ReferentSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username", read_only=True)
+    full_name = serializers.CharField(source="user.get_full_name", read_only=True)
+    user_id = serializers.IntegerField(read_only=True)
+    regions = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    open_cases = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Referent
+        fields = ["id", "user_id", "username", "full_name", "domains", "regions", "is_active", "open_cases"]
+        read_only_fields = fields
+
+
+class FollowUpSerializer(serializers.ModelSerializer):
+    enterprise = VisibleRelatedField(selector=enterprises_visible_to, queryset=Enterprise.objects.none())
+    case = VisibleRelatedField(selector=cases_visible_to, queryset=Case.objects.none(), required=False, allow_null=True)
+    hub = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = FollowUp
+        fields = [
+            "id",
+            "hub",
+            "enterprise",
+            "case",
+            "kind",
+            "due_date",
+            "collected_on",
+            "collected_by",
+            "employees_total",
+            "jobs_created",
+            "jobs_kept",
+            "turnover_xof",
+            "new_sales_xof",
+            "kept_sales_xof",
+            "investment_xof",
+            "cost_savings_xof",
+            "new_products",
+            "new_processes",
+            "technology_adopted",
+            "technology_notes",
+            "satisfaction",
+            "recommend_score",
+            "created_at",
+        ]
+        read_only_fields = ["collected_by", "created_at"]

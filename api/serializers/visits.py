@@ -1,0 +1,57 @@
+from rest_framework import serializers
+
+from api.serializers.fields import CoordinateField, VisibleRelatedField
+from cases.models import Case
+from cases.selectors import cases_visible_to
+from hub.models import Enterprise
+from hub.selectors import enterprises_visible_to
+from visits.models import Visit
+from visits.services import VisitInput
+
+
+class VisitSerializer(serializers.ModelSerializer):
+    hub = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    enterprise = VisibleRelatedField(selector=enterprises_visible_to, queryset=Enterprise.objects.none())
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    latitude = CoordinateField(limit=90)
+    longitude = CoordinateField(limit=180)
+    cases = VisibleRelatedField(selector=cases_visible_to, queryset=Case.objects.none(), many=True, required=False)
+
+    class Meta:
+        model = Visit
+        fields = [
+            "id",
+            "client_uuid",
+            "hub",
+            "referent",
+            "enterprise",
+            "enterprise_name",
+            "started_at",
+            "duration_minutes",
+            "purpose",
+            "observations",
+            "needs_found",
+            "recommendations",
+            "next_step",
+            "follow_up_date",
+            "latitude",
+            "longitude",
+            "gps_accuracy_m",
+            "people_reached_total",
+            "people_reached_women",
+            "cases",
+            "created_at",
+        ]
+        read_only_fields = ["id", "hub", "referent", "created_at"]
+        extra_kwargs = {
+            "client_uuid": {"validators": []},
+            "observations": {"max_length": 10000},
+            "needs_found": {"max_length": 10000},
+            "recommendations": {"max_length": 10000},
+            "next_step": {"max_length": 5000},
+        }
+
+    def to_input(self) -> VisitInput:
+        data = dict(self.validated_data)
+        data["cases"] = list(data.get("cases", []))
+        return VisitInput(**data)

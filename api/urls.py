@@ -1,0 +1,19 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import ObtainAuthToken
+
+from api.routers import router
+
+
+class ThrottledObtainAuthToken(ObtainAuthToken):
+    """`POST {"username", "password"}` returns `{"token": ...}`; attempts are throttled per client."""
+
+    throttle_scope = "login"
+
+
+urlpatterns = [
+    path("v1/auth/token/", ThrottledObtainAuthToken.as_view(), name="api-token"),
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]

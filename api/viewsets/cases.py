@@ -1,0 +1,100 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from api.permissions import Allows
+from api.serializers.cases import (
+    AssignSerializer,
+    CaseNoteSerializer,
+    CaseSerializer,
+    QualifySerializer,
+    RateSerializer,
+    TransitionSerializer,
+)
+from cases import services
+from cases.filters import CaseFilter
+from cases.selectors import case_notes_visible_to, cases_visible_to
+from hub.permissions import Action, access
+
+WRITE_ACTIONS = {
+    "create": Action.SUBMIT_CASE,
+    "qualify": Action.TRIAGE_CASES,
+    "assign": Action.ASSIGN_CASES,
+    "rate": Action.RATE_CASES,
+}
+"""Capability a role needs for each write; transitions and notes are decided by the transition table
+and the note rules in the case services."""
+
+
+class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Support requests. Every change after creation is an explicit action going through the case services;
+    actions accept the `version` the client read and answer 409 with the current case when it is stale."""
+
+    serializer_class = CaseSerializer
+    filterset_class = CaseFilter
+
+    def get_permissions(self):
+        return [Allows(read=None, write=WRITE_ACTIONS.get(self.action))]
+
+    def get_queryset(self):
+        return cases_visible_to(user=self.request.user).select_related("hub")
+
+    def get_object(self):
+        return access(self.get_queryset(), pk=self.kwargs["pk"])
+
+    def perform_create(self, serializer):
+        serializer.instance = services.case_create(by=self.request.user, **serializer.validated_data)
+
+    def _respond(self, case):
+        case = self.get_queryset().get(pk=case.pk)
+        return Response(CaseSerializer(case, context=self.get_serializer_context()).data)
+
+    def _action_data(self, serializer_class):
+        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data["expected_version"] = data.pop("version", None)
+        return data
+
+    @extend_schema(request=QualifySerializer, responses=CaseSerializer)
+    @action(detail=True, methods=["post"])
+    def qualify(self, request, pk=None):
+        case = services.case_qualify(case=self.get_object(), by=request.user, **self._action_data(QualifySerializer))
+        return self._respond(case)
+
+    @extend_schema(request=AssignSerializer, responses=CaseSerializer)
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        case = services.case_assign(case=self.get_object(), by=request.user, **self._action_data(AssignSerializer))
+        return self._respond(case)
+
+    @extend_schema(request=TransitionSerializer, responses=CaseSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        case = services.case_transition(
+            case=self.get_object(), by=request.user, **self._action_data(TransitionSerializer)
+        )
+        return self._respond(case)
+
+    @extend_schema(request=RateSerializer, responses=CaseSerializer)
+    @action(detail=True, methods=["post"])
+    def rate(self, request, pk=None):
+        serializer = RateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        case = services.case_rate(case=self.get_object(), by=request.user, **serializer.validated_data)
+        return self._respond(case)
+
+    @extend_schema(methods=["GET"], responses=CaseNoteSerializer(many=True))
+    @extend_schema(methods=["POST"], request=CaseNoteSerializer, responses={201: CaseNoteSerializer})
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    def notes(self, request, pk=None):
+        """Internal notes and messages to the SME; SME users read and write messages only."""
+        case = self.get_object()
+        if request.method == "GET":
+            notes = case_notes_visible_to(user=request.user, case=case)
+            return Response(CaseNoteSerializer(notes, many=True).data)
+        serializer = CaseNoteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        note = services.case_add_note(case=case, by=request.user, **serializer.validated_data)
+        return Response(CaseNoteSerializer(note).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,93 @@
+from django.db.models import Count, Q
+from rest_framework import mixins, viewsets
+
+from api.permissions import Allows
+from api.serializers.hub import EnterpriseSerializer, FollowUpSerializer, HubSerializer, ReferentSerializer
+from cases.models import OPEN_STATUSES
+from hub.filters import EnterpriseFilter, FollowUpFilter
+from hub.models import Enterprise, FollowUp, Referent
+from hub.permissions import Action, access, scope
+from hub.selectors import enterprises_visible_to, hubs_visible_to
+from hub.services import enterprise_save, followup_save
+
+
+class HubViewSet(viewsets.ReadOnlyModelViewSet):
+    """Hubs and their service standards; regional viewers and administrators see every hub."""
+
+    serializer_class = HubSerializer
+
+    def get_queryset(self):
+        return hubs_visible_to(user=self.request.user)
+
+    def get_object(self):
+        return access(self.get_queryset(), pk=self.kwargs["pk"])
+
+
+class EnterpriseViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = EnterpriseSerializer
+    filterset_class = EnterpriseFilter
+    permission_classes = [Allows(read=None, write=Action.MANAGE_DIRECTORY)]
+
+    def get_queryset(self):
+        return enterprises_visible_to(user=self.request.user)
+
+    def get_object(self):
+        return access(self.get_queryset(), pk=self.kwargs["pk"])
+
+    def perform_create(self, serializer):
+        serializer.instance = enterprise_save(
+            enterprise=Enterprise(), by=self.request.user, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = enterprise_save(
+            enterprise=serializer.instance, by=self.request.user, **serializer.validated_data
+        )
+
+
+class ReferentViewSet(viewsets.ReadOnlyModelViewSet):
+    """Referents of the hub with their current open load."""
+
+    serializer_class = ReferentSerializer
+    permission_classes = [Allows(read=Action.VIEW_DIRECTORY, write=None)]
+
+    def get_queryset(self):
+        referents = Referent.objects.select_related("user").prefetch_related("regions")
+        return scope(referents, user=self.request.user, hub_field="user__hub").annotate(
+            open_cases=Count("user__assigned_cases", filter=Q(user__assigned_cases__status__in=OPEN_STATUSES))
+        )
+
+    def get_object(self):
+        return access(self.get_queryset(), pk=self.kwargs["pk"])
+
+
+class FollowUpViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = FollowUpSerializer
+    filterset_class = FollowUpFilter
+    permission_classes = [Allows(read=Action.RECORD_FOLLOWUPS, write=Action.RECORD_FOLLOWUPS)]
+
+    def get_queryset(self):
+        return scope(FollowUp.objects.select_related("hub"), user=self.request.user)
+
+    def get_object(self):
+        return access(self.get_queryset(), pk=self.kwargs["pk"])
+
+    def perform_create(self, serializer):
+        serializer.instance = followup_save(followup=FollowUp(), by=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = followup_save(
+            followup=serializer.instance, by=self.request.user, **serializer.validated_data
+        )

@@ -1,0 +1,39 @@
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.response import Response
+
+from api.permissions import Allows
+from api.serializers.visits import VisitSerializer
+from hub.permissions import Action, access
+from visits.filters import VisitFilter
+from visits.selectors import visits_visible_to
+from visits.services import visit_record
+
+
+class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = VisitSerializer
+    filterset_class = VisitFilter
+    permission_classes = [Allows(read=Action.VIEW_VISITS, write=Action.LOG_VISITS)]
+
+    def get_queryset(self):
+        return visits_visible_to(user=self.request.user).select_related("hub").prefetch_related("cases")
+
+    def get_object(self):
+        return access(self.get_queryset(), pk=self.kwargs["pk"])
+
+    @extend_schema(
+        responses={
+            201: VisitSerializer,
+            200: OpenApiResponse(VisitSerializer, description="Already stored with the same content."),
+            409: OpenApiResponse(description="Already stored with other content."),
+        }
+    )
+    def create(self, request, *args, **kwargs):
+        """Record a visit; resending the same `client_uuid` and content returns the stored visit."""
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        visit, created = visit_record(data=serializer.to_input(), by=request.user)
+        visit = self.get_queryset().get(pk=visit.pk)
+        return Response(
+            self.get_serializer(visit).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )

@@ -1,0 +1,38 @@
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Case, CaseStatus, Channel, Priority
+from cases.selectors import overdue_condition
+from hub.classifications import IsicSection, SizeClass, TechnologyDomain
+
+
+class CaseFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=CaseStatus.choices)
+    domain = django_filters.MultipleChoiceFilter(choices=TechnologyDomain.choices)
+    priority = django_filters.MultipleChoiceFilter(choices=Priority.choices)
+    channel = django_filters.MultipleChoiceFilter(choices=Channel.choices)
+    referent = django_filters.NumberFilter(field_name="assigned_to", label=_("referent"))
+    enterprise = django_filters.NumberFilter(field_name="enterprise", label=_("enterprise"))
+    region = django_filters.CharFilter(field_name="enterprise__region", label=_("region"))
+    sector = django_filters.ChoiceFilter(field_name="enterprise__sector", choices=IsicSection.choices)
+    size_class = django_filters.ChoiceFilter(field_name="enterprise__size_class", choices=SizeClass.choices)
+    women_led = django_filters.BooleanFilter(field_name="enterprise__women_led")
+    received_from = django_filters.DateFilter(field_name="received_at", lookup_expr="date__gte", label=_("from"))
+    received_to = django_filters.DateFilter(field_name="received_at", lookup_expr="date__lte", label=_("to"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"))
+    q = django_filters.CharFilter(method="search", label=_("search"))
+
+    class Meta:
+        model = Case
+        fields = []
+
+    def filter_overdue(self, queryset, name, value):
+        condition = overdue_condition(today=timezone.localdate())
+        return queryset.filter(condition) if value else queryset.exclude(condition)
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(reference__icontains=value) | Q(title__icontains=value) | Q(enterprise__name__icontains=value)
+        )

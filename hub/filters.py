@@ -1,0 +1,35 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from hub.classifications import IsicSection, SizeClass
+from hub.models import Enterprise, FollowUp
+
+
+class EnterpriseFilter(django_filters.FilterSet):
+    region = django_filters.CharFilter(field_name="region", label=_("region"))
+    sector = django_filters.MultipleChoiceFilter(choices=IsicSection.choices)
+    size_class = django_filters.MultipleChoiceFilter(choices=SizeClass.choices)
+    women_led = django_filters.BooleanFilter()
+    youth_led = django_filters.BooleanFilter()
+    q = django_filters.CharFilter(method="search", label=_("search"))
+
+    class Meta:
+        model = Enterprise
+        fields = []
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(owner_name__icontains=value) | Q(commune__icontains=value))
+
+
+class FollowUpFilter(django_filters.FilterSet):
+    kind = django_filters.MultipleChoiceFilter(choices=FollowUp.Kind.choices)
+    enterprise = django_filters.NumberFilter(field_name="enterprise", label=_("enterprise"))
+    case = django_filters.NumberFilter(field_name="case", label=_("case"))
+    due_from = django_filters.DateFilter(field_name="due_date", lookup_expr="gte", label=_("from"))
+    due_to = django_filters.DateFilter(field_name="due_date", lookup_expr="lte", label=_("to"))
+    collected = django_filters.BooleanFilter(field_name="collected_on", lookup_expr="isnull", exclude=True)
+
+    class Meta:
+        model = FollowUp
+        fields = []

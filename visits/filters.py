@@ -1,0 +1,20 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from hub.classifications import IsicSection
+from visits.models import Purpose, Visit
+
+
+class VisitFilter(django_filters.FilterSet):
+    purpose = django_filters.MultipleChoiceFilter(choices=Purpose.choices)
+    referent = django_filters.NumberFilter(field_name="referent", label=_("referent"))
+    enterprise = django_filters.NumberFilter(field_name="enterprise", label=_("enterprise"))
+    case = django_filters.NumberFilter(field_name="cases", label=_("case"))
+    region = django_filters.CharFilter(field_name="enterprise__region", label=_("region"))
+    sector = django_filters.ChoiceFilter(field_name="enterprise__sector", choices=IsicSection.choices)
+    started_from = django_filters.DateFilter(field_name="started_at", lookup_expr="date__gte", label=_("from"))
+    started_to = django_filters.DateFilter(field_name="started_at", lookup_expr="date__lte", label=_("to"))
+
+    class Meta:
+        model = Visit
+        fields = []
