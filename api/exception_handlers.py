@@ -6,7 +6,9 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from api.serializers.cases import CaseSerializer
 from api.serializers.visits import VisitSerializer
+from cases.services import CaseChanged
 from visits.services import VisitConflict
 
 
@@ -18,6 +20,9 @@ class Conflict(exceptions.APIException):
 def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
+    if isinstance(exc, CaseChanged):
+        current = CaseSerializer(exc.case, context=context).data
+        return Response({"detail": str(exc), "current": current}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, VisitConflict):
         response = Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
         if exc.visit is not None:

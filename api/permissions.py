@@ -7,7 +7,7 @@ from hub.permissions import Action, can
 
 class Allows(BasePermission):
     """`Allows(read=..., write=...)`: the capability a role needs to read and to write the resource;
-    None leaves the decision to the record scope and the services."""
+    None leaves the decision to the record scope and the services. Anonymous requests are always refused."""
 
     def __init__(self, *, read: Action | None, write: Action | None):
         self.read = read
@@ -17,6 +17,8 @@ class Allows(BasePermission):
         return self
 
     def has_permission(self, request, view):
+        if not request.user.is_authenticated:
+            return False
         if request.method in ("GET", "HEAD", "OPTIONS"):
             return self.read is None or can(request.user, self.read)
         return self.write is None or can(request.user, self.write)

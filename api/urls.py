@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import ObtainAuthToken
 
 from api.routers import router
+from api.viewsets.reports import SummaryReportView
 
 
 class ThrottledObtainAuthToken(ObtainAuthToken):
@@ -13,6 +14,7 @@ class ThrottledObtainAuthToken(ObtainAuthToken):
 
 urlpatterns = [
     path("v1/auth/token/", ThrottledObtainAuthToken.as_view(), name="api-token"),
+    path("v1/reports/summary/", SummaryReportView.as_view(), name="report-summary"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

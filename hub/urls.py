@@ -19,3 +19,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "hub.views.bad_request"
+handler404 = "hub.views.page_not_found"
+handler500 = "hub.views.server_error"

@@ -1,7 +1,11 @@
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
 from django.db.models import Count, Q
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import defaults
 
 from cases.selectors import case_counts, cases_visible_to
 from hub.models import Hub, Role
@@ -47,3 +51,27 @@ def manage_home(request):
             .order_by("code")
         )
     return render(request, "hub/manage_home.html", context)
+
+
+def _wants_json(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def page_not_found(request, exception):
+    if _wants_json(request):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if _wants_json(request):
+        return JsonResponse({"detail": _("Server error: the team has been told.")}, status=500)
+    return defaults.server_error(request)
+
+
+def bad_request(request, exception):
+    if _wants_json(request) and isinstance(exception, RequestDataTooBig):
+        return JsonResponse({"detail": _("The request is too large.")}, status=413)
+    if _wants_json(request):
+        return JsonResponse({"detail": _("Bad request.")}, status=400)
+    return defaults.bad_request(request, exception)

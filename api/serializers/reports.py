@@ -1,0 +1,80 @@
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from hub.classifications import IsicSection, SizeClass
+from hub.reports.selectors import ReportFilters
+
+
+class ReportFiltersSerializer(serializers.Serializer):
+    date_from = serializers.DateField(required=False, help_text=_("First day; 1 January of this year by default."))
+    date_to = serializers.DateField(required=False, help_text=_("Last day; today by default."))
+    hub = serializers.CharField(required=False, max_length=10)
+    region = serializers.CharField(required=False, max_length=12)
+    sector = serializers.ChoiceField(choices=IsicSection.choices, required=False)
+    size_class = serializers.ChoiceField(choices=SizeClass.choices, required=False)
+    women_led = serializers.BooleanField(required=False, allow_null=True, default=None)
+    referent = serializers.IntegerField(required=False, min_value=1)
+
+    def validate(self, attrs):
+        today = timezone.localdate()
+        attrs.setdefault("date_from", today.replace(month=1, day=1))
+        attrs.setdefault("date_to", today)
+        if attrs["date_from"] > attrs["date_to"]:
+            raise serializers.ValidationError({"date_to": _("The end of the period is before its start.")})
+        return attrs
+
+    def to_filters(self) -> ReportFilters:
+        return ReportFilters(**self.validated_data)
+
+
+class DelaySerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    median_days = serializers.FloatField(allow_null=True)
+    p90_days = serializers.FloatField(allow_null=True)
+    within_standard_share = serializers.FloatField(allow_null=True)
+
+
+class BacklogSerializer(serializers.Serializer):
+    min_days = serializers.IntegerField()
+    max_days = serializers.IntegerField(allow_null=True)
+    open_cases = serializers.IntegerField()
+
+
+class SatisfactionSerializer(serializers.Serializer):
+    rated = serializers.IntegerField()
+    mean = serializers.FloatField(allow_null=True)
+    satisfied_share = serializers.FloatField(allow_null=True)
+    answer_rate = serializers.FloatField(allow_null=True)
+
+
+class DelaysSerializer(serializers.Serializer):
+    acknowledge = DelaySerializer()
+    assign = DelaySerializer()
+    first_contact = DelaySerializer()
+    resolve = DelaySerializer()
+
+
+class ServiceQualitySerializer(serializers.Serializer):
+    delays = DelaysSerializer()
+    backlog_by_age = BacklogSerializer(many=True)
+    satisfaction = SatisfactionSerializer()
+
+
+class ActivitySerializer(serializers.Serializer):
+    cases_received = serializers.IntegerField()
+    cases_answered = serializers.IntegerField()
+    cases_resolved = serializers.IntegerField()
+    cases_rejected = serializers.IntegerField()
+    cases_referred = serializers.IntegerField()
+    visits = serializers.IntegerField()
+    people_reached = serializers.IntegerField()
+    women_reached = serializers.IntegerField()
+    enterprises_reached = serializers.IntegerField()
+    women_led_enterprises_reached = serializers.IntegerField()
+
+
+class SummarySerializer(serializers.Serializer):
+    filters = ReportFiltersSerializer()
+    activity = ActivitySerializer()
+    service_quality = ServiceQualitySerializer()
