@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+
+class FrenchFirstLocaleMiddleware:
+    """Pages are in French unless the person chose another language (the language cookie set by the
+    language switcher). The browser's Accept-Language is only honoured by the API, whose clients
+    say what they want."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.supported = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen not in self.supported:
+            chosen = settings.LANGUAGE_CODE
+            if request.path.startswith("/api/"):
+                chosen = translation.get_language_from_request(request)
+        translation.activate(chosen)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        patch_vary_headers(response, ["Cookie", "Accept-Language"])
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        return response
