@@ -1,0 +1,68 @@
+"""What a person sees on a phone 360 px wide: sign in, land on the role's home, nothing wider than
+the screen, nothing loaded from another host."""
+
+import pytest
+
+from cases.models import CaseStatus
+from tests.browser.conftest import PHONE, screenshot
+from tests.factories import PASSWORD, CaseFactory, VisitFactory
+
+
+def sign_in(page, base_url: str, username: str) -> None:
+    page.goto(f"{base_url}/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_load_state("load")
+
+
+def assert_fits_the_phone(page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_sign_in_page_in_french_at_phone_width(phone, live_server, db):
+    phone.goto(f"{live_server.url}/")
+    assert phone.locator("h1").inner_text() == "Se connecter"
+    assert phone.locator("label[for=id_username]").is_visible()
+    assert_fits_the_phone(phone)
+    screenshot(phone, "login")
+
+
+def test_wrong_password_shows_the_error_on_the_phone(phone, live_server, manager):
+    phone.goto(f"{live_server.url}/login/")
+    phone.fill("#id_username", "manager")
+    phone.fill("#id_password", "pas le bon")
+    phone.click("button[type=submit].primary")
+    assert phone.get_by_role("alert").is_visible()
+    assert phone.url.endswith("/login/")
+
+
+@pytest.mark.parametrize(
+    ("user_fixture", "path", "heading"),
+    [
+        ("sme_user", "/portal/", "Mes demandes d’appui"),
+        ("referent", "/m/", "Ma journée"),
+        ("manager", "/manage/", "Gestion du programme"),
+        ("viewer", "/manage/", "Gestion du programme"),
+    ],
+)
+def test_each_role_lands_on_its_home_at_phone_width(
+    phone, live_server, request, enterprise, user_fixture, path, heading
+):
+    user = request.getfixturevalue(user_fixture)
+    referent = request.getfixturevalue("referent")
+    CaseFactory(enterprise=enterprise, assigned_to=referent, status=CaseStatus.IN_PROGRESS, resolve_due="2020-01-02")
+    CaseFactory(enterprise=enterprise, title="Un titre de demande assez long pour passer à la ligne sur un téléphone")
+    VisitFactory(referent=referent, enterprise=enterprise)
+    sign_in(phone, live_server.url, user.username)
+    assert phone.url == f"{live_server.url}{path}"
+    assert phone.locator("h1").inner_text() == heading
+    assert_fits_the_phone(phone)
+    screenshot(phone, f"home-{user_fixture}")
+
+
+def test_sign_out_returns_to_the_sign_in_page(phone, live_server, manager):
+    sign_in(phone, live_server.url, "manager")
+    phone.get_by_role("button", name="Se déconnecter").click()
+    phone.wait_for_load_state("load")
+    assert phone.url == f"{live_server.url}/login/"
