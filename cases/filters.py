@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Case, CaseStatus, Channel, Priority
 from cases.selectors import overdue_condition
 from hub.classifications import IsicSection, SizeClass, TechnologyDomain
+from hub.selectors import in_region
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -15,7 +16,7 @@ class CaseFilter(django_filters.FilterSet):
     channel = django_filters.MultipleChoiceFilter(choices=Channel.choices)
     referent = django_filters.NumberFilter(field_name="assigned_to", label=_("referent"))
     enterprise = django_filters.NumberFilter(field_name="enterprise", label=_("enterprise"))
-    region = django_filters.CharFilter(field_name="enterprise__region", label=_("region"))
+    region = django_filters.CharFilter(method="filter_region", label=_("region"))
     sector = django_filters.ChoiceFilter(field_name="enterprise__sector", choices=IsicSection.choices)
     size_class = django_filters.ChoiceFilter(field_name="enterprise__size_class", choices=SizeClass.choices)
     women_led = django_filters.BooleanFilter(field_name="enterprise__women_led")
@@ -31,6 +32,9 @@ class CaseFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         condition = overdue_condition(today=timezone.localdate())
         return queryset.filter(condition) if value else queryset.exclude(condition)
+
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(in_region(value, prefix="enterprise__"))
 
     def search(self, queryset, name, value):
         return queryset.filter(

@@ -7,7 +7,7 @@ from hub.models import Enterprise, FollowUp
 
 
 class EnterpriseFilter(django_filters.FilterSet):
-    region = django_filters.CharFilter(field_name="region", label=_("region"))
+    region = django_filters.CharFilter(method="filter_region", label=_("region"))
     sector = django_filters.MultipleChoiceFilter(choices=IsicSection.choices)
     size_class = django_filters.MultipleChoiceFilter(choices=SizeClass.choices)
     women_led = django_filters.BooleanFilter()

@@ -1,4 +1,4 @@
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from hub.models import Enterprise, Hub, Role, User
 from hub.permissions import scope
@@ -16,3 +16,9 @@ def hubs_visible_to(*, user: User) -> QuerySet[Hub]:
     if user.role in (Role.VIEWER, Role.ADMIN):
         return hubs
     return hubs.filter(pk=user.hub_id)
+
+
+def in_region(code: str, *, prefix: str = "") -> Q:
+    """Records in region `code` or in a region carved from it, so that a former ISO region rolls up
+    the regions the 2023 reform took from it."""
+    return Q(**{f"{prefix}region": code}) | Q(**{f"{prefix}region__carved_from": code})

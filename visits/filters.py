@@ -2,6 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from hub.classifications import IsicSection
+from hub.selectors import in_region
 from visits.models import Purpose, Visit
 
 
@@ -10,7 +11,7 @@ class VisitFilter(django_filters.FilterSet):
     referent = django_filters.NumberFilter(field_name="referent", label=_("referent"))
     enterprise = django_filters.NumberFilter(field_name="enterprise", label=_("enterprise"))
     case = django_filters.NumberFilter(field_name="cases", label=_("case"))
-    region = django_filters.CharFilter(field_name="enterprise__region", label=_("region"))
+    region = django_filters.CharFilter(method="filter_region", label=_("region"))
     sector = django_filters.ChoiceFilter(field_name="enterprise__sector", choices=IsicSection.choices)
     started_from = django_filters.DateFilter(field_name="started_at", lookup_expr="date__gte", label=_("from"))
     started_to = django_filters.DateFilter(field_name="started_at", lookup_expr="date__lte", label=_("to"))
@@ -18,3 +19,6 @@ class VisitFilter(django_filters.FilterSet):
     class Meta:
         model = Visit
         fields = []
+
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(in_region(value, prefix="enterprise__"))

@@ -11,6 +11,7 @@ from django.utils import timezone
 from cases.models import OPEN_STATUSES, Case, CaseStatus
 from hub.models import Enterprise, Hub, User
 from hub.permissions import hubs_readable_in_reports
+from hub.selectors import in_region
 from visits.models import Visit
 
 S = CaseStatus
@@ -40,10 +41,9 @@ class ReportFilters:
 
 
 def _enterprise_conditions(filters: ReportFilters, prefix: str) -> Q:
-    """A region filter also matches the regions carved from it, so ISO regions roll up."""
     condition = Q()
     if filters.region:
-        condition &= Q(**{f"{prefix}region": filters.region}) | Q(**{f"{prefix}region__carved_from": filters.region})
+        condition &= in_region(filters.region, prefix=prefix)
     if filters.sector:
         condition &= Q(**{f"{prefix}sector": filters.sector})
     if filters.size_class:
