@@ -123,3 +123,4 @@ class FollowUpSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["collected_by", "created_at"]
+        validators = []  # the model's conditional unique constraints are checked by full_clean in the service

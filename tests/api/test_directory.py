@@ -1,0 +1,130 @@
+"""Hubs, enterprises, referents and follow-ups through the API."""
+
+import pytest
+
+from hub.models import Enterprise, FollowUp
+from tests.factories import CaseFactory, EnterpriseFactory, ReferentUserFactory
+
+
+@pytest.fixture
+def new_enterprise():
+    return {
+        "name": "Boulangerie Sangaré",
+        "sector": "C",
+        "region": "ML-SEG",
+        "owner_name": "Oumou Sangaré",
+        "owner_phone": "76 12 34 56",
+        "employees_total": 12,
+        "employees_women": 7,
+        "turnover_band": "lt30m",
+        "women_led": True,
+        "consent_given": True,
+        "consent_date": "2026-11-02",
+        "latitude": "13.4317",
+        "longitude": "-6.2658",
+    }
+
+
+def test_manager_registers_an_enterprise_in_their_hub(api, manager, hub, new_enterprise):
+    response = api(manager).post("/api/v1/enterprises/", new_enterprise, format="json")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["hub"] == hub.code
+    assert body["owner_phone"] == "+22376123456"
+    assert body["size_class"] == "small"
+    assert Enterprise.objects.get(pk=body["id"]).history.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"owner_phone": "12345"}, "owner_phone"),
+        ({"region": "ML-XXX"}, "region"),
+        ({"latitude": "95"}, "latitude"),
+        ({"employees_women": 40}, "employees_women"),
+        ({"consent_date": None}, "consent_date"),
+        ({"sector": "Z"}, "sector"),
+    ],
+)
+def test_bad_enterprise_input_gets_field_messages_and_saves_nothing(api, manager, new_enterprise, change, field):
+    response = api(manager).post("/api/v1/enterprises/", {**new_enterprise, **change}, format="json")
+    assert response.status_code == 400
+    assert field in response.json()
+    assert not Enterprise.objects.filter(name="Boulangerie Sangaré").exists()
+
+
+def test_hub_cannot_be_chosen_by_the_client(api, manager, hub, other_hub, new_enterprise):
+    response = api(manager).post("/api/v1/enterprises/", {**new_enterprise, "hub": other_hub.code}, format="json")
+    assert response.json()["hub"] == hub.code
+
+
+@pytest.mark.parametrize("user_fixture", ["referent", "sme_user", "viewer"])
+def test_only_managers_write_the_directory(api, request, new_enterprise, user_fixture):
+    response = api(request.getfixturevalue(user_fixture)).post("/api/v1/enterprises/", new_enterprise, format="json")
+    assert response.status_code == 403
+
+
+def test_sme_reads_only_its_own_enterprise(api, sme_user, enterprise, hub):
+    EnterpriseFactory(hub=hub)
+    response = api(sme_user).get("/api/v1/enterprises/")
+    assert [row["id"] for row in response.json()["results"]] == [enterprise.pk]
+
+
+def test_manager_cannot_update_another_hubs_enterprise(api, manager, other_enterprise):
+    response = api(manager).patch(f"/api/v1/enterprises/{other_enterprise.pk}/", {"name": "Pris"}, format="json")
+    assert response.status_code == 404
+    other_enterprise.refresh_from_db()
+    assert other_enterprise.name != "Pris"
+
+
+@pytest.mark.parametrize(
+    ("user_fixture", "codes"),
+    [("manager", ["ML"]), ("sme_user", ["ML"]), ("viewer", ["ML", "ML2"]), ("admin_user", ["ML", "ML2"])],
+)
+def test_hubs_per_role(api, request, hub, other_hub, user_fixture, codes):
+    response = api(request.getfixturevalue(user_fixture)).get("/api/v1/hubs/")
+    assert sorted(row["code"] for row in response.json()["results"]) == codes
+
+
+def test_referents_with_their_open_load(api, manager, hub, enterprise, other_referent):
+    busy = ReferentUserFactory(hub=hub)
+    CaseFactory.create_batch(2, enterprise=enterprise, assigned_to=busy, status="in_progress")
+    CaseFactory(enterprise=enterprise, assigned_to=busy, status="closed")
+    response = api(manager).get("/api/v1/referents/")
+    load = {row["user_id"]: row["open_cases"] for row in response.json()["results"]}
+    assert load == {busy.pk: 2}
+
+
+def test_followups_recorded_by_a_referent_in_the_hub(api, referent, enterprise, other_enterprise):
+    client = api(referent)
+    response = client.post(
+        "/api/v1/followups/",
+        {"enterprise": enterprise.pk, "kind": "baseline", "due_date": "2026-12-01", "collected_on": "2026-11-20"},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["collected_by"] == referent.pk
+    foreign = client.post(
+        "/api/v1/followups/",
+        {"enterprise": other_enterprise.pk, "kind": "baseline", "due_date": "2026-12-01"},
+        format="json",
+    )
+    assert foreign.status_code == 400
+    assert FollowUp.objects.count() == 1
+
+
+def test_a_follow_up_needs_a_case(api, referent, enterprise):
+    response = api(referent).post(
+        "/api/v1/followups/", {"enterprise": enterprise.pk, "kind": "m6", "due_date": "2026-12-01"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "case" in response.json()
+
+
+def test_a_second_baseline_is_a_400_not_a_server_error(api, referent, enterprise):
+    payload = {"enterprise": enterprise.pk, "kind": "baseline", "due_date": "2026-12-01"}
+    client = api(referent)
+    assert client.post("/api/v1/followups/", payload, format="json").status_code == 201
+    response = client.post("/api/v1/followups/", payload, format="json")
+    assert response.status_code == 400
+    assert FollowUp.objects.count() == 1
