@@ -1,6 +1,7 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.throttling import ScopedRateThrottle
 
 from api.routers import router
 from api.viewsets.reports import SummaryReportView
@@ -9,6 +10,7 @@ from api.viewsets.reports import SummaryReportView
 class ThrottledObtainAuthToken(ObtainAuthToken):
     """`POST {"username", "password"}` returns `{"token": ...}`; attempts are throttled per client."""
 
+    throttle_classes = [ScopedRateThrottle]
     throttle_scope = "login"
 
 

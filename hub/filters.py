@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hub.classifications import IsicSection, SizeClass
 from hub.models import Enterprise, FollowUp
+from hub.selectors import in_region
 
 
 class EnterpriseFilter(django_filters.FilterSet):
@@ -17,6 +18,9 @@ class EnterpriseFilter(django_filters.FilterSet):
     class Meta:
         model = Enterprise
         fields = []
+
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(in_region(value))
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(owner_name__icontains=value) | Q(commune__icontains=value))

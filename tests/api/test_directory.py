@@ -128,3 +128,12 @@ def test_a_second_baseline_is_a_400_not_a_server_error(api, referent, enterprise
     response = client.post("/api/v1/followups/", payload, format="json")
     assert response.status_code == 400
     assert FollowUp.objects.count() == 1
+
+
+def test_enterprise_filters(api, manager, hub):
+    koutiala = EnterpriseFactory(hub=hub, region_id="ML-KTL", name="Huilerie de Koutiala")
+    EnterpriseFactory(hub=hub, region_id="ML-BKO", name="Garage de Bamako")
+    client = api(manager)
+    by_region = client.get("/api/v1/enterprises/?region=ML-SIK").json()["results"]
+    by_search = client.get("/api/v1/enterprises/?q=huilerie").json()["results"]
+    assert [row["id"] for row in by_region] == [row["id"] for row in by_search] == [koutiala.pk]

@@ -1,0 +1,167 @@
+"""The summary report: every figure against an independent count on hand-made data."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from cases.models import CaseStatus
+from tests.factories import CaseFactory, EnterpriseFactory, VisitFactory
+
+S = CaseStatus
+
+
+def at(day: int, hour: int = 9) -> datetime.datetime:
+    return datetime.datetime(2026, 3, day, hour, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def data(hub, other_hub, enterprise, referent):
+    women_led = enterprise
+    men_led = EnterpriseFactory(hub=hub, women_led=False, region_id="ML-KTL")
+    resolved_fast = CaseFactory(
+        enterprise=women_led,
+        status=S.CLOSED,
+        received_at=at(2),
+        acknowledged_at=at(2, 12),
+        acknowledge_due=datetime.date(2026, 3, 3),
+        first_contact_at=at(3),
+        resolved_at=at(4),
+        resolve_due=datetime.date(2026, 3, 20),
+        satisfaction_rating=5,
+        assigned_to=referent,
+    )
+    resolved_late = CaseFactory(
+        enterprise=men_led,
+        status=S.RESOLVED,
+        received_at=at(2),
+        acknowledged_at=at(6),
+        acknowledge_due=datetime.date(2026, 3, 3),
+        first_contact_at=at(10),
+        resolved_at=at(30),
+        resolve_due=datetime.date(2026, 3, 20),
+        satisfaction_rating=2,
+    )
+    never_resolved = CaseFactory(enterprise=men_led, status=S.IN_PROGRESS, received_at=at(5), first_contact_at=at(6))
+    CaseFactory(enterprise=men_led, status=S.RESOLVED, received_at=at(7), resolved_at=at(8))
+    CaseFactory(enterprise=women_led, received_at=datetime.datetime(2025, 12, 31, tzinfo=datetime.UTC))
+    CaseFactory(hub=other_hub, received_at=at(3))
+    VisitFactory(
+        enterprise=women_led, referent=referent, started_at=at(9), people_reached_total=6, people_reached_women=4
+    )
+    VisitFactory(enterprise=men_led, started_at=at(9), people_reached_total=2, people_reached_women=0)
+    VisitFactory(hub=other_hub, started_at=at(9))
+    return {"fast": resolved_fast, "late": resolved_late, "open": never_resolved}
+
+
+def summary(api, user, query="date_from=2026-01-01&date_to=2026-12-31"):
+    response = api(user).get(f"/api/v1/reports/summary/?{query}")
+    assert response.status_code == 200, response.json()
+    return response.json()
+
+
+def test_activity_counts_the_managers_hub_in_the_period(api, manager, data):
+    activity = summary(api, manager)["activity"]
+    assert activity == {
+        "cases_received": 4,
+        "cases_answered": 3,
+        "cases_resolved": 3,
+        "cases_rejected": 0,
+        "cases_referred": 0,
+        "visits": 2,
+        "people_reached": 8,
+        "women_reached": 4,
+        "enterprises_reached": 2,
+        "women_led_enterprises_reached": 1,
+    }
+
+
+def test_delays_and_standards(api, manager, data):
+    quality = summary(api, manager)["service_quality"]
+    acknowledge = quality["delays"]["acknowledge"]
+    assert acknowledge["count"] == 2
+    assert acknowledge["median_days"] == 0.12  # 3 hours, the lower of the two (nearest rank)
+    assert acknowledge["p90_days"] == 4.0
+    assert acknowledge["within_standard_share"] == 0.5
+    resolve = quality["delays"]["resolve"]
+    assert resolve["count"] == 3
+    assert resolve["median_days"] == 2.0
+    assert resolve["p90_days"] == 28.0
+    assert resolve["within_standard_share"] == pytest.approx(1 / 3, abs=1e-4)
+    assert quality["delays"]["assign"] == {
+        "count": 0,
+        "median_days": None,
+        "p90_days": None,
+        "within_standard_share": None,
+    }
+
+
+def test_satisfaction_with_missing_ratings(api, manager, data):
+    satisfaction = summary(api, manager)["service_quality"]["satisfaction"]
+    assert satisfaction == {"rated": 2, "mean": 3.5, "satisfied_share": 0.5, "answer_rate": pytest.approx(2 / 3, 1e-3)}
+
+
+def test_backlog_by_age_counts_open_cases_now(api, manager, data):
+    backlog = summary(api, manager)["service_quality"]["backlog_by_age"]
+    age = (timezone.now() - at(5)).days
+    bucket = next(row for row in backlog if row["min_days"] <= age <= (row["max_days"] or age))
+    assert bucket["open_cases"] == 2  # the in-progress case and the new one received on 31 December 2025
+    assert sum(row["open_cases"] for row in backlog) == 2
+
+
+@pytest.mark.parametrize(
+    ("query", "received"),
+    [
+        ("women_led=true", 2),
+        ("women_led=false", 3),
+        ("region=ML-SIK", 3),
+        ("date_from=2026-03-05&date_to=2026-03-31", 2),
+        ("date_from=2027-01-01&date_to=2027-12-31", 0),
+    ],
+)
+def test_filters(api, manager, data, query, received):
+    if "date_from" not in query:
+        query += "&date_from=2025-01-01&date_to=2026-12-31"
+    assert summary(api, manager, query)["activity"]["cases_received"] == received
+
+
+def test_an_empty_period_gives_zeros_and_no_delays(api, manager, data):
+    result = summary(api, manager, "date_from=2020-01-01&date_to=2020-12-31")
+    assert result["activity"]["visits"] == 0
+    assert result["service_quality"]["delays"]["resolve"]["median_days"] is None
+    assert result["service_quality"]["satisfaction"]["mean"] is None
+
+
+def test_regional_viewer_reads_every_hub_in_aggregate(api, viewer, data):
+    assert summary(api, viewer)["activity"]["cases_received"] == 5
+    assert summary(api, viewer, "hub=ML2&date_from=2026-01-01&date_to=2026-12-31")["activity"]["visits"] == 1
+
+
+def test_viewers_cannot_break_figures_down_by_referent(api, viewer, referent, data):
+    response = api(viewer).get(f"/api/v1/reports/summary/?referent={referent.pk}")
+    assert response.status_code == 400
+    assert "referent" in response.json()
+
+
+def test_manager_cannot_read_another_hub(api, manager, data):
+    result = summary(api, manager, "hub=ML2&date_from=2026-01-01&date_to=2026-12-31")
+    assert result["activity"]["cases_received"] == 0
+
+
+@pytest.mark.parametrize("user_fixture", ["referent", "sme_user"])
+def test_referents_and_smes_have_no_reports(api, request, user_fixture):
+    assert api(request.getfixturevalue(user_fixture)).get("/api/v1/reports/summary/").status_code == 403
+
+
+def test_a_reversed_period_is_a_400(api, manager):
+    response = api(manager).get("/api/v1/reports/summary/?date_from=2026-12-01&date_to=2026-01-01")
+    assert response.status_code == 400
+    assert "date_to" in response.json()
+
+
+def test_the_report_query_count_does_not_grow_with_the_data(api, manager, data, django_assert_num_queries):
+    with django_assert_num_queries(11):
+        summary(api, manager)
+    CaseFactory.create_batch(20, enterprise=data["late"].enterprise, received_at=at(12), resolved_at=at(13))
+    with django_assert_num_queries(11):
+        summary(api, manager)
