@@ -79,7 +79,7 @@ def case_create(
         raise PermissionDenied(_("You cannot submit a support request."))
     if by.role == Role.SME and by.enterprise_id != enterprise.pk:
         raise PermissionDenied(_("You can only submit requests for your own enterprise."))
-    if by.role == Role.MANAGER and by.hub_id != enterprise.hub_id:
+    if by.role in (Role.MANAGER, Role.REFERENT) and by.hub_id != enterprise.hub_id:
         raise PermissionDenied(_("This enterprise belongs to another hub."))
     now = timezone.now()
     case = Case(
@@ -190,6 +190,7 @@ def case_assign(*, case: Case, referent: User, by: User, note: str = "", expecte
     if case.status not in OPEN_STATUSES or case.status == S.NEW:
         raise ValidationError({"status": _("Only a qualified or open case can be assigned.")})
     now = timezone.now()
+    from_status = case.status
     case.assigned_to = referent
     case.assigned_at = now
     case.first_contact_due = _due(case, case.hub.first_contact_days, now)
@@ -198,7 +199,7 @@ def case_assign(*, case: Case, referent: User, by: User, note: str = "", expecte
     case.version += 1
     case.save()
     CaseEvent.objects.create(
-        case=case, from_status=case.status, to_status=case.status, actor=by, note=note, created_at=now
+        case=case, from_status=from_status, to_status=case.status, actor=by, note=note, created_at=now
     )
     return case
 

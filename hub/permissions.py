@@ -43,6 +43,7 @@ CAPABILITIES: dict[str, frozenset[Action]] = {
     Role.REFERENT: frozenset(
         {
             A.VIEW_DIRECTORY,
+            A.SUBMIT_CASE,
             A.WORK_ON_CASES,
             A.WRITE_INTERNAL_NOTES,
             A.LOG_VISITS,
