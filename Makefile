@@ -31,7 +31,7 @@ test: install
 	env -u DATABASE_URL $(BIN)/pytest -n 2 -m "not browser"; fi
 
 test-postgres: install
-	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -n 2 -m "not browser"
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -n 2 -m "not browser and not fuzz"
 
 test-browser: install
 	test -x $(CHROMIUM)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from hub.classifications import TechnologyDomain
-from hub.models import Role
+from hub.models import Role, related_or_none
 
 
 class CaseStatus(models.TextChoices):
@@ -156,9 +156,10 @@ class Case(models.Model):
     def clean(self):
         super().clean()
         errors = {}
-        if self.enterprise_id and self.hub_id and self.enterprise.hub_id != self.hub_id:
+        enterprise, assignee = related_or_none(self, "enterprise"), related_or_none(self, "assigned_to")
+        if enterprise and self.hub_id and enterprise.hub_id != self.hub_id:
             errors["enterprise"] = _("This enterprise belongs to another hub.")
-        if self.assigned_to_id and (self.assigned_to.role != Role.REFERENT or self.assigned_to.hub_id != self.hub_id):
+        if assignee and (assignee.role != Role.REFERENT or assignee.hub_id != self.hub_id):
             errors["assigned_to"] = _("Assign the case to a referent of its hub.")
         if self.status == CaseStatus.REJECTED and not self.rejection_reason.strip():
             errors["rejection_reason"] = _("Give the reason for the rejection.")

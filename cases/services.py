@@ -18,7 +18,7 @@ from cases.models import (
     Priority,
     ReferenceCounter,
 )
-from hub.models import Enterprise, Partner, Role, User
+from hub.models import Enterprise, Partner, Role, User, related_or_none
 from hub.permissions import Action, can
 from hub.workdays import add_working_days, hub_holidays
 
@@ -55,6 +55,8 @@ def _due(case: Case, days: int, start: datetime.datetime) -> datetime.date:
 
 
 def _check_actor_reaches_case(*, case: Case, by: User) -> None:
+    if not by.is_active:
+        raise PermissionDenied(_("This account is deactivated."))
     reaches = (
         by.role == Role.ADMIN
         or (by.role in (Role.MANAGER, Role.REFERENT) and by.hub_id == case.hub_id)
@@ -154,7 +156,8 @@ def case_transition(
         case.resolution_summary = resolution_summary.strip()
         case.resolved_at = now
     if move == (S.RESOLVED, S.IN_PROGRESS):
-        if now > case.resolved_at + datetime.timedelta(days=case.hub.reopen_days):
+        resolved_at = case.resolved_at or case.updated_at
+        if now > resolved_at + datetime.timedelta(days=case.hub.reopen_days):
             raise ValidationError(
                 {
                     "status": _("This case was resolved more than %(days)d days ago and can no longer be reopened.")
@@ -168,6 +171,9 @@ def case_transition(
         case.acknowledged_at = now
     if to_status == S.QUALIFIED:
         case.assign_due = _due(case, case.hub.assign_days, now)
+    if to_status == S.ASSIGNED:
+        case.assigned_at = now
+        case.first_contact_due = _due(case, case.hub.first_contact_days, now)
     if to_status == S.IN_PROGRESS and case.first_contact_at is None:
         case.first_contact_at = now
 
@@ -185,7 +191,14 @@ def case_assign(*, case: Case, referent: User, by: User, note: str = "", expecte
         raise PermissionDenied(_("Your role cannot assign cases."))
     case = _lock(case, expected_version=expected_version)
     _check_actor_reaches_case(case=case, by=by)
-    if referent.role != Role.REFERENT or referent.hub_id != case.hub_id or not referent.is_active:
+    profile = related_or_none(referent, "referent")
+    if (
+        referent.role != Role.REFERENT
+        or referent.hub_id != case.hub_id
+        or not referent.is_active
+        or profile is None
+        or not profile.is_active
+    ):
         raise ValidationError({"assigned_to": _("Assign the case to an active referent of its hub.")})
     if case.status not in OPEN_STATUSES or case.status == S.NEW:
         raise ValidationError({"status": _("Only a qualified or open case can be assigned.")})
@@ -233,7 +246,7 @@ def case_add_note(*, case: Case, by: User, body: str, visibility: str = CaseNote
 def case_rate(*, case: Case, by: User, rating: int, comment: str = "") -> Case:
     """The SME rates a resolved or closed case, once."""
     case = Case.objects.select_for_update().get(pk=case.pk)
-    if by.role != Role.SME or by.enterprise_id != case.enterprise_id:
+    if by.role != Role.SME or by.enterprise_id != case.enterprise_id or not by.is_active:
         raise PermissionDenied(_("Only the enterprise that asked can rate this case."))
     if case.status not in (S.RESOLVED, S.CLOSED):
         raise ValidationError({"rating": _("A case can be rated once it is resolved.")})

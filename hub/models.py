@@ -2,7 +2,7 @@
 partners and impact follow-ups."""
 
 from django.contrib.auth.models import AbstractUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +22,14 @@ LATITUDE_VALIDATORS = [MinValueValidator(-90), MaxValueValidator(90)]
 LONGITUDE_VALIDATORS = [MinValueValidator(-180), MaxValueValidator(180)]
 
 
+def related_or_none(instance: models.Model, name: str):
+    """The related object, or None when its id points nowhere (field validation reports that)."""
+    try:
+        return getattr(instance, name)
+    except ObjectDoesNotExist:
+        return None
+
+
 def validate_domains(value):
     if not isinstance(value, list):
         raise ValidationError(_("Enter a list of technology domains."))
@@ -35,6 +43,10 @@ def validate_domains(value):
 def validate_weekdays(value):
     if not isinstance(value, list) or any(day not in range(7) for day in value):
         raise ValidationError(_("Weekend days are numbers from 0 (Monday) to 6 (Sunday)."))
+
+
+def saturday_and_sunday() -> list[int]:
+    return [5, 6]
 
 
 class Hub(models.Model):
@@ -52,7 +64,11 @@ class Hub(models.Model):
         _("days a resolved case can be reopened"), default=30, help_text=_("Calendar days.")
     )
     weekend_days = models.JSONField(
-        _("weekend days"), default=list, validators=[validate_weekdays], help_text=_("0 is Monday, 6 is Sunday.")
+        _("weekend days"),
+        default=saturday_and_sunday,
+        blank=True,
+        validators=[validate_weekdays],
+        help_text=_("0 is Monday, 6 is Sunday."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
@@ -186,9 +202,10 @@ class User(AbstractUser):
         if self.role in HUB_BOUND_ROLES and self.hub_id is None:
             errors["hub"] = _("A user with this role must belong to a hub.")
         if self.role == Role.SME:
-            if self.enterprise_id is None:
+            enterprise = related_or_none(self, "enterprise")
+            if enterprise is None:
                 errors["enterprise"] = _("An SME user must be tied to an enterprise.")
-            elif self.hub_id is not None and self.enterprise.hub_id != self.hub_id:
+            elif self.hub_id is not None and enterprise.hub_id != self.hub_id:
                 errors["enterprise"] = _("The enterprise belongs to another hub.")
         elif self.enterprise_id is not None:
             errors["enterprise"] = _("Only SME users are tied to an enterprise.")
@@ -264,7 +281,8 @@ class Enterprise(models.Model):
             errors["consent_date"] = _("Give the date the consent was recorded.")
         if (self.latitude is None) != (self.longitude is None):
             errors["longitude"] = _("Give both latitude and longitude, or neither.")
-        if self.hub_id and self.region_id and self.region.country != self.hub.country:
+        region, hub = related_or_none(self, "region"), related_or_none(self, "hub")
+        if region and hub and region.country != hub.country:
             errors["region"] = _("This region is not in the hub's country.")
         if errors:
             raise ValidationError(errors)
@@ -291,7 +309,8 @@ class Referent(models.Model):
 
     def clean(self):
         super().clean()
-        if self.user_id and self.user.role != Role.REFERENT:
+        user = related_or_none(self, "user")
+        if user and user.role != Role.REFERENT:
             raise ValidationError({"user": _("Only users with the referent role have a referent profile.")})
 
     @property
@@ -421,9 +440,10 @@ class FollowUp(models.Model):
             errors["case"] = _("A baseline is not tied to a case.")
         if self.kind != self.Kind.BASELINE and not self.case_id:
             errors["case"] = _("A follow-up measures a resolved case: choose it.")
-        if self.case_id and self.enterprise_id and self.case.enterprise_id != self.enterprise_id:
+        case, enterprise = related_or_none(self, "case"), related_or_none(self, "enterprise")
+        if case and self.enterprise_id and case.enterprise_id != self.enterprise_id:
             errors["case"] = _("This case belongs to another enterprise.")
-        if self.enterprise_id and self.hub_id and self.enterprise.hub_id != self.hub_id:
+        if enterprise and self.hub_id and enterprise.hub_id != self.hub_id:
             errors["enterprise"] = _("This enterprise belongs to another hub.")
         if errors:
             raise ValidationError(errors)

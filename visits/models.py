@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from hub.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS, Role
+from hub.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS, Role, related_or_none
 
 
 class Purpose(models.TextChoices):
@@ -90,9 +90,10 @@ class Visit(models.Model):
             errors["longitude"] = _("Give both latitude and longitude, or neither.")
         if self.follow_up_date and self.started_at and self.follow_up_date < self.started_at.date():
             errors["follow_up_date"] = _("The follow-up date cannot be before the visit.")
-        if self.referent_id and (self.referent.role != Role.REFERENT or self.referent.hub_id != self.hub_id):
+        referent, enterprise = related_or_none(self, "referent"), related_or_none(self, "enterprise")
+        if referent and (referent.role != Role.REFERENT or referent.hub_id != self.hub_id):
             errors["referent"] = _("The visit must be made by a referent of the hub.")
-        if self.enterprise_id and self.hub_id and self.enterprise.hub_id != self.hub_id:
+        if enterprise and self.hub_id and enterprise.hub_id != self.hub_id:
             errors["enterprise"] = _("This enterprise belongs to another hub.")
         if errors:
             raise ValidationError(errors)

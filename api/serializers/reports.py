@@ -9,12 +9,12 @@ from hub.reports.selectors import ReportFilters
 class ReportFiltersSerializer(serializers.Serializer):
     date_from = serializers.DateField(required=False, help_text=_("First day; 1 January of this year by default."))
     date_to = serializers.DateField(required=False, help_text=_("Last day; today by default."))
-    hub = serializers.CharField(required=False, max_length=10)
-    region = serializers.CharField(required=False, max_length=12)
-    sector = serializers.ChoiceField(choices=IsicSection.choices, required=False)
-    size_class = serializers.ChoiceField(choices=SizeClass.choices, required=False)
+    hub = serializers.CharField(required=False, allow_null=True, max_length=10)
+    region = serializers.CharField(required=False, allow_null=True, max_length=12)
+    sector = serializers.ChoiceField(choices=IsicSection.choices, required=False, allow_null=True)
+    size_class = serializers.ChoiceField(choices=SizeClass.choices, required=False, allow_null=True)
     women_led = serializers.BooleanField(required=False, allow_null=True, default=None)
-    referent = serializers.IntegerField(required=False, min_value=1)
+    referent = serializers.IntegerField(required=False, allow_null=True, min_value=1)
 
     def validate(self, attrs):
         today = timezone.localdate()

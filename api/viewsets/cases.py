@@ -12,10 +12,11 @@ from api.serializers.cases import (
     RateSerializer,
     TransitionSerializer,
 )
+from api.viewsets.base import ScopedObjectMixin
 from cases import services
 from cases.filters import CaseFilter
 from cases.selectors import case_notes_visible_to, cases_visible_to
-from hub.permissions import Action, access
+from hub.permissions import Action
 
 WRITE_ACTIONS = {
     "create": Action.SUBMIT_CASE,
@@ -27,7 +28,13 @@ WRITE_ACTIONS = {
 and the note rules in the case services."""
 
 
-class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class CaseViewSet(
+    ScopedObjectMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
     """Support requests. Every change after creation is an explicit action going through the case services;
     actions accept the `version` the client read and answer 409 with the current case when it is stale."""
 
@@ -39,9 +46,6 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
 
     def get_queryset(self):
         return cases_visible_to(user=self.request.user).select_related("hub")
-
-    def get_object(self):
-        return access(self.get_queryset(), pk=self.kwargs["pk"])
 
     def perform_create(self, serializer):
         serializer.instance = services.case_create(by=self.request.user, **serializer.validated_data)

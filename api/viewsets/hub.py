@@ -3,15 +3,16 @@ from rest_framework import mixins, viewsets
 
 from api.permissions import Allows
 from api.serializers.hub import EnterpriseSerializer, FollowUpSerializer, HubSerializer, ReferentSerializer
+from api.viewsets.base import ScopedObjectMixin
 from cases.models import OPEN_STATUSES
 from hub.filters import EnterpriseFilter, FollowUpFilter
 from hub.models import Enterprise, FollowUp, Referent
-from hub.permissions import Action, access, scope
+from hub.permissions import Action, scope
 from hub.selectors import enterprises_visible_to, hubs_visible_to
 from hub.services import enterprise_save, followup_save
 
 
-class HubViewSet(viewsets.ReadOnlyModelViewSet):
+class HubViewSet(ScopedObjectMixin, viewsets.ReadOnlyModelViewSet):
     """Hubs and their service standards; regional viewers and administrators see every hub."""
 
     serializer_class = HubSerializer
@@ -19,11 +20,9 @@ class HubViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return hubs_visible_to(user=self.request.user)
 
-    def get_object(self):
-        return access(self.get_queryset(), pk=self.kwargs["pk"])
-
 
 class EnterpriseViewSet(
+    ScopedObjectMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -37,9 +36,6 @@ class EnterpriseViewSet(
     def get_queryset(self):
         return enterprises_visible_to(user=self.request.user)
 
-    def get_object(self):
-        return access(self.get_queryset(), pk=self.kwargs["pk"])
-
     def perform_create(self, serializer):
         serializer.instance = enterprise_save(
             enterprise=Enterprise(), by=self.request.user, **serializer.validated_data
@@ -51,7 +47,7 @@ class EnterpriseViewSet(
         )
 
 
-class ReferentViewSet(viewsets.ReadOnlyModelViewSet):
+class ReferentViewSet(ScopedObjectMixin, viewsets.ReadOnlyModelViewSet):
     """Referents of the hub with their current open load."""
 
     serializer_class = ReferentSerializer
@@ -63,11 +59,9 @@ class ReferentViewSet(viewsets.ReadOnlyModelViewSet):
             open_cases=Count("user__assigned_cases", filter=Q(user__assigned_cases__status__in=OPEN_STATUSES))
         )
 
-    def get_object(self):
-        return access(self.get_queryset(), pk=self.kwargs["pk"])
-
 
 class FollowUpViewSet(
+    ScopedObjectMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -80,9 +74,6 @@ class FollowUpViewSet(
 
     def get_queryset(self):
         return scope(FollowUp.objects.select_related("hub"), user=self.request.user)
-
-    def get_object(self):
-        return access(self.get_queryset(), pk=self.kwargs["pk"])
 
     def perform_create(self, serializer):
         serializer.instance = followup_save(followup=FollowUp(), by=self.request.user, **serializer.validated_data)

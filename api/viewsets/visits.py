@@ -4,22 +4,20 @@ from rest_framework.response import Response
 
 from api.permissions import Allows
 from api.serializers.visits import VisitSerializer
-from hub.permissions import Action, access
+from api.viewsets.base import ScopedObjectMixin
+from hub.permissions import Action
 from visits.filters import VisitFilter
 from visits.selectors import visits_visible_to
 from visits.services import visit_record
 
 
-class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class VisitViewSet(ScopedObjectMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = VisitSerializer
     filterset_class = VisitFilter
     permission_classes = [Allows(read=Action.VIEW_VISITS, write=Action.LOG_VISITS)]
 
     def get_queryset(self):
         return visits_visible_to(user=self.request.user).select_related("hub").prefetch_related("cases")
-
-    def get_object(self):
-        return access(self.get_queryset(), pk=self.kwargs["pk"])
 
     @extend_schema(
         responses={

@@ -86,6 +86,7 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORMS_URLFIELD_ASSUME_HTTPS = True
 

@@ -1,0 +1,103 @@
+import datetime
+import time
+
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from hub.datagen import (
+    BAMAKO,
+    DEFAULT_START,
+    REFERENCE_DATE,
+    Spec,
+    free_usernames,
+    generate,
+    hub_create,
+    targets_for,
+    users_create,
+)
+from hub.models import Hub, Role, User
+
+
+class Command(BaseCommand):
+    help = (
+        "Write deterministic programme data (enterprises, cases with their timeline, visits, follow-ups) "
+        "into a hub, creating the hub, a manager and about one referent per 20 enterprises as needed."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--enterprises", type=int, default=150)
+        parser.add_argument("--cases", type=int, default=300)
+        parser.add_argument("--visits", type=int, default=240)
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--hub", default="ML", help="Code of the hub to fill; created as a Mali hub if missing.")
+        parser.add_argument("--start", type=datetime.date.fromisoformat, default=DEFAULT_START)
+        parser.add_argument("--end", type=datetime.date.fromisoformat, default=REFERENCE_DATE)
+
+    def handle(self, *args, enterprises, cases, visits, seed, hub, start, end, **options):
+        if min(enterprises, cases, visits) < 0 or enterprises < 1:
+            raise CommandError("Give at least one enterprise and no negative counts.")
+        began = time.perf_counter()
+        with transaction.atomic():
+            hub_object = Hub.objects.filter(code=hub).first() or self._hub(
+                code=hub, start=start, end=end, enterprises=enterprises, cases=cases, visits=visits
+            )
+            manager = self._manager(hub_object, joined=self._opening(start))
+            prefix = f"{hub.lower()}-referent-"
+            count = max(2, round(enterprises / 20))
+            spec = Spec(
+                seed=seed,
+                enterprises=enterprises,
+                cases=cases,
+                visits=visits,
+                start=start,
+                end=end,
+                referent_usernames=free_usernames(prefix=prefix, digits=3, count=count),
+            )
+            try:
+                counts = generate(hub=hub_object, manager=manager, spec=spec)
+            except ValueError as error:
+                raise CommandError(str(error)) from error
+        elapsed = time.perf_counter() - began
+        self.stdout.write(f"Hub {hub_object.code}, seed {seed}, {start} to {end}:")
+        for label, number in sorted(counts.items()):
+            self.stdout.write(f"  {label}: {number}")
+        self.stdout.write(self.style.SUCCESS(f"Done in {elapsed:.1f} s."))
+
+    @staticmethod
+    def _opening(start: datetime.date) -> datetime.datetime:
+        return datetime.datetime.combine(start, datetime.time(8), tzinfo=BAMAKO) - datetime.timedelta(days=30)
+
+    def _hub(self, *, code: str, start: datetime.date, end: datetime.date, **volume: int) -> Hub:
+        days = (end - start).days + 1
+        targets = {}
+        for year in range(start.year, end.year + 1):
+            share = (min(end, datetime.date(year, 12, 31)) - max(start, datetime.date(year, 1, 1))).days + 1
+            yearly = {name: round(number * 1.1 * share / days) for name, number in volume.items()}
+            targets[year] = targets_for(**yearly)
+        return hub_create(
+            code=code,
+            name="HUB IIT Mali" if code == "ML" else f"HUB IIT {code}",
+            host_organisation="Conseil National du Patronat du Mali (CNPM)",
+            created_at=self._opening(start),
+            years=range(start.year, end.year + 1),
+            targets=targets,
+        )
+
+    @staticmethod
+    def _manager(hub: Hub, *, joined: datetime.datetime) -> User:
+        manager = User.objects.filter(hub=hub, role=Role.MANAGER).order_by("pk").first()
+        if manager is None:
+            username = f"{hub.code.lower()}-coordinator"
+            manager = User(
+                username=username,
+                first_name="Mariam",
+                last_name="Coulibaly",
+                email=f"{username}@example.org",
+                password=f"{UNUSABLE_PASSWORD_PREFIX}{username}",
+                role=Role.MANAGER,
+                hub=hub,
+                date_joined=joined,
+            )
+            users_create(users=[manager])
+        return manager

@@ -1,0 +1,77 @@
+"""Shared fixtures: two Mali hubs and one user per role in the first one."""
+
+import pytest
+
+from tests.factories import (
+    AdminFactory,
+    EnterpriseFactory,
+    HubFactory,
+    ManagerFactory,
+    PartnerFactory,
+    ReferentUserFactory,
+    SmeUserFactory,
+    ViewerFactory,
+)
+
+
+@pytest.fixture
+def hub(db):
+    """The Mali hub, code "ML" (case references read ML-<year>-00001), Saturday and Sunday off."""
+    return HubFactory(code="ML", name="HUB IIT Mali", country="ML")
+
+
+@pytest.fixture
+def other_hub(db):
+    return HubFactory(code="ML2", name="HUB IIT Mali (second node)", country="ML")
+
+
+@pytest.fixture
+def enterprise(hub):
+    return EnterpriseFactory(hub=hub, name="Karité Plus SARL")
+
+
+@pytest.fixture
+def other_enterprise(other_hub):
+    """An enterprise of the other hub."""
+    return EnterpriseFactory(hub=other_hub, name="Moulin du Fleuve")
+
+
+@pytest.fixture
+def manager(hub):
+    return ManagerFactory(hub=hub, username="manager")
+
+
+@pytest.fixture
+def referent(hub):
+    return ReferentUserFactory(hub=hub, username="referent")
+
+
+@pytest.fixture
+def sme_user(hub, enterprise):
+    return SmeUserFactory(hub=hub, enterprise=enterprise, username="sme")
+
+
+@pytest.fixture
+def viewer(db):
+    return ViewerFactory(username="viewer")
+
+
+@pytest.fixture
+def admin_user(db):
+    """Overrides pytest-django's `admin_user` with an administrator of this project's roles."""
+    return AdminFactory(username="admin")
+
+
+@pytest.fixture
+def other_manager(other_hub):
+    return ManagerFactory(hub=other_hub, username="other-manager")
+
+
+@pytest.fixture
+def other_referent(other_hub):
+    return ReferentUserFactory(hub=other_hub, username="other-referent")
+
+
+@pytest.fixture
+def partner(hub):
+    return PartnerFactory(hub=hub, name="Institut d'Économie Rurale")

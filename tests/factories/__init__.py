@@ -1,0 +1,34 @@
+from tests.factories.cases import CaseFactory, CaseNoteFactory
+from tests.factories.hub import (
+    PASSWORD,
+    AdminFactory,
+    EnterpriseFactory,
+    FollowUpFactory,
+    HubFactory,
+    ManagerFactory,
+    PartnerFactory,
+    ReferentProfileFactory,
+    ReferentUserFactory,
+    SmeUserFactory,
+    UserFactory,
+    ViewerFactory,
+)
+from tests.factories.visits import VisitFactory
+
+__all__ = [
+    "PASSWORD",
+    "AdminFactory",
+    "CaseFactory",
+    "CaseNoteFactory",
+    "EnterpriseFactory",
+    "FollowUpFactory",
+    "HubFactory",
+    "ManagerFactory",
+    "PartnerFactory",
+    "ReferentProfileFactory",
+    "ReferentUserFactory",
+    "SmeUserFactory",
+    "UserFactory",
+    "ViewerFactory",
+    "VisitFactory",
+]
