@@ -170,6 +170,19 @@ class Case(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def next_due(self):
+        """The earliest date the case must meet now: its current stage's, or its resolution's.
+        `cases.selectors.overdue_condition` is the same rule in SQL."""
+        if not self.is_open:
+            return None
+        stage_due = {
+            CaseStatus.NEW: self.acknowledge_due,
+            CaseStatus.QUALIFIED: self.assign_due,
+            CaseStatus.ASSIGNED: self.first_contact_due,
+        }.get(self.status)
+        return min((due for due in (stage_due, self.resolve_due) if due is not None), default=None)
+
 
 class ReferenceCounter(models.Model):
     """The last case number given per hub and year; incremented under a row lock."""

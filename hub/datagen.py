@@ -48,6 +48,7 @@ BATCH_SIZE = 5000
 REFERENCE_DATE = datetime.date(2026, 11, 20)
 """The generator's "today": nothing it writes happens after the end of this day."""
 DEFAULT_START = datetime.date(2024, 1, 8)
+FINAL_OR_RESOLVED = frozenset({S.REFERRED, S.REJECTED, S.RESOLVED, S.CLOSED})
 
 # --- Territory -----------------------------------------------------------------------------------
 
@@ -1331,6 +1332,17 @@ class _CaseSummary:
 
 
 @dataclass(kw_only=True)
+class _DraftCase:
+    """A case built in memory with its timeline and notes, waiting for its batch to be written."""
+
+    case: Case
+    events: list["_Event"]
+    notes: list[CaseNote]
+    enterprise: int
+    topic: Topic
+
+
+@dataclass(kw_only=True)
 class _Event:
     from_status: str
     to_status: str
@@ -1793,46 +1805,44 @@ class _Generator:
             ReferenceCounter.objects.update_or_create(hub=self.hub, year=year, defaults={"last_number": last_number})
         return summaries
 
-    def _flush_cases(self, batch: list[tuple]) -> list[_CaseSummary]:
-        cases = [case for case, *_ in batch]
+    def _flush_cases(self, batch: list[_DraftCase]) -> list[_CaseSummary]:
+        cases = [draft.case for draft in batch]
         _with_history(Case, cases, at=lambda case: case.received_at, by=lambda case: case.created_by)
         CaseEvent.objects.bulk_create(
             [
                 CaseEvent(
-                    case=case,
+                    case=draft.case,
                     from_status=event.from_status,
                     to_status=event.to_status,
                     actor=event.actor,
                     note=event.note,
                     created_at=event.at,
                 )
-                for case, events, *_ in batch
-                for event in events
+                for draft in batch
+                for event in draft.events
             ],
             batch_size=BATCH_SIZE,
         )
-        notes = [note for case, _, case_notes, _ in batch for note in case_notes]
-        for note in notes:
-            note.case_id = note.case.pk
+        notes = [note for draft in batch for note in draft.notes]
         _with_history(CaseNote, notes, at=lambda note: note.created_at, by=lambda note: note.author)
         self._count(Case, len(cases))
-        self._count(CaseEvent, sum(len(events) for _, events, *_ in batch))
+        self._count(CaseEvent, sum(len(draft.events) for draft in batch))
         self._count(CaseNote, len(notes))
         return [
             _CaseSummary(
-                pk=case.pk,
-                enterprise=enterprise,
-                topic=topic,
-                referent=case.assigned_to,
-                first_contact_at=case.first_contact_at,
-                resolved_at=case.resolved_at,
-                worked_until=events[-1].at if case.status in (S.REFERRED, S.RESOLVED, S.CLOSED) else self.cutoff,
-                satisfaction=case.satisfaction_rating,
+                pk=draft.case.pk,
+                enterprise=draft.enterprise,
+                topic=draft.topic,
+                referent=draft.case.assigned_to,
+                first_contact_at=draft.case.first_contact_at,
+                resolved_at=draft.case.resolved_at,
+                worked_until=draft.events[-1].at if draft.case.status in FINAL_OR_RESOLVED else self.cutoff,
+                satisfaction=draft.case.satisfaction_rating,
             )
-            for case, events, _, (enterprise, topic) in batch
+            for draft in batch
         ]
 
-    def _case(self, rng: Random, plan: _PlannedCase, *, reference: str) -> tuple:
+    def _case(self, rng: Random, plan: _PlannedCase, *, reference: str) -> _DraftCase:
         planned = self.planned[plan.enterprise]
         topic = rng.choice(self._topics(planned.kind))
         scripted = plan.scripted
@@ -1886,7 +1896,8 @@ class _Generator:
                 case.version += 1
                 last_change = max(last_change, rated_at)
         case.updated_at = last_change
-        return case, events, self._notes(rng, case, events=events, referent=referent), (plan.enterprise, topic)
+        notes = self._notes(rng, case, events=events, referent=referent)
+        return _DraftCase(case=case, events=events, notes=notes, enterprise=plan.enterprise, topic=topic)
 
     def _days_later(self, rng: Random, moment: datetime.datetime, days: int) -> datetime.datetime:
         """Office hours on the first working day at least `days` calendar days after `moment`."""

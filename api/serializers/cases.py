@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from api.serializers.fields import VisibleRelatedField
-from cases.models import OPEN_STATUSES, Case, CaseNote, CaseStatus, Priority
+from cases.models import Case, CaseNote, CaseStatus, Priority
 from hub.classifications import TechnologyDomain
 from hub.models import Enterprise, Partner, Role, User
 from hub.permissions import scope
@@ -71,15 +71,7 @@ class CaseSerializer(serializers.ModelSerializer):
         return case.assigned_to.get_full_name() if case.assigned_to else ""
 
     def get_is_overdue(self, case: Case) -> bool:
-        if case.status not in OPEN_STATUSES:
-            return False
-        today = timezone.localdate()
-        stage_due = {
-            CaseStatus.NEW: case.acknowledge_due,
-            CaseStatus.QUALIFIED: case.assign_due,
-            CaseStatus.ASSIGNED: case.first_contact_due,
-        }.get(case.status)
-        return any(due is not None and due < today for due in (stage_due, case.resolve_due))
+        return case.next_due is not None and case.next_due < timezone.localdate()
 
 
 class VersionedActionSerializer(serializers.Serializer):
