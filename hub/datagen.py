@@ -1332,17 +1332,6 @@ class _CaseSummary:
 
 
 @dataclass(kw_only=True)
-class _DraftCase:
-    """A case built in memory with its timeline and notes, waiting for its batch to be written."""
-
-    case: Case
-    events: list["_Event"]
-    notes: list[CaseNote]
-    enterprise: int
-    topic: Topic
-
-
-@dataclass(kw_only=True)
 class _Event:
     from_status: str
     to_status: str
@@ -1350,6 +1339,17 @@ class _Event:
     actor: User | None
     note: str = ""
     assignment: bool = False
+
+
+@dataclass(kw_only=True)
+class _DraftCase:
+    """A case built in memory with its timeline and notes, waiting for its batch to be written."""
+
+    case: Case
+    events: list[_Event]
+    notes: list[CaseNote]
+    enterprise: int
+    topic: Topic
 
 
 @contextlib.contextmanager

@@ -2,19 +2,22 @@
 
 import datetime
 import hashlib
+import io
 import json
 import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from cases.models import Case
 from hub.models import Enterprise, Role, User
 from hub.permissions import Action, can
-from visits.models import Visit
+from visits.models import Visit, VisitPhoto
 
 
 class VisitConflict(Exception):
@@ -108,3 +111,44 @@ def visit_record(*, data: VisitInput, by: User) -> tuple[Visit, bool]:
             raise
         return _stored_or_conflict(client_uuid=data.client_uuid, content_hash=content_hash, by=by), False
     return visit, True
+
+
+MAX_PHOTOS_PER_VISIT = 5
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+PHOTO_LONG_SIDE = 1600
+PHOTO_QUALITY = 80
+
+
+def _reencode_photo(upload) -> tuple[ContentFile, int, int]:
+    """Open the upload as an image whatever its name says, and write it anew as a JPEG at most
+    1600 px on its long side. Re-encoding drops every metadata block, GPS position included."""
+    if upload.size > MAX_PHOTO_BYTES:
+        raise ValidationError({"image": _("A photo can be at most 10 MB.")})
+    try:
+        with Image.open(upload) as source:
+            source.verify()
+        upload.seek(0)
+        with Image.open(upload) as source:
+            image = ImageOps.exif_transpose(source).convert("RGB")
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as error:
+        raise ValidationError({"image": _("This file is not a photo we can read (JPEG, PNG or WebP).")}) from error
+    image.thumbnail((PHOTO_LONG_SIDE, PHOTO_LONG_SIDE))
+    output = io.BytesIO()
+    image.save(output, format="JPEG", quality=PHOTO_QUALITY, optimize=True)
+    return ContentFile(output.getvalue()), image.width, image.height
+
+
+@transaction.atomic
+def visit_add_photo(*, visit: Visit, by: User, upload, caption: str = "") -> VisitPhoto:
+    """Only the referent who made the visit adds its photos, at most five."""
+    if visit.referent_id != by.pk or not by.is_active:
+        raise PermissionDenied(_("Only the referent who made the visit can add its photos."))
+    visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    if visit.photos.count() >= MAX_PHOTOS_PER_VISIT:
+        raise ValidationError({"image": _("A visit has at most 5 photos.")})
+    content, width, height = _reencode_photo(upload)
+    photo = VisitPhoto(visit=visit, token=uuid.uuid4(), caption=caption.strip()[:200])
+    photo.image.save("photo.jpg", content, save=False)
+    photo.width, photo.height = width, height
+    photo.save()
+    return photo

@@ -1,9 +1,12 @@
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from cases.models import OPEN_STATUSES
 from cases.selectors import cases_visible_to, overdue_condition
-from hub.permissions import Action, require
+from hub.permissions import Action, access, require
+from visits.models import VisitPhoto
 from visits.selectors import visits_visible_to
 
 
@@ -21,3 +24,14 @@ def mobile_home(request):
         "recent_visits": visits_visible_to(user=request.user).filter(referent=request.user)[:5],
     }
     return render(request, "visits/mobile_home.html", context)
+
+
+@login_required
+def photo(request, token):
+    """Photos are never public files: each is served after the same visibility check as its visit."""
+    visible = VisitPhoto.objects.filter(visit__in=visits_visible_to(user=request.user))
+    found = access(visible, token=token)
+    response = FileResponse(found.image.open("rb"), content_type="image/jpeg")
+    response["Content-Disposition"] = f'inline; filename="{found.token}.jpg"'
+    response["Cache-Control"] = "private, max-age=86400"
+    return response

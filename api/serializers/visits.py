@@ -1,3 +1,5 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from api.serializers.fields import CoordinateField, VisibleRelatedField
@@ -5,8 +7,25 @@ from cases.models import Case
 from cases.selectors import cases_visible_to
 from hub.models import Enterprise
 from hub.selectors import enterprises_visible_to
-from visits.models import Visit
+from visits.models import Visit, VisitPhoto
 from visits.services import VisitInput
+
+
+class VisitPhotoSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = VisitPhoto
+        fields = ["id", "caption", "width", "height", "url", "uploaded_at"]
+        read_only_fields = fields
+
+    def get_url(self, photo: VisitPhoto) -> str:
+        return reverse("visits:photo", kwargs={"token": photo.token})
+
+
+class PhotoUploadSerializer(serializers.Serializer):
+    image = serializers.FileField(help_text=_("A JPEG, PNG or WebP photo; stored re-encoded, without metadata."))
+    caption = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
 
 
 class VisitSerializer(serializers.ModelSerializer):
@@ -16,6 +35,7 @@ class VisitSerializer(serializers.ModelSerializer):
     latitude = CoordinateField(limit=90)
     longitude = CoordinateField(limit=180)
     cases = VisibleRelatedField(selector=cases_visible_to, queryset=Case.objects.none(), many=True, required=False)
+    photos = VisitPhotoSerializer(many=True, read_only=True)
 
     class Meta:
         model = Visit
@@ -40,9 +60,10 @@ class VisitSerializer(serializers.ModelSerializer):
             "people_reached_total",
             "people_reached_women",
             "cases",
+            "photos",
             "created_at",
         ]
-        read_only_fields = ["id", "hub", "referent", "created_at"]
+        read_only_fields = ["id", "hub", "referent", "photos", "created_at"]
         extra_kwargs = {
             "client_uuid": {"validators": []},
             "observations": {"max_length": 10000},

@@ -1,14 +1,16 @@
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from api.permissions import Allows
-from api.serializers.visits import VisitSerializer
+from api.serializers.visits import PhotoUploadSerializer, VisitPhotoSerializer, VisitSerializer
 from api.viewsets.base import ScopedObjectMixin
 from hub.permissions import Action
 from visits.filters import VisitFilter
 from visits.selectors import visits_visible_to
-from visits.services import visit_record
+from visits.services import visit_add_photo, visit_record
 
 
 class VisitViewSet(ScopedObjectMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -17,7 +19,7 @@ class VisitViewSet(ScopedObjectMixin, mixins.ListModelMixin, mixins.RetrieveMode
     permission_classes = [Allows(read=Action.VIEW_VISITS, write=Action.LOG_VISITS)]
 
     def get_queryset(self):
-        return visits_visible_to(user=self.request.user).select_related("hub").prefetch_related("cases")
+        return visits_visible_to(user=self.request.user).select_related("hub").prefetch_related("cases", "photos")
 
     @extend_schema(
         responses={
@@ -35,3 +37,17 @@ class VisitViewSet(ScopedObjectMixin, mixins.ListModelMixin, mixins.RetrieveMode
         return Response(
             self.get_serializer(visit).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
         )
+
+    @extend_schema(request={"multipart/form-data": PhotoUploadSerializer}, responses={201: VisitPhotoSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def photos(self, request, pk=None):
+        """Add a photo (multipart `image`); at most 5 per visit, by the referent who made it."""
+        serializer = PhotoUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        photo = visit_add_photo(
+            visit=self.get_object(),
+            by=request.user,
+            upload=serializer.validated_data["image"],
+            caption=serializer.validated_data["caption"],
+        )
+        return Response(VisitPhotoSerializer(photo).data, status=status.HTTP_201_CREATED)

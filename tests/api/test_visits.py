@@ -121,6 +121,6 @@ def test_the_visit_list_costs_the_same_queries_whatever_the_page_size(
     visits = VisitFactory.create_batch(205, hub=hub)
     case = CaseFactory(enterprise=visits[0].enterprise)
     visits[0].cases.add(case)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         response = api(manager).get(f"/api/v1/visits/?page_size={page_size}")
     assert len(response.json()["results"]) == page_size
