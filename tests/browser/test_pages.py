@@ -7,6 +7,10 @@ from cases.models import CaseStatus
 from tests.browser.conftest import PHONE, screenshot
 from tests.factories import PASSWORD, CaseFactory, VisitFactory
 
+# The live server flushes the database after each test; serialized rollback restores the rows that
+# data migrations made (the administrative units). `make test` runs these tests on their own.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
 
 def sign_in(page, base_url: str, username: str) -> None:
     page.goto(f"{base_url}/")
