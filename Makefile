@@ -27,12 +27,13 @@ run: install
 # (the live server empties the database after each test). Where Chromium is missing they are left out
 # with a notice; `make test-browser` fails instead.
 test: install
-	env -u DATABASE_URL $(BIN)/pytest -n 2 -m "not browser"
+	env -u DATABASE_URL $(BIN)/pytest -n 2 -m "not browser and not postgres"
 	@if [ -x $(CHROMIUM) ]; then env -u DATABASE_URL $(BIN)/pytest -m browser; \
 	else echo "Chromium not found at $(CHROMIUM): browser tests left out (apt-get install chromium)"; fi
 
 test-postgres: install
-	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -n 2 -m "not browser and not fuzz"
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -n 2 -m "not browser and not fuzz and not postgres"
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -m postgres
 
 test-browser: install
 	test -x $(CHROMIUM)
