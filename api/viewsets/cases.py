@@ -40,6 +40,7 @@ class CaseViewSet(
 
     serializer_class = CaseSerializer
     filterset_class = CaseFilter
+    ordering_fields = ["received_at", "reference", "resolve_due", "updated_at"]
 
     def get_permissions(self):
         return [Allows(read=None, write=WRITE_ACTIONS.get(self.action))]

@@ -31,6 +31,7 @@ class EnterpriseViewSet(
 ):
     serializer_class = EnterpriseSerializer
     filterset_class = EnterpriseFilter
+    ordering_fields = ["name", "created_at"]
     permission_classes = [Allows(read=None, write=Action.MANAGE_DIRECTORY)]
 
     def get_queryset(self):
@@ -70,6 +71,7 @@ class FollowUpViewSet(
 ):
     serializer_class = FollowUpSerializer
     filterset_class = FollowUpFilter
+    ordering_fields = ["due_date", "collected_on"]
     permission_classes = [Allows(read=Action.RECORD_FOLLOWUPS, write=Action.RECORD_FOLLOWUPS)]
 
     def get_queryset(self):

@@ -16,6 +16,7 @@ from visits.services import visit_add_photo, visit_record
 class VisitViewSet(ScopedObjectMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = VisitSerializer
     filterset_class = VisitFilter
+    ordering_fields = ["started_at", "created_at"]
     permission_classes = [Allows(read=Action.VIEW_VISITS, write=Action.LOG_VISITS)]
 
     def get_queryset(self):

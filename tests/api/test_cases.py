@@ -216,3 +216,14 @@ def test_the_case_list_costs_the_same_queries_whatever_the_page_size(
     with django_assert_num_queries(1):
         response = client.get(f"/api/v1/cases/?page_size={page_size}")
     assert len(response.json()["results"]) == page_size
+
+
+def test_ordering_walks_the_whole_list_with_cursors(api, manager, enterprise):
+    made = [CaseFactory(enterprise=enterprise, title=f"n{index}") for index in range(7)]
+    client = api(manager)
+    seen, url = [], "/api/v1/cases/?ordering=reference&page_size=3"
+    while url:
+        page = client.get(url).json()
+        seen += [row["reference"] for row in page["results"]]
+        url = page["next"]
+    assert seen == sorted(case.reference for case in made)

@@ -3,7 +3,7 @@
 import pytest
 
 from hub.models import Enterprise, FollowUp
-from tests.factories import CaseFactory, EnterpriseFactory, ReferentUserFactory
+from tests.factories import CaseFactory, EnterpriseFactory, FollowUpFactory, ReferentUserFactory
 
 
 @pytest.fixture
@@ -137,3 +137,22 @@ def test_enterprise_filters(api, manager, hub):
     by_region = client.get("/api/v1/enterprises/?region=ML-SIK").json()["results"]
     by_search = client.get("/api/v1/enterprises/?q=huilerie").json()["results"]
     assert [row["id"] for row in by_region] == [row["id"] for row in by_search] == [koutiala.pk]
+
+
+@pytest.mark.parametrize("page_size", [10, 50, 200])
+@pytest.mark.parametrize(
+    ("path", "make", "queries"),
+    [
+        ("enterprises", lambda hub: EnterpriseFactory.create_batch(205, hub=hub), 1),
+        ("referents", lambda hub: [ReferentUserFactory(hub=hub) for _ in range(205)], 2),
+        ("followups", lambda hub: [FollowUpFactory(hub=hub) for _ in range(205)], 1),
+    ],
+)
+def test_list_queries_do_not_grow_with_the_page(
+    api, manager, hub, path, make, queries, page_size, django_assert_num_queries
+):
+    make(hub)
+    client = api(manager)
+    with django_assert_num_queries(queries):
+        response = client.get(f"/api/v1/{path}/?page_size={page_size}")
+    assert len(response.json()["results"]) == page_size
