@@ -7,6 +7,7 @@ from cases.models import Case
 from cases.selectors import cases_visible_to
 from hub.models import AdministrativeUnit, Enterprise, FollowUp, Hub, HubTarget, Referent
 from hub.selectors import enterprises_visible_to
+from hub.services import ENTERPRISE_EDITABLE_FIELDS
 
 
 class HubTargetSerializer(serializers.ModelSerializer):
@@ -47,33 +48,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Enterprise
-        fields = [
-            "id",
-            "hub",
-            "name",
-            "rccm",
-            "nif",
-            "sector",
-            "activity",
-            "region",
-            "region_name",
-            "commune",
-            "address",
-            "latitude",
-            "longitude",
-            "owner_name",
-            "owner_phone",
-            "owner_email",
-            "women_led",
-            "youth_led",
-            "employees_total",
-            "employees_women",
-            "turnover_band",
-            "size_class",
-            "consent_given",
-            "consent_date",
-            "created_at",
-        ]
+        fields = ["id", "hub", *ENTERPRISE_EDITABLE_FIELDS, "region_name", "size_class", "created_at"]
         read_only_fields = ["size_class", "created_at"]
 
 

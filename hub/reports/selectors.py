@@ -60,27 +60,26 @@ def readable_hubs(*, user: User, filters: ReportFilters) -> QuerySet[Hub]:
     return hubs
 
 
-def report_cases(*, user: User, filters: ReportFilters) -> QuerySet[Case]:
-    """Cases received in the period, within what `user` may read in reports."""
-    cases = Case.objects.filter(
+def _filtered(queryset: QuerySet, *, user: User, filters: ReportFilters, date_field: str, person_field: str):
+    """Rows of the readable hubs dated within the period, narrowed by the enterprise and referent filters."""
+    rows = queryset.filter(
         hub__in=readable_hubs(user=user, filters=filters),
-        received_at__date__gte=filters.date_from,
-        received_at__date__lte=filters.date_to,
+        **{f"{date_field}__date__gte": filters.date_from, f"{date_field}__date__lte": filters.date_to},
     ).filter(_enterprise_conditions(filters, "enterprise__"))
     if filters.referent:
-        cases = cases.filter(assigned_to=filters.referent)
-    return cases
+        rows = rows.filter(**{person_field: filters.referent})
+    return rows
+
+
+def report_cases(*, user: User, filters: ReportFilters) -> QuerySet[Case]:
+    """Cases received in the period."""
+    return _filtered(
+        Case.objects.all(), user=user, filters=filters, date_field="received_at", person_field="assigned_to"
+    )
 
 
 def report_visits(*, user: User, filters: ReportFilters) -> QuerySet[Visit]:
-    visits = Visit.objects.filter(
-        hub__in=readable_hubs(user=user, filters=filters),
-        started_at__date__gte=filters.date_from,
-        started_at__date__lte=filters.date_to,
-    ).filter(_enterprise_conditions(filters, "enterprise__"))
-    if filters.referent:
-        visits = visits.filter(referent=filters.referent)
-    return visits
+    return _filtered(Visit.objects.all(), user=user, filters=filters, date_field="started_at", person_field="referent")
 
 
 def activity(*, user: User, filters: ReportFilters) -> dict:
