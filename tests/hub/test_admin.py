@@ -1,0 +1,71 @@
+"""The Django admin is usable for every model: list with search and filters, add form, change form and
+history page all answer, in French."""
+
+import io
+import uuid
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+from rest_framework.authtoken.models import Token
+
+from cases.models import CaseAttachment
+from tests.factories import CaseNoteFactory, FollowUpFactory, PartnerFactory, VisitFactory
+from visits.services import visit_add_photo
+
+REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
+
+
+@pytest.fixture
+def records(hub, enterprise, referent, manager, sme_user):
+    note = CaseNoteFactory(case__enterprise=enterprise, author=manager)
+    visit = VisitFactory(referent=referent, enterprise=enterprise)
+    visit.cases.add(note.case)
+    FollowUpFactory(case=None, enterprise=enterprise)
+    PartnerFactory(hub=hub)
+    hub.holidays.create(date="2026-09-22", name="Fête de l'indépendance")
+    hub.targets.create(year=2026, indicator="visits", value=240)
+    Group.objects.create(name="Gestionnaires")
+    Token.objects.create(user=manager)
+    CaseAttachment.objects.create(
+        case=note.case,
+        token=uuid.uuid4(),
+        file=SimpleUploadedFile("devis.pdf", b"%PDF-1.4"),
+        original_name="devis.pdf",
+        content_type="application/pdf",
+        size=8,
+        uploaded_by=manager,
+    )
+    picture = io.BytesIO()
+    Image.new("RGB", (40, 30)).save(picture, format="PNG")
+    visit_add_photo(visit=visit, by=referent, upload=SimpleUploadedFile("p.png", picture.getvalue()))
+
+
+@pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label)
+def test_every_admin_page_answers(client, admin_user, records, model):
+    client.force_login(admin_user)
+    info = (model._meta.app_label, model._meta.model_name)
+    changelist = client.get(reverse("admin:{}_{}_changelist".format(*info)), {"q": "a"})
+    assert changelist.status_code == 200
+    assert client.get(reverse("admin:{}_{}_add".format(*info))).status_code == 200
+    obj = model._default_manager.first()
+    assert obj is not None, f"no {model._meta.label} to open"
+    assert client.get(reverse("admin:{}_{}_change".format(*info), args=[obj.pk])).status_code == 200
+    if hasattr(model, "history"):
+        history = client.get(reverse("admin:{}_{}_history".format(*info), args=[obj.pk]))
+        assert history.status_code == 200
+
+
+def test_admin_is_in_french(client, admin_user):
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert "Administration HUB IIT" in page or "administration HUB IIT" in page.lower()
+    assert "Demandes d’appui" in page
+
+
+def test_only_administrators_enter_the_admin(client, manager):
+    client.force_login(manager)
+    assert client.get(reverse("admin:index")).status_code == 302
