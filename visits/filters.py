@@ -1,4 +1,5 @@
 import django_filters
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hub.classifications import IsicSection
@@ -15,6 +16,7 @@ class VisitFilter(django_filters.FilterSet):
     sector = django_filters.ChoiceFilter(field_name="enterprise__sector", choices=IsicSection.choices)
     started_from = django_filters.DateFilter(field_name="started_at", lookup_expr="date__gte", label=_("from"))
     started_to = django_filters.DateFilter(field_name="started_at", lookup_expr="date__lte", label=_("to"))
+    q = django_filters.CharFilter(method="search", label=_("search"))
 
     class Meta:
         model = Visit
@@ -22,3 +24,8 @@ class VisitFilter(django_filters.FilterSet):
 
     def filter_region(self, queryset, name, value):
         return queryset.filter(in_region(value, prefix="enterprise__"))
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(enterprise__name__icontains=value) | Q(observations__icontains=value) | Q(needs_found__icontains=value)
+        )

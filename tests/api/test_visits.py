@@ -124,3 +124,15 @@ def test_the_visit_list_costs_the_same_queries_whatever_the_page_size(
     with django_assert_num_queries(3):
         response = api(manager).get(f"/api/v1/visits/?page_size={page_size}")
     assert len(response.json()["results"]) == page_size
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"), [("q=pompe", {"pump"}), ("region=ML-SIK", {"sikasso"}), ("", {"pump", "sikasso"})]
+)
+def test_visit_filters(api, manager, hub, params, expected):
+    made = {
+        "pump": VisitFactory(hub=hub, needs_found="Pompe solaire"),
+        "sikasso": VisitFactory(hub=hub, enterprise=EnterpriseFactory(hub=hub, region_id="ML-BGN")),
+    }
+    results = api(manager).get(f"/api/v1/visits/?{params}").json()["results"]
+    assert {row["id"] for row in results} == {made[name].pk for name in expected}
