@@ -1,6 +1,7 @@
 """Every write to a case. Status changes go through `case_transition` only."""
 
 import datetime
+import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -11,6 +12,7 @@ from cases.models import (
     OPEN_STATUSES,
     TRANSITIONS,
     Case,
+    CaseAttachment,
     CaseEvent,
     CaseNote,
     CaseStatus,
@@ -260,3 +262,50 @@ def case_rate(*, case: Case, by: User, rating: int, comment: str = "") -> Case:
     case.version += 1
     case.save()
     return case
+
+
+MAX_ATTACHMENTS_PER_CASE = 5
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+SIGNATURES = {
+    b"%PDF-": ("pdf", "application/pdf"),
+    b"\xff\xd8\xff": ("jpg", "image/jpeg"),
+    b"\x89PNG\r\n\x1a\n": ("png", "image/png"),
+}
+
+
+def _sniff(upload) -> tuple[str, str]:
+    """The file type read from the first bytes, whatever the name says."""
+    head = upload.read(16)
+    upload.seek(0)
+    for signature, kind in SIGNATURES.items():
+        if head.startswith(signature):
+            return kind
+    raise ValidationError({"attachments": _("Only PDF documents and JPEG or PNG pictures can be attached.")})
+
+
+def case_attach_files(*, case: Case, by: User, uploads: list, visible_to_sme: bool = True) -> list[CaseAttachment]:
+    """Attach files after checking their type by content and their size; all or none are stored."""
+    _check_actor_reaches_case(case=case, by=by)
+    if case.attachments.count() + len(uploads) > MAX_ATTACHMENTS_PER_CASE:
+        raise ValidationError({"attachments": _("A request has at most 5 attachments.")})
+    checked = []
+    for upload in uploads:
+        if upload.size > MAX_ATTACHMENT_BYTES:
+            raise ValidationError({"attachments": _("Each attachment can be at most 10 MB.")})
+        checked.append((upload, *_sniff(upload)))
+    attachments = []
+    with transaction.atomic():
+        for upload, extension, content_type in checked:
+            attachment = CaseAttachment(
+                case=case,
+                token=uuid.uuid4(),
+                original_name=upload.name[:255],
+                content_type=content_type,
+                size=upload.size,
+                visible_to_sme=visible_to_sme,
+                uploaded_by=by,
+            )
+            attachment.file.save(f"file.{extension}", upload, save=False)
+            attachment.save()
+            attachments.append(attachment)
+    return attachments

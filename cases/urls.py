@@ -5,4 +5,6 @@ from cases import views
 app_name = "cases"
 urlpatterns = [
     path("", views.portal_home, name="portal-home"),
+    path("requests/new/", views.portal_new_request, name="portal-new-request"),
+    path("requests/<int:pk>/", views.portal_case, name="portal-case"),
 ]

@@ -70,3 +70,19 @@ def test_sign_out_returns_to_the_sign_in_page(phone, live_server, manager):
     phone.get_by_role("button", name="Se déconnecter").click()
     phone.wait_for_load_state("load")
     assert phone.url == f"{live_server.url}/login/"
+
+
+def test_sme_sends_a_request_from_the_phone(phone, live_server, sme_user):
+    sign_in(phone, live_server.url, sme_user.username)
+    phone.get_by_role("link", name="Nouvelle demande d’appui").click()
+    phone.select_option("#id_domain", "energy")
+    phone.fill("#id_title", "Pompe solaire pour le jardin")
+    phone.fill("#id_description", "Le groupe électrogène coûte trop cher en gasoil.")
+    assert_fits_the_phone(phone)
+    screenshot(phone, "portal-new-request")
+    phone.get_by_role("button", name="Envoyer ma demande").click()
+    phone.wait_for_load_state("load")
+    assert "a bien été reçue sous la référence" in phone.locator(".messages").inner_text()
+    assert phone.locator("h1").inner_text() == "Pompe solaire pour le jardin"
+    assert_fits_the_phone(phone)
+    screenshot(phone, "portal-request-sent")
