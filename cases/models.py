@@ -129,6 +129,13 @@ class Case(models.Model):
     )
     satisfaction_comment = models.TextField(_("satisfaction comment"), blank=True)
     rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
+    satisfaction_reminded_at = models.DateTimeField(
+        _("satisfaction reminder sent at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set by send_reminders so that the SME is asked to rate the case only once."),
+    )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()

@@ -1,10 +1,15 @@
 import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from cases.models import OPEN_STATUSES, Case, CaseNote, CaseStatus
-from hub.models import Role, User
-from hub.permissions import scope
+from cases.models import OPEN_STATUSES, TRANSITIONS, Case, CaseNote, CaseStatus
+from hub.models import Enterprise, Hub, HubHoliday, Role, User
+from hub.permissions import Action, can, scope
+from hub.workdays import add_working_days
 
 S = CaseStatus
 
@@ -13,14 +18,25 @@ def cases_visible_to(*, user: User) -> QuerySet[Case]:
     return scope(Case.objects.select_related("enterprise", "assigned_to"), user=user, enterprise_field="enterprise")
 
 
+def _next_due_compared(lookup: str, day: datetime.date) -> Q:
+    """Open cases whose current stage's due date or resolution date compares to `day` by `lookup`;
+    the SQL side of `Case.next_due`."""
+    return (
+        Q(status=S.NEW, **{f"acknowledge_due__{lookup}": day})
+        | Q(status=S.QUALIFIED, **{f"assign_due__{lookup}": day})
+        | Q(status=S.ASSIGNED, **{f"first_contact_due__{lookup}": day})
+        | Q(status__in=OPEN_STATUSES, **{f"resolve_due__{lookup}": day})
+    )
+
+
 def overdue_condition(*, today: datetime.date) -> Q:
     """A case is overdue when the due date of the stage it is in, or its resolution date, has passed."""
-    return (
-        Q(status=S.NEW, acknowledge_due__lt=today)
-        | Q(status=S.QUALIFIED, assign_due__lt=today)
-        | Q(status=S.ASSIGNED, first_contact_due__lt=today)
-        | Q(status__in=OPEN_STATUSES, resolve_due__lt=today)
-    )
+    return _next_due_compared("lt", today)
+
+
+def due_by_condition(*, until: datetime.date) -> Q:
+    """Open cases that must meet a date on or before `until`, overdue ones included."""
+    return _next_due_compared("lte", until)
 
 
 def case_counts(*, cases: QuerySet[Case], today: datetime.date) -> dict[str, int]:
@@ -38,3 +54,211 @@ def case_notes_visible_to(*, user: User, case: Case) -> QuerySet[CaseNote]:
     if user.role == Role.SME:
         return notes.filter(visibility=CaseNote.Visibility.SME)
     return notes
+
+
+@dataclass(frozen=True)
+class ReferentSuggestion:
+    referent: User
+    open_cases: int
+    knows_domain: bool
+    covers_region: bool
+
+    @property
+    def reasons(self) -> list[str]:
+        reasons = [_("knows this domain")] if self.knows_domain else []
+        if self.covers_region:
+            reasons.append(_("covers this region"))
+        reasons.append(
+            ngettext("%(count)d open case", "%(count)d open cases", self.open_cases) % {"count": self.open_cases}
+        )
+        return reasons
+
+
+def referent_suggestions(*, case: Case) -> list[ReferentSuggestion]:
+    """Active referents of the case's hub, best first: technology domain, then region covered, then the
+    lightest open load. Counted in one query; a hub has tens of referents, so ranking is done here."""
+    region = case.enterprise.region_id
+    referents = (
+        User.objects.filter(role=Role.REFERENT, hub=case.hub_id, is_active=True, referent__is_active=True)
+        .select_related("referent")
+        .annotate(
+            open_cases=Count("assigned_cases", filter=Q(assigned_cases__status__in=OPEN_STATUSES), distinct=True),
+            covers_region=Count("referent__regions", filter=Q(referent__regions=region), distinct=True),
+        )
+    )
+    suggestions = [
+        ReferentSuggestion(
+            referent=user,
+            open_cases=user.open_cases,
+            knows_domain=case.domain in user.referent.domains,
+            covers_region=bool(user.covers_region),
+        )
+        for user in referents
+    ]
+    return sorted(suggestions, key=lambda s: (not s.knows_domain, not s.covers_region, s.open_cases, s.referent.pk))
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime.datetime
+    kind: str
+    """"status", "internal", "sme", "visit", "attachment" or "change"."""
+    actor: User | None
+    title: str
+    body: str = ""
+
+
+def _history_changes(case: Case) -> list[TimelineEntry]:
+    """Field changes kept by the history that the status events do not already tell."""
+    shown = {"domain", "priority", "assigned_to", "title", "description", "enterprise"}
+    records = list(case.history.select_related("history_user").order_by("history_date", "history_id"))
+    entries = []
+    for previous, record in zip(records, records[1:], strict=False):
+        changed = [change.field for change in record.diff_against(previous).changes if change.field in shown]
+        if changed:
+            labels = ", ".join(str(Case._meta.get_field(field).verbose_name) for field in changed)
+            entries.append(
+                TimelineEntry(
+                    record.history_date, "change", record.history_user, _("Changed: %(fields)s") % {"fields": labels}
+                )
+            )
+    return entries
+
+
+def moves_offered(*, case: Case, user: User) -> list[str]:
+    """The statuses `user`'s role may move `case` to as plain moves; qualifying and assigning have forms
+    of their own."""
+    return [
+        to
+        for (frm, to), roles in TRANSITIONS.items()
+        if frm == case.status and user.role in roles and to not in (CaseStatus.QUALIFIED, CaseStatus.ASSIGNED)
+    ]
+
+
+def case_timeline(*, case: Case, user: User) -> list[TimelineEntry]:
+    """Everything that happened to the case that `user` may read, oldest first: status changes, notes and
+    messages, visits, attachments and, for those who may read the history, other field changes."""
+    entries = [
+        TimelineEntry(
+            event.created_at,
+            "status",
+            event.actor,
+            CaseStatus(event.to_status).label
+            if not event.from_status
+            else _("%(from)s → %(to)s")
+            % {"from": event.get_from_status_display(), "to": event.get_to_status_display()},
+            event.note,
+        )
+        for event in case.events.select_related("actor")
+    ]
+    entries += [
+        TimelineEntry(note.created_at, note.visibility, note.author, note.get_visibility_display(), note.body)
+        for note in case_notes_visible_to(user=user, case=case).select_related("author")
+    ]
+    entries += [
+        TimelineEntry(
+            visit.started_at,
+            "visit",
+            visit.referent,
+            _("Visit: %(purpose)s") % {"purpose": visit.get_purpose_display()},
+            visit.recommendations or visit.observations,
+        )
+        for visit in case.visits.select_related("referent")
+    ]
+    entries += [
+        TimelineEntry(
+            attachment.uploaded_at, "attachment", attachment.uploaded_by, _("File attached"), attachment.original_name
+        )
+        for attachment in case.attachments.select_related("uploaded_by")
+    ]
+    if can(user, Action.VIEW_HISTORY):
+        entries += _history_changes(case)
+    return sorted(entries, key=lambda entry: entry.at)
+
+
+DUE_SOON_WORKING_DAYS = 2
+SATISFACTION_REMINDER_AFTER_DAYS = 3
+SATISFACTION_REMINDER_WITHIN_DAYS = 30
+
+
+def active_sme_users() -> QuerySet[User]:
+    return User.objects.filter(role=Role.SME, is_active=True)
+
+
+@dataclass
+class DueDigest:
+    """One person's open cases that are overdue or due soon, each list by due date."""
+
+    user: User
+    overdue: list[Case] = field(default_factory=list)
+    due_soon: list[Case] = field(default_factory=list)
+
+
+def due_digests(*, today: datetime.date) -> list[DueDigest]:
+    """For each active referent, the open cases assigned to them, and for each active manager, the open
+    cases of their hub (unassigned ones included), that are overdue or due within DUE_SOON_WORKING_DAYS
+    working days of their hub. People with nothing due are left out. Four queries, whatever the number
+    of cases."""
+    hubs = list(Hub.objects.all())
+    holidays: dict[int, set[datetime.date]] = defaultdict(set)
+    upcoming = HubHoliday.objects.filter(date__gt=today, date__lte=today + datetime.timedelta(days=60)).order_by()
+    for hub_id, day in upcoming.values_list("hub_id", "date"):
+        holidays[hub_id].add(day)
+    condition = Q(pk__in=[])
+    for hub in hubs:
+        until = add_working_days(hub=hub, start=today, days=DUE_SOON_WORKING_DAYS, holidays=holidays[hub.pk])
+        condition |= Q(hub=hub) & due_by_condition(until=until)
+    cases = sorted(
+        Case.objects.filter(condition).select_related("enterprise", "assigned_to"),
+        key=lambda case: (case.next_due, case.reference),
+    )
+    managers: dict[int, list[User]] = defaultdict(list)
+    for manager in User.objects.filter(role=Role.MANAGER, is_active=True, hub__in={case.hub_id for case in cases}):
+        managers[manager.hub_id].append(manager)
+    digests: dict[int, DueDigest] = {}
+    for case in cases:
+        people = list(managers[case.hub_id])
+        if case.assigned_to is not None and case.assigned_to.is_active:
+            people.append(case.assigned_to)
+        for person in people:
+            digest = digests.setdefault(person.pk, DueDigest(user=person))
+            (digest.overdue if case.next_due < today else digest.due_soon).append(case)
+    return list(digests.values())
+
+
+@dataclass(frozen=True)
+class RatingRequest:
+    """An enterprise's resolved cases to remind it to rate, and its active SME users (empty when the
+    enterprise has no account: its owner is then asked)."""
+
+    enterprise: Enterprise
+    cases: list[Case]
+    sme_users: list[User]
+
+
+def satisfaction_reminders_due(*, today: datetime.date) -> list[RatingRequest]:
+    """Resolved or closed cases, neither rated nor reminded yet, resolved between
+    SATISFACTION_REMINDER_AFTER_DAYS and SATISFACTION_REMINDER_WITHIN_DAYS days before `today`, grouped
+    per enterprise. Two queries."""
+    cases = (
+        Case.objects.filter(
+            status__in=[S.RESOLVED, S.CLOSED],
+            satisfaction_rating__isnull=True,
+            satisfaction_reminded_at__isnull=True,
+            resolved_at__date__range=(
+                today - datetime.timedelta(days=SATISFACTION_REMINDER_WITHIN_DAYS),
+                today - datetime.timedelta(days=SATISFACTION_REMINDER_AFTER_DAYS),
+            ),
+        )
+        .select_related("enterprise")
+        .prefetch_related(Prefetch("enterprise__users", queryset=active_sme_users(), to_attr="active_sme_users"))
+        .order_by("enterprise_id", "resolved_at", "pk")
+    )
+    requests: dict[int, RatingRequest] = {}
+    for case in cases:
+        request = requests.setdefault(
+            case.enterprise_id,
+            RatingRequest(enterprise=case.enterprise, cases=[], sme_users=case.enterprise.active_sme_users),
+        )
+        request.cases.append(case)
+    return list(requests.values())

@@ -1,14 +1,18 @@
-"""Every write to a case. Status changes go through `case_transition` only."""
+"""Every write to a case. Status changes go through `case_transition` only. The people concerned are told
+by `cases.notifications` once the change is committed."""
 
 import datetime
 import uuid
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases import notifications
 from cases.models import (
+    FINAL_STATUSES,
     OPEN_STATUSES,
     TRANSITIONS,
     Case,
@@ -20,6 +24,7 @@ from cases.models import (
     Priority,
     ReferenceCounter,
 )
+from cases.selectors import DueDigest, RatingRequest, due_digests, satisfaction_reminders_due
 from hub.models import Enterprise, Partner, Role, User, related_or_none
 from hub.permissions import Action, can
 from hub.workdays import add_working_days, hub_holidays
@@ -78,7 +83,12 @@ def case_create(
     by: User,
     channel: str = Channel.PORTAL,
     priority: str = Priority.NORMAL,
+    found_at_visit: bool = False,
 ) -> Case:
+    """With `found_at_visit`, the referent `by` raises a need found at a site visit: the case is theirs at
+    once, received, acknowledged, assigned and first contacted at the visit."""
+    if found_at_visit and by.role != Role.REFERENT:
+        raise PermissionDenied(_("Only referents raise cases at a visit."))
     if not can(by, Action.SUBMIT_CASE):
         raise PermissionDenied(_("You cannot submit a support request."))
     if by.role == Role.SME and by.enterprise_id != enterprise.pk:
@@ -102,8 +112,14 @@ def case_create(
     case.reference = next_case_reference(hub=enterprise.hub, year=timezone.localdate(now).year)
     case.acknowledge_due = _due(case, case.hub.acknowledge_days, now)
     case.resolve_due = _due(case, case.hub.resolve_days, now)
+    if found_at_visit:
+        case.channel = Channel.VISIT
+        case.status = S.ASSIGNED
+        case.assigned_to = by
+        case.acknowledged_at = case.assigned_at = case.first_contact_at = now
     case.save()
-    CaseEvent.objects.create(case=case, to_status=S.NEW, actor=by, created_at=now)
+    CaseEvent.objects.create(case=case, to_status=case.status, actor=by, created_at=now)
+    notifications.notify_case_received(case=case)
     return case
 
 
@@ -182,7 +198,11 @@ def case_transition(
     case.status = to_status
     case.version += 1
     case.save()
-    CaseEvent.objects.create(case=case, from_status=move[0], to_status=to_status, actor=by, note=note, created_at=now)
+    recorded_note = note or {S.RESOLVED: case.resolution_summary, S.REJECTED: case.rejection_reason}.get(to_status, "")
+    CaseEvent.objects.create(
+        case=case, from_status=move[0], to_status=to_status, actor=by, note=recorded_note, created_at=now
+    )
+    notifications.notify_status_changed(case=case, from_status=move[0], by=by, note=note)
     return case
 
 
@@ -205,7 +225,7 @@ def case_assign(*, case: Case, referent: User, by: User, note: str = "", expecte
     if case.status not in OPEN_STATUSES or case.status == S.NEW:
         raise ValidationError({"status": _("Only a qualified or open case can be assigned.")})
     now = timezone.now()
-    from_status = case.status
+    from_status, previous_id = case.status, case.assigned_to_id
     case.assigned_to = referent
     case.assigned_at = now
     case.first_contact_due = _due(case, case.hub.first_contact_days, now)
@@ -216,6 +236,7 @@ def case_assign(*, case: Case, referent: User, by: User, note: str = "", expecte
     CaseEvent.objects.create(
         case=case, from_status=from_status, to_status=case.status, actor=by, note=note, created_at=now
     )
+    notifications.notify_case_assigned(case=case, previous_id=previous_id, by=by)
     return case
 
 
@@ -235,20 +256,29 @@ def case_qualify(
     return case_transition(case=case, to_status=S.QUALIFIED, by=by, note=note)
 
 
-def case_add_note(*, case: Case, by: User, body: str, visibility: str = CaseNote.Visibility.INTERNAL) -> CaseNote:
+def case_add_note(
+    *, case: Case, by: User, body: str, visibility: str = CaseNote.Visibility.INTERNAL, notify: bool = True
+) -> CaseNote:
+    """`notify` False when the caller's own notification carries the note (an SME's reason to reopen)."""
     _check_actor_reaches_case(case=case, by=by)
     if visibility == CaseNote.Visibility.INTERNAL and not can(by, Action.WRITE_INTERNAL_NOTES):
         raise PermissionDenied(_("Your role cannot write internal notes."))
     if not body.strip():
         raise ValidationError({"body": _("Write the note.")})
-    return CaseNote.objects.create(case=case, author=by, body=body.strip(), visibility=visibility)
+    note = CaseNote.objects.create(case=case, author=by, body=body.strip(), visibility=visibility)
+    if notify:
+        notifications.notify_note_added(note=note)
+    return note
 
 
 @transaction.atomic
-def case_rate(*, case: Case, by: User, rating: int, comment: str = "") -> Case:
-    """The SME rates a resolved or closed case, once."""
+def case_rate(*, case: Case, by: User | None, rating: int, comment: str = "", via_link: bool = False) -> Case:
+    """The SME rates a resolved or closed case, once: signed in as `by`, or through the signed rating link
+    of `cases.rating` (`via_link`, `by` None), which stands for the enterprise."""
     case = Case.objects.select_for_update().get(pk=case.pk)
-    if by.role != Role.SME or by.enterprise_id != case.enterprise_id or not by.is_active:
+    if not via_link and (
+        by is None or by.role != Role.SME or by.enterprise_id != case.enterprise_id or not by.is_active
+    ):
         raise PermissionDenied(_("Only the enterprise that asked can rate this case."))
     if case.status not in (S.RESOLVED, S.CLOSED):
         raise ValidationError({"rating": _("A case can be rated once it is resolved.")})
@@ -309,3 +339,48 @@ def case_attach_files(*, case: Case, by: User, uploads: list, visible_to_sme: bo
             attachment.save()
             attachments.append(attachment)
     return attachments
+
+
+@dataclass(frozen=True)
+class Reminders:
+    digests: list[DueDigest]
+    rating_requests: list[RatingRequest]
+
+
+def reminders_send(*, today: datetime.date, dry_run: bool = False) -> Reminders:
+    """Send each referent and manager the digest of their overdue and due-soon cases, and ask SMEs to rate
+    the cases resolved a few days ago; a case is marked as reminded, so it is asked about once, and its
+    reminder goes out after that mark is committed. With `dry_run`, only say what would be sent."""
+    reminders = Reminders(digests=due_digests(today=today), rating_requests=satisfaction_reminders_due(today=today))
+    if dry_run:
+        return reminders
+    for digest in reminders.digests:
+        notifications.send_due_digest(digest=digest, today=today)
+    with transaction.atomic():
+        Case.objects.filter(pk__in=[case.pk for request in reminders.rating_requests for case in request.cases]).update(
+            satisfaction_reminded_at=timezone.now()
+        )
+        notifications.notify_satisfaction_reminders(requests=reminders.rating_requests)
+    return reminders
+
+
+@transaction.atomic
+def case_reply(*, case: Case, by: User, body: str) -> CaseNote:
+    """The SME writes on its case; a case waiting for the SME goes back to in progress with it."""
+    case = _lock(case, expected_version=None)
+    if case.status in FINAL_STATUSES:
+        raise ValidationError({"body": _("This request is finished: send a new request if you need more help.")})
+    note = case_add_note(case=case, by=by, body=body, visibility=CaseNote.Visibility.SME)
+    if case.status == S.WAITING_SME:
+        case_transition(case=case, to_status=S.IN_PROGRESS, by=by)
+    return note
+
+
+@transaction.atomic
+def case_reopen(*, case: Case, by: User, reason: str) -> Case:
+    """The SME reopens its resolved case within the hub's reopen window; the reason becomes its message."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say what is still not solved.")})
+    case = case_transition(case=case, to_status=S.IN_PROGRESS, by=by)
+    case_add_note(case=case, by=by, body=reason, visibility=CaseNote.Visibility.SME, notify=False)
+    return case

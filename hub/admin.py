@@ -91,16 +91,16 @@ class AdministrativeUnitAdmin(admin.ModelAdmin):
 @admin.register(User)
 class HubUserAdmin(UserAdmin, SimpleHistoryAdmin):
     list_display = ["username", "first_name", "last_name", "role", "hub", "enterprise", "phone", "is_active"]
-    list_filter = ["role", "hub", "is_active", "is_staff"]
+    list_filter = ["role", "hub", "language", "is_active", "is_staff"]
     search_fields = ["username", "first_name", "last_name", "email", "phone", "enterprise__name"]
     autocomplete_fields = ["enterprise"]
     fieldsets = [
         *UserAdmin.fieldsets,
-        (_("Programme"), {"fields": ["role", "hub", "enterprise", "phone"]}),
+        (_("Programme"), {"fields": ["role", "hub", "enterprise", "phone", "language"]}),
     ]
     add_fieldsets = [
         *UserAdmin.add_fieldsets,
-        (_("Programme"), {"fields": ["role", "hub", "enterprise", "phone"]}),
+        (_("Programme"), {"fields": ["role", "hub", "enterprise", "phone", "language"]}),
     ]
 
 

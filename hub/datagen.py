@@ -26,6 +26,7 @@ from django.db import models, transaction
 
 from cases.models import OPEN_STATUSES, Case, CaseEvent, CaseNote, CaseStatus, Channel, Priority, ReferenceCounter
 from hub.classifications import IsicSection, TechnologyDomain, TurnoverBand, size_class_for
+from hub.holidays import mali_holidays
 from hub.models import (
     Enterprise,
     FollowUp,
@@ -1153,47 +1154,6 @@ PARTNERS = [
 
 # --- Hub calendar --------------------------------------------------------------------------------
 
-FIXED_HOLIDAYS = [
-    (1, 1, "Jour de l'An"),
-    (1, 20, "Fête de l'Armée"),
-    (3, 26, "Journée des Martyrs"),
-    (5, 1, "Fête du Travail"),
-    (5, 25, "Journée de l'Afrique"),
-    (9, 22, "Fête de l'Indépendance"),
-    (12, 25, "Noël"),
-]
-MOVABLE_HOLIDAYS = {
-    2024: [
-        (4, 1, "Lundi de Pâques"),
-        (4, 10, "Korité (Aïd el-Fitr)"),
-        (6, 17, "Tabaski (Aïd el-Kébir)"),
-        (9, 16, "Maouloud (naissance du Prophète)"),
-        (9, 23, "Baptême du Prophète"),
-    ],
-    2025: [
-        (3, 31, "Korité (Aïd el-Fitr)"),
-        (4, 21, "Lundi de Pâques"),
-        (6, 7, "Tabaski (Aïd el-Kébir)"),
-        (9, 4, "Maouloud (naissance du Prophète)"),
-        (9, 11, "Baptême du Prophète"),
-    ],
-    2026: [
-        (3, 20, "Korité (Aïd el-Fitr)"),
-        (4, 6, "Lundi de Pâques"),
-        (5, 27, "Tabaski (Aïd el-Kébir)"),
-        (8, 26, "Maouloud (naissance du Prophète)"),
-        (9, 2, "Baptême du Prophète"),
-    ],
-}
-"""Islamic holidays follow the moon sighting and may move by a day; these are the expected dates."""
-
-
-def mali_holidays(*, year: int) -> list[tuple[datetime.date, str]]:
-    days = {datetime.date(year, month, day): name for month, day, name in FIXED_HOLIDAYS}
-    for month, day, name in MOVABLE_HOLIDAYS.get(year, []):
-        days.setdefault(datetime.date(year, month, day), name)
-    return sorted(days.items())
-
 
 def hub_create(
     *,
@@ -2184,7 +2144,7 @@ class _Generator:
             referent=referent,
             content_hash=data.content_hash(),
             created_at=min(moment + synced, self.cutoff),
-            **{name: getattr(data, name) for name in VisitInput.__dataclass_fields__ if name != "cases"},
+            **data.visit_fields(),
         )
 
     # --- impact follow-ups

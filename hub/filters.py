@@ -1,3 +1,5 @@
+import re
+
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +25,17 @@ class EnterpriseFilter(django_filters.FilterSet):
         return queryset.filter(in_region(value))
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(name__icontains=value) | Q(owner_name__icontains=value) | Q(commune__icontains=value))
+        """Name, owner, commune, RCCM or phone number; a phone number matches whatever its spacing."""
+        condition = (
+            Q(name__icontains=value)
+            | Q(owner_name__icontains=value)
+            | Q(commune__icontains=value)
+            | Q(rccm__icontains=value)
+        )
+        digits = re.sub(r"[\s.()-]", "", value)
+        if re.fullmatch(r"\+?\d{4,}", digits):
+            condition |= Q(owner_phone__contains=digits.removeprefix("00"))
+        return queryset.filter(condition)
 
 
 class FollowUpFilter(django_filters.FilterSet):

@@ -1,6 +1,7 @@
 """Programme-wide domain: hubs and their standards, territory, users and roles, enterprises, referents,
 partners and impact follow-ups."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -190,6 +191,7 @@ class User(AbstractUser):
         verbose_name=_("enterprise"),
     )
     phone = PhoneNumberField(_("phone number"), blank=True, null=True, unique=True)
+    language = models.CharField(_("preferred language"), max_length=10, choices=settings.LANGUAGES, default="fr")
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta(AbstractUser.Meta):

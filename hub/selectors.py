@@ -1,7 +1,17 @@
-from django.db.models import Q, QuerySet
+import datetime
+from dataclasses import dataclass
 
-from hub.models import Enterprise, Hub, Role, User
+from django.db import models
+from django.db.models import Count, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import OPEN_STATUSES, Case
+from cases.selectors import cases_visible_to, overdue_condition
+from hub.models import Enterprise, FollowUp, Hub, Role, User
 from hub.permissions import scope
+from visits.models import Visit
 
 
 def enterprises_visible_to(*, user: User) -> QuerySet[Enterprise]:
@@ -22,3 +32,120 @@ def in_region(code: str, *, prefix: str = "") -> Q:
     """Records in region `code` or in a region carved from it, so that a former ISO region rolls up
     the regions the 2023 reform took from it."""
     return Q(**{f"{prefix}region": code}) | Q(**{f"{prefix}region__carved_from": code})
+
+
+def _count(queryset: QuerySet, *, key: str) -> Coalesce:
+    """How many rows of `queryset` have `key` equal to the outer row's pk, as a correlated subquery:
+    computed only for the rows shown, and no join that would multiply other counts."""
+    counted = queryset.filter(**{key: OuterRef("pk")}).order_by().values(key).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def enterprise_directory(*, user: User) -> QuerySet[Enterprise]:
+    """The enterprises `user` may read, each with its open cases and its last visit's start."""
+    last_visit = Visit.objects.filter(enterprise=OuterRef("pk")).order_by().values("enterprise")
+    return enterprises_visible_to(user=user).annotate(
+        open_cases=_count(Case.objects.filter(status__in=OPEN_STATUSES), key="enterprise"),
+        last_visit_at=Subquery(last_visit.annotate(last=Max("started_at")).values("last")),
+    )
+
+
+def referents_visible_to(*, user: User) -> QuerySet[User]:
+    """Referent users of the hubs `user` may read, with their profile and the regions it covers."""
+    referents = User.objects.filter(role=Role.REFERENT).select_related("hub", "referent")
+    return scope(referents.prefetch_related("referent__regions"), user=user)
+
+
+def referent_workloads(*, user: User, today: datetime.date) -> QuerySet[User]:
+    """Referents `user` may read with their open and overdue cases and their visits of the last 30 days."""
+    since = today - datetime.timedelta(days=30)
+    return referents_visible_to(user=user).annotate(
+        open_cases=_count(Case.objects.filter(status__in=OPEN_STATUSES), key="assigned_to"),
+        overdue_cases=_count(Case.objects.filter(overdue_condition(today=today)), key="assigned_to"),
+        recent_visits=_count(Visit.objects.filter(started_at__date__gte=since), key="referent"),
+    )
+
+
+def _overdue(today: datetime.date) -> models.Case:
+    """`overdue_condition` as a true/false column (never NULL when a due date is missing)."""
+    return models.Case(models.When(overdue_condition(today=today), then=Value(True)), default=Value(False))
+
+
+def enterprise_cases(*, user: User, enterprise: Enterprise, today: datetime.date) -> QuerySet[Case]:
+    """The enterprise's cases `user` may read, latest first, each with `is_overdue`."""
+    cases = cases_visible_to(user=user).filter(enterprise=enterprise)
+    return cases.annotate(is_overdue=_overdue(today)).order_by("-received_at")
+
+
+FOLLOWUP_FIGURES = [
+    "employees_total",
+    "jobs_created",
+    "jobs_kept",
+    "turnover_xof",
+    "new_sales_xof",
+    "investment_xof",
+    "cost_savings_xof",
+    "satisfaction",
+    "technology_adopted",
+]
+"""The follow-up fields shown as its key figures, labelled with their verbose names."""
+
+
+def _figure(value) -> str:
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
+    return number_format(value, force_grouping=True)
+
+
+@dataclass(frozen=True)
+class FollowUpRow:
+    followup: FollowUp
+    figures: list[tuple[str, str]]
+    """(label, formatted value) of the figures collected."""
+
+
+def enterprise_followups(*, user: User, enterprise: Enterprise) -> list[FollowUpRow]:
+    """The enterprise's baseline and follow-ups `user` may read, by due date, with their key figures."""
+    followups = scope(FollowUp.objects.select_related("case"), user=user, enterprise_field="enterprise")
+    return [
+        FollowUpRow(
+            followup,
+            [
+                (str(FollowUp._meta.get_field(name).verbose_name), _figure(getattr(followup, name)))
+                for name in FOLLOWUP_FIGURES
+                if getattr(followup, name) is not None
+            ],
+        )
+        for followup in followups.filter(enterprise=enterprise).order_by("due_date", "pk")
+    ]
+
+
+def referent_open_cases(*, referent: User, today: datetime.date) -> list[Case]:
+    """The referent's open cases, the most urgent first (`Case.next_due`; those without a due date
+    last), each with `is_overdue`. A referent holds tens of open cases, so they are sorted here."""
+    cases = (
+        Case.objects.filter(assigned_to=referent, status__in=OPEN_STATUSES)
+        .select_related("enterprise")
+        .annotate(is_overdue=_overdue(today))
+    )
+    return sorted(cases, key=lambda case: (case.next_due is None, case.next_due or datetime.date.max, case.pk))
+
+
+@dataclass(frozen=True)
+class Change:
+    at: datetime.datetime
+    by: User | None
+    fields: list[str]
+    """Verbose names of the fields changed; empty for the registration."""
+
+
+def enterprise_changes(*, enterprise: Enterprise) -> list[Change]:
+    """Who registered and changed the enterprise, and which fields, latest first."""
+    records = list(enterprise.history.select_related("history_user").order_by("history_date", "history_id"))
+    changes = [Change(record.history_date, record.history_user, []) for record in records[:1]]
+    for previous, record in zip(records, records[1:], strict=False):
+        changed = set(record.diff_against(previous).changed_fields)
+        fields = [str(field.verbose_name) for field in Enterprise._meta.fields if field.name in changed]
+        if fields:
+            changes.append(Change(record.history_date, record.history_user, fields))
+    return changes[::-1]

@@ -1,11 +1,29 @@
-"""Writes to the programme-wide domain: the directory of enterprises and the impact follow-ups."""
+"""Writes to the programme-wide domain: the directory of enterprises, the impact follow-ups and the SME
+accounts (signing up, invitations)."""
 
+import datetime
+import logging
+from functools import partial
+
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from hub.models import Enterprise, FollowUp, Role, User
+from hub.backends import phone_in_e164
+from hub.holidays import mali_holidays
+from hub.models import AdministrativeUnit, Enterprise, FollowUp, Hub, HubHoliday, Role, User
 from hub.permissions import Action, can
+from hub.sms import send_sms
+
+logger = logging.getLogger(__name__)
 
 ENTERPRISE_EDITABLE_FIELDS = [
     "name",
@@ -69,3 +87,237 @@ def followup_save(*, followup: FollowUp, by: User, **fields) -> FollowUp:
     followup.full_clean()
     followup.save()
     return followup
+
+
+def hub_add_public_holidays(*, hub: Hub, year: int) -> int:
+    """Add Mali's public holidays of `year` to the hub's calendar, keeping the days already there (a
+    manager may have moved an Islamic holiday to its announced date). Returns how many were added."""
+    known = set(hub.holidays.filter(date__year=year).values_list("date", flat=True))
+    added = [HubHoliday(hub=hub, date=day, name=name) for day, name in mali_holidays(year=year) if day not in known]
+    for holiday in added:
+        holiday.save()
+    return len(added)
+
+
+SIGN_UP_ENTERPRISE_FIELDS = [
+    "name",
+    "sector",
+    "activity",
+    "region",
+    "commune",
+    "owner_name",
+    "women_led",
+    "employees_total",
+]
+
+
+def _phone_or_error(phone) -> str:
+    e164 = phone_in_e164(str(phone or ""))
+    if e164 is None:
+        raise ValidationError({"phone": _("Enter a valid mobile phone number.")})
+    return e164
+
+
+def _phone_taken() -> ValidationError:
+    return ValidationError(
+        {"phone": _("An account already exists with this phone number. Sign in with it, or ask the hub for help.")}
+    )
+
+
+def _split_name(full_name: str) -> tuple[str, str]:
+    """First and last name such that `get_full_name()` gives `full_name` back."""
+    first, _space, last = full_name.strip().rpartition(" ")
+    return (first, last) if first else (last, "")
+
+
+def _hub_for(*, region: AdministrativeUnit, hub: Hub | None) -> Hub:
+    hubs = list(Hub.objects.filter(country=region.country).order_by("code"))
+    if hub is not None:
+        if hub not in hubs:
+            raise ValidationError({"hub": _("This hub does not serve the region you chose.")})
+        return hub
+    if not hubs:
+        raise ValidationError({"region": _("No hub serves this region yet: the programme cannot register you online.")})
+    if len(hubs) > 1:
+        raise ValidationError({"hub": _("Several hubs serve this region: choose yours.")})
+    return hubs[0]
+
+
+def _set_password(user: User, password: str) -> None:
+    try:
+        password_validation.validate_password(password, user=user)
+    except ValidationError as error:
+        raise ValidationError({"password1": error.messages}) from error
+    user.set_password(password)
+
+
+def _save_user(user: User) -> None:
+    """Precondition: the phone number was checked; two sign-ups racing for it end in this error."""
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as error:
+        raise _phone_taken() from error
+
+
+@transaction.atomic
+def sme_sign_up(
+    *,
+    phone,
+    password: str,
+    consent: bool,
+    language: str,
+    email: str = "",
+    hub: Hub | None = None,
+    **enterprise_fields,
+) -> User:
+    """Register an enterprise and its first SME user together, or neither. The user name is the phone
+    number in E.164 form; the hub is the one serving the region's country (`hub` when there are several).
+    Raises ValidationError keyed by form field."""
+    unknown = set(enterprise_fields) - set(SIGN_UP_ENTERPRISE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not asked at sign-up: {sorted(unknown)}")
+    if not consent:
+        raise ValidationError({"consent": _("Your agreement to the processing of these details is needed.")})
+    phone = _phone_or_error(phone)
+    if User.objects.filter(Q(phone=phone) | Q(username=phone)).exists():
+        raise _phone_taken()
+    region = enterprise_fields.get("region")
+    if not isinstance(region, AdministrativeUnit):
+        raise ValidationError({"region": _("Choose the region of your enterprise.")})
+    hub = _hub_for(region=region, hub=hub)
+    enterprise = Enterprise(
+        hub=hub,
+        owner_phone=phone,
+        owner_email=email,
+        consent_given=True,
+        consent_date=timezone.localdate(),
+        **enterprise_fields,
+    )
+    enterprise.full_clean()
+    enterprise.save()
+    first_name, last_name = _split_name(enterprise.owner_name)
+    user = User(
+        username=phone,
+        phone=phone,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        role=Role.SME,
+        hub=hub,
+        enterprise=enterprise,
+        language=language,
+    )
+    _set_password(user, password)
+    user.full_clean(validate_unique=False)
+    _save_user(user)
+    return user
+
+
+INVITATION_SALT = "accounts.invite"
+INVITATION_MAX_AGE = datetime.timedelta(days=14)
+
+
+class InvitationError(Exception):
+    """An invitation link that cannot be used; the message says why, for the person holding it."""
+
+
+def invitation_token(user: User) -> str:
+    return signing.dumps(user.pk, salt=INVITATION_SALT)
+
+
+def invited_user(token: str) -> User:
+    """The SME user an invitation link was made for. Raises InvitationError when the link was altered,
+    has expired, or was already used (the user has a password)."""
+    try:
+        pk = signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE)
+    except signing.SignatureExpired as error:
+        raise InvitationError(_("This invitation has expired. Ask the hub to send you a new one.")) from error
+    except signing.BadSignature as error:
+        raise InvitationError(
+            _("This invitation link is not valid. Check that it was copied whole, or ask the hub for a new one.")
+        ) from error
+    user = User.objects.select_related("enterprise", "hub").filter(pk=pk, role=Role.SME, is_active=True).first()
+    if user is None:
+        raise InvitationError(_("This invitation is no longer valid. Ask the hub for a new one."))
+    if user.has_usable_password():
+        raise InvitationError(
+            _("This invitation has already been used. Sign in with your phone number and your password.")
+        )
+    return user
+
+
+@transaction.atomic
+def sme_invite(*, enterprise: Enterprise, phone, name: str, by: User, email: str = "") -> User:
+    """Create an SME user of `enterprise` without a password and send them, once this commits, a link to
+    choose one (valid INVITATION_MAX_AGE). Inviting the same number again, before it was used, sends a new
+    link to the same user."""
+    if not can(by, Action.MANAGE_DIRECTORY):
+        raise PermissionDenied(_("Your role cannot invite users."))
+    _check_hub(by=by, hub_id=enterprise.hub_id)
+    phone = _phone_or_error(phone)
+    user = User.objects.filter(Q(phone=phone) | Q(username=phone)).first()
+    if user is not None and not (
+        user.role == Role.SME and user.enterprise_id == enterprise.pk and not user.has_usable_password()
+    ):
+        raise _phone_taken()
+    first_name, last_name = _split_name(name)
+    if user is None:
+        user = User(username=phone, phone=phone, role=Role.SME, hub=enterprise.hub, enterprise=enterprise)
+        user.set_unusable_password()
+    user.first_name, user.last_name, user.email = first_name, last_name, email or user.email
+    user.full_clean(validate_unique=False)
+    _save_user(user)
+    transaction.on_commit(
+        partial(send_invitation, user=user, enterprise=enterprise, token=invitation_token(user)), robust=True
+    )
+    return user
+
+
+def send_invitation(*, user: User, enterprise: Enterprise, token: str) -> int:
+    """Send the invitation link by text message and e-mail, in French; returns how many went out. A
+    failing backend is logged and does not stop the other message."""
+    context = {
+        "user": user,
+        "enterprise": enterprise,
+        "hub": enterprise.hub,
+        "url": settings.SITE_URL + reverse("accounts:accept-invitation", args=[token]),
+        "days": INVITATION_MAX_AGE.days,
+    }
+    sent = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        if user.phone:
+            try:
+                body = " ".join(render_to_string("accounts/invitation_sms.txt", context).split())
+                send_sms(str(user.phone), body)
+                sent += 1
+            except Exception:
+                logger.exception("The invitation text message could not be sent.")
+        if user.email:
+            try:
+                subject = " ".join(render_to_string("accounts/invitation_subject.txt", context).split())
+                send_mail(subject, render_to_string("accounts/invitation_email.txt", context), None, [user.email])
+                sent += 1
+            except Exception:
+                logger.exception("The invitation e-mail could not be sent.")
+    return sent
+
+
+@transaction.atomic
+def sme_accept_invitation(*, user: User, password: str, consent: bool = False) -> User:
+    """Give the invited user their password, and record the enterprise's consent if it had none. Refuses a
+    user who already has a password, so a link works once."""
+    user = User.objects.select_for_update().select_related("enterprise").get(pk=user.pk)
+    if user.has_usable_password():
+        raise ValidationError(
+            _("This invitation has already been used. Sign in with your phone number and your password.")
+        )
+    enterprise = user.enterprise
+    if not enterprise.consent_given:
+        if not consent:
+            raise ValidationError({"consent": _("Your agreement to the processing of these details is needed.")})
+        enterprise.consent_given, enterprise.consent_date = True, timezone.localdate()
+        enterprise.save(update_fields=["consent_given", "consent_date"])
+    _set_password(user, password)
+    user.save(update_fields=["password"])
+    return user

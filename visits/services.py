@@ -11,10 +11,12 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from cases.models import Case
+from cases.services import case_create
 from hub.models import Enterprise, Role, User
 from hub.permissions import Action, can
 from visits.models import Visit, VisitPhoto
@@ -27,6 +29,19 @@ class VisitConflict(Exception):
     def __init__(self, visit: Visit | None):
         super().__init__(_("Another visit was already recorded with this identifier."))
         self.visit = visit
+
+
+@dataclass(frozen=True, kw_only=True)
+class NeedInput:
+    """A need found at the visit, to become a case of the visited enterprise assigned to the referent."""
+
+    domain: str
+    title: str
+    description: str = ""
+
+
+MAX_NEEDS_PER_VISIT = 5
+CLOCK_SKEW = datetime.timedelta(minutes=15)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -47,6 +62,11 @@ class VisitInput:
     people_reached_total: int = 0
     people_reached_women: int = 0
     cases: list[Case] = field(default_factory=list)
+    new_cases: list[NeedInput] = field(default_factory=list)
+
+    def visit_fields(self) -> dict:
+        """The values that are columns of the Visit row (linked and new cases are not)."""
+        return {name: getattr(self, name) for name in self.__dataclass_fields__ if name not in ("cases", "new_cases")}
 
     def content_hash(self) -> str:
         """SHA-256 of the submitted content in a canonical form: equal for an exact resend."""
@@ -66,6 +86,7 @@ class VisitInput:
             "people_reached_total": self.people_reached_total,
             "people_reached_women": self.people_reached_women,
             "cases": sorted(case.pk for case in self.cases),
+            "new_cases": [[need.domain, need.title, need.description] for need in self.new_cases],
         }
         return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
@@ -82,8 +103,9 @@ def _stored_or_conflict(*, client_uuid: uuid.UUID, content_hash: str, by: User) 
 def visit_record(*, data: VisitInput, by: User) -> tuple[Visit, bool]:
     """Store the visit `by` made, or return the one already stored under its client UUID.
 
-    Returns (visit, created). Raises VisitConflict when the UUID is stored with other content,
-    PermissionDenied when `by` may not log visits, ValidationError on invalid content.
+    Returns (visit, created). Each need of `new_cases` becomes a case linked to the visit, in the same
+    transaction. Raises VisitConflict when the UUID is stored with other content, PermissionDenied when
+    `by` may not log visits, ValidationError on invalid content.
     """
     if not can(by, Action.LOG_VISITS) or by.role != Role.REFERENT:
         raise PermissionDenied(_("Only referents log visits."))
@@ -95,17 +117,34 @@ def visit_record(*, data: VisitInput, by: User) -> tuple[Visit, bool]:
     foreign_cases = [case for case in data.cases if case.enterprise_id != data.enterprise.pk]
     if foreign_cases:
         raise ValidationError({"cases": _("Only cases of the visited enterprise can be linked.")})
+    if data.started_at > timezone.now() + CLOCK_SKEW:
+        raise ValidationError({"started_at": _("The visit cannot start in the future.")})
+    if len(data.new_cases) > MAX_NEEDS_PER_VISIT:
+        raise ValidationError(
+            {"new_cases": _("At most %(count)d new cases per visit.") % {"count": MAX_NEEDS_PER_VISIT}}
+        )
     visit = Visit(
         hub_id=by.hub_id,
         referent=by,
         content_hash=content_hash,
-        **{name: getattr(data, name) for name in VisitInput.__dataclass_fields__ if name != "cases"},
+        **data.visit_fields(),
     )
     visit.full_clean(exclude=["client_uuid"])
     try:
         with transaction.atomic():
             visit.save()
-            visit.cases.set(data.cases)
+            raised = [
+                case_create(
+                    enterprise=data.enterprise,
+                    by=by,
+                    domain=need.domain,
+                    title=need.title,
+                    description=need.description or need.title,
+                    found_at_visit=True,
+                )
+                for need in data.new_cases
+            ]
+            visit.cases.set([*data.cases, *raised])
     except IntegrityError:
         if not Visit.objects.filter(client_uuid=data.client_uuid).exists():
             raise
@@ -139,16 +178,24 @@ def _reencode_photo(upload) -> tuple[ContentFile, int, int]:
 
 
 @transaction.atomic
-def visit_add_photo(*, visit: Visit, by: User, upload, caption: str = "") -> VisitPhoto:
-    """Only the referent who made the visit adds its photos, at most five."""
+def visit_add_photo(
+    *, visit: Visit, by: User, upload, caption: str = "", token: uuid.UUID | None = None
+) -> tuple[VisitPhoto, bool]:
+    """Only the referent who made the visit adds its photos, at most five. A `token` chosen by the client
+    makes a resent upload land once: returns (photo, created), and the photo already stored under that
+    token when it was resent."""
     if visit.referent_id != by.pk or not by.is_active:
         raise PermissionDenied(_("Only the referent who made the visit can add its photos."))
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    if token is not None and (stored := VisitPhoto.objects.filter(token=token).first()) is not None:
+        if stored.visit_id != visit.pk:
+            raise ValidationError({"token": _("This identifier is already used by another photo.")})
+        return stored, False
     if visit.photos.count() >= MAX_PHOTOS_PER_VISIT:
         raise ValidationError({"image": _("A visit has at most 5 photos.")})
     content, width, height = _reencode_photo(upload)
-    photo = VisitPhoto(visit=visit, token=uuid.uuid4(), caption=caption.strip()[:200])
+    photo = VisitPhoto(visit=visit, token=token or uuid.uuid4(), caption=caption.strip()[:200])
     photo.image.save("photo.jpg", content, save=False)
     photo.width, photo.height = width, height
     photo.save()
-    return photo
+    return photo, True

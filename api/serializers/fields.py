@@ -1,5 +1,6 @@
 import decimal
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 
@@ -8,6 +9,10 @@ class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
 
     `selector(user=...)` returns the visible queryset; `queryset` only tells the schema the model.
     """
+
+    default_error_messages = {
+        "does_not_exist": _("No record {pk_value} is within your reach: it does not exist or is not yours."),
+    }
 
     def __init__(self, *, selector, **kwargs):
         self.selector = selector

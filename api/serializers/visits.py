@@ -5,10 +5,11 @@ from rest_framework import serializers
 from api.serializers.fields import CoordinateField, VisibleRelatedField
 from cases.models import Case
 from cases.selectors import cases_visible_to
+from hub.classifications import TechnologyDomain
 from hub.models import Enterprise
 from hub.selectors import enterprises_visible_to
 from visits.models import Visit, VisitPhoto
-from visits.services import VisitInput
+from visits.services import MAX_NEEDS_PER_VISIT, NeedInput, VisitInput
 
 
 class VisitPhotoSerializer(serializers.ModelSerializer):
@@ -26,6 +27,15 @@ class VisitPhotoSerializer(serializers.ModelSerializer):
 class PhotoUploadSerializer(serializers.Serializer):
     image = serializers.FileField(help_text=_("A JPEG, PNG or WebP photo; stored re-encoded, without metadata."))
     caption = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    token = serializers.UUIDField(
+        required=False, default=None, help_text=_("Chosen by the client, so that a resent upload is stored once.")
+    )
+
+
+class NeedSerializer(serializers.Serializer):
+    domain = serializers.ChoiceField(choices=TechnologyDomain.choices)
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
 
 
 class VisitSerializer(serializers.ModelSerializer):
@@ -36,6 +46,13 @@ class VisitSerializer(serializers.ModelSerializer):
     longitude = CoordinateField(limit=180)
     cases = VisibleRelatedField(selector=cases_visible_to, queryset=Case.objects.none(), many=True, required=False)
     photos = VisitPhotoSerializer(many=True, read_only=True)
+    new_cases = NeedSerializer(
+        many=True,
+        required=False,
+        write_only=True,
+        max_length=MAX_NEEDS_PER_VISIT,
+        help_text=_("Needs found at the visit, each recorded as a case assigned to the referent and linked here."),
+    )
 
     class Meta:
         model = Visit
@@ -60,6 +77,7 @@ class VisitSerializer(serializers.ModelSerializer):
             "people_reached_total",
             "people_reached_women",
             "cases",
+            "new_cases",
             "photos",
             "created_at",
         ]
@@ -75,4 +93,5 @@ class VisitSerializer(serializers.ModelSerializer):
     def to_input(self) -> VisitInput:
         data = dict(self.validated_data)
         data["cases"] = list(data.get("cases", []))
+        data["new_cases"] = [NeedInput(**need) for need in data.get("new_cases", [])]
         return VisitInput(**data)

@@ -39,16 +39,23 @@ class VisitViewSet(ScopedObjectMixin, mixins.ListModelMixin, mixins.RetrieveMode
             self.get_serializer(visit).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
         )
 
-    @extend_schema(request={"multipart/form-data": PhotoUploadSerializer}, responses={201: VisitPhotoSerializer})
+    @extend_schema(
+        request={"multipart/form-data": PhotoUploadSerializer},
+        responses={
+            201: VisitPhotoSerializer,
+            200: OpenApiResponse(VisitPhotoSerializer, description="Already stored under this token."),
+        },
+    )
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
     def photos(self, request, pk=None):
-        """Add a photo (multipart `image`); at most 5 per visit, by the referent who made it."""
+        """Add a photo (multipart `image`); at most 5 per visit, by the referent who made it. Resending
+        with the same `token` returns the photo already stored."""
         serializer = PhotoUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        photo = visit_add_photo(
-            visit=self.get_object(),
-            by=request.user,
-            upload=serializer.validated_data["image"],
-            caption=serializer.validated_data["caption"],
+        data = serializer.validated_data
+        photo, created = visit_add_photo(
+            visit=self.get_object(), by=request.user, upload=data["image"], caption=data["caption"], token=data["token"]
         )
-        return Response(VisitPhotoSerializer(photo).data, status=status.HTTP_201_CREATED)
+        return Response(
+            VisitPhotoSerializer(photo).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )

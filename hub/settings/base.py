@@ -74,6 +74,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "hub.context_processors.navigation",
             ],
         },
     },
@@ -91,6 +92,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORMS_URLFIELD_ASSUME_HTTPS = True
 
 AUTH_USER_MODEL = "hub.User"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend", "hub.backends.PhoneNumberBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -150,6 +152,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {"CaseStatusEnum": "cases.models.CaseStatus"},
 }
+
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+"""Scheme and host put in front of the links in e-mails and text messages."""
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "hub-iit@localhost")
+SMS_BACKEND = os.environ.get("DJANGO_SMS_BACKEND", "hub.sms.ConsoleBackend")
+"""Dotted path of the class that sends text messages; see hub/sms.py and docs/NOTIFICATIONS.md."""
 
 LOGGING = {
     "version": 1,

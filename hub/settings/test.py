@@ -1,4 +1,4 @@
-"""The test suite: fast password hashing, in-memory e-mail, media in a temporary folder."""
+"""The test suite: fast password hashing, in-memory e-mail and text messages, media in a temporary folder."""
 
 import tempfile
 from pathlib import Path
@@ -13,4 +13,6 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SMS_BACKEND = "hub.sms.LocmemBackend"
+SITE_URL = "https://hub.example.org"
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="hubiit-media-"))

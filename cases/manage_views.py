@@ -1,0 +1,166 @@
+"""Managers' pages: the case list with filters, registering a request on an enterprise's behalf, and the
+case page where a case is qualified, rejected, assigned, referred, moved and annotated. Every change goes
+through the case services."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from cases import services
+from cases.filters import CaseFilter
+from cases.forms import AssignForm, NoteForm, QualifyForm, RegisterRequestForm, TransitionForm
+from cases.models import CaseStatus
+from cases.selectors import case_timeline, cases_visible_to, moves_offered, referent_suggestions
+from cases.views import attachment_download
+from hub.models import AdministrativeUnit, Role, User
+from hub.permissions import Action, access, require
+from hub.selectors import enterprises_visible_to
+
+PAGE_SIZE = 50
+S = CaseStatus
+SHORTCUTS = [
+    ("status=new", gettext_lazy("Inbox")),
+    ("status=qualified", gettext_lazy("To assign")),
+    ("overdue=true", gettext_lazy("Overdue")),
+    ("status=new&status=qualified&status=assigned&status=in_progress&status=waiting_sme", gettext_lazy("Open")),
+    ("", gettext_lazy("All")),
+]
+
+
+@require(Action.TRIAGE_CASES)
+def case_list(request):
+    cases = cases_visible_to(user=request.user).select_related("enterprise", "assigned_to").order_by("-received_at")
+    case_filter = CaseFilter(request.GET, queryset=cases)
+    page = Paginator(case_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": case_filter,
+        "page": page,
+        "query": query.urlencode(),
+        "shortcuts": SHORTCUTS,
+        "today": timezone.localdate(),
+        "referents": User.objects.filter(role=Role.REFERENT, hub=request.user.hub_id).order_by("first_name"),
+        "regions": AdministrativeUnit.objects.filter(kind=AdministrativeUnit.Kind.REGION).order_by("name"),
+    }
+    return render(request, "cases/manage_list.html", context)
+
+
+@require(Action.TRIAGE_CASES)
+def case_register(request):
+    """A request received by phone, at the office or from a partner, registered for the enterprise."""
+    enterprises = enterprises_visible_to(user=request.user).order_by("name")
+    form = RegisterRequestForm(
+        request.POST or None, request.FILES or None, enterprises=enterprises, initial=request.GET.dict()
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                case = services.case_create(
+                    enterprise=data["enterprise"],
+                    by=request.user,
+                    channel=data["channel"],
+                    domain=data["domain"],
+                    priority=data["priority"],
+                    title=data["title"],
+                    description=data["description"],
+                )
+                services.case_attach_files(case=case, by=request.user, uploads=data["attachments"])
+        except ValidationError as error:
+            for field, field_errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, field_errors)
+        else:
+            messages.success(
+                request, _("Request registered under the reference %(reference)s.") % {"reference": case.reference}
+            )
+            return redirect("manage-cases:detail", pk=case.pk)
+    return render(request, "cases/manage_register.html", {"form": form})
+
+
+@require(Action.TRIAGE_CASES)
+def case_detail(request, pk: int):
+    case = access(
+        cases_visible_to(user=request.user).select_related("hub", "enterprise__region", "assigned_to", "referred_to"),
+        pk=pk,
+    )
+    suggestions = referent_suggestions(case=case) if case.is_open and case.status != S.NEW else []
+    moves = moves_offered(case=case, user=request.user)
+    context = {
+        "case": case,
+        "today": timezone.localdate(),
+        "dues": [
+            (_("Acknowledge"), case.acknowledge_due, case.acknowledged_at),
+            (_("Assign"), case.assign_due, case.assigned_at),
+            (_("First contact or visit"), case.first_contact_due, case.first_contact_at),
+            (_("Resolve"), case.resolve_due, case.resolved_at),
+        ],
+        "timeline": case_timeline(case=case, user=request.user),
+        "attachments": case.attachments.all(),
+        "qualify_form": QualifyForm(initial={"domain": case.domain, "priority": case.priority}),
+        "suggestions": suggestions,
+        "assign_form": AssignForm(suggestions=suggestions) if suggestions else None,
+        "moves": [
+            (move, S(move).label, TransitionForm(moves=moves, hub=case.hub, auto_id=f"{move}-%s")) for move in moves
+        ],
+        "note_form": NoteForm(),
+    }
+    return render(request, "cases/manage_case.html", context)
+
+
+@require(Action.TRIAGE_CASES)
+def case_attachment(request, pk: int, token):
+    case = access(cases_visible_to(user=request.user), pk=pk)
+    return attachment_download(access(case.attachments.all(), token=token))
+
+
+@require_POST
+@require(Action.TRIAGE_CASES)
+def case_action(request, pk: int, action: str):
+    """One endpoint for the case page's forms; a refused change is explained and nothing is saved."""
+    case = access(cases_visible_to(user=request.user).select_related("hub", "enterprise"), pk=pk)
+    version = request.POST.get("version", "")
+    expected_version = int(version) if version.isdigit() else None
+    forms = {
+        "qualify": lambda: QualifyForm(request.POST),
+        "assign": lambda: AssignForm(request.POST, suggestions=referent_suggestions(case=case)),
+        "transition": lambda: TransitionForm(
+            request.POST, moves=moves_offered(case=case, user=request.user), hub=case.hub
+        ),
+        "note": lambda: NoteForm(request.POST),
+    }
+    if action not in forms:
+        raise PermissionDenied
+    form = forms[action]()
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("manage-cases:detail", pk=case.pk)
+    data = form.cleaned_data
+    try:
+        if action == "qualify":
+            services.case_qualify(case=case, by=request.user, expected_version=expected_version, **data)
+            messages.success(request, _("The case is qualified: assign it to a referent now."))
+        elif action == "assign":
+            services.case_assign(case=case, by=request.user, expected_version=expected_version, **data)
+            messages.success(request, _("The case is assigned."))
+        elif action == "transition":
+            services.case_transition(case=case, by=request.user, expected_version=expected_version, **data)
+            messages.success(request, _("The case is now “%(status)s”.") % {"status": S(data["to_status"]).label})
+        else:
+            services.case_add_note(case=case, by=request.user, **data)
+            messages.success(request, _("The note is saved."))
+    except services.CaseChanged:
+        messages.error(request, _("This case was changed by someone else in the meantime: check it and try again."))
+    except ValidationError as error:
+        for field_errors in error.message_dict.values():
+            messages.error(request, " ".join(field_errors))
+    except PermissionDenied as error:
+        messages.error(request, str(error) or _("You cannot make this change."))
+    return redirect("manage-cases:detail", pk=case.pk)

@@ -1,0 +1,293 @@
+"""Messages to the people a case concerns, by e-mail and text message, each in its recipient's language.
+
+The case services call the `notify_*` functions inside their transaction. These only register the
+sending with `transaction.on_commit`, so a change that is rolled back sends nothing. Sending never fails
+the action that caused it: an error of the e-mail or SMS backend is logged and the next message goes out.
+What is sent when, and to whom, is described in docs/NOTIFICATIONS.md.
+"""
+
+import datetime
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Case, CaseNote, CaseStatus
+from cases.rating import rating_token
+from cases.selectors import DUE_SOON_WORKING_DAYS, DueDigest, RatingRequest, active_sme_users
+from hub.models import Enterprise, Role, User
+from hub.permissions import Action, can
+from hub.sms import send_sms
+
+logger = logging.getLogger(__name__)
+S = CaseStatus
+SMS_MAX_LENGTH = 320
+TEMPLATE_DIR = "cases/notifications"
+
+
+@dataclass(frozen=True)
+class Recipient:
+    name: str
+    language: str
+    email: str = ""
+    phone: str = ""
+    user: User | None = None
+    """None for an enterprise's owner who has no account."""
+
+    @classmethod
+    def of_user(cls, user: User) -> "Recipient":
+        return cls(
+            name=user.get_full_name() or user.username,
+            language=user.language,
+            email=user.email,
+            phone=str(user.phone or ""),
+            user=user,
+        )
+
+
+def sme_recipients(*, enterprise: Enterprise, users: Iterable[User] | None = None) -> list[Recipient]:
+    """The enterprise's active SME users or, when it has none, its owner's phone and e-mail, in French.
+    Pass `users` when they are already loaded."""
+    if users is None:
+        users = active_sme_users().filter(enterprise=enterprise)
+    return [Recipient.of_user(user) for user in users] or [
+        Recipient(
+            name=enterprise.owner_name,
+            language=settings.LANGUAGE_CODE,
+            email=enterprise.owner_email,
+            phone=str(enterprise.owner_phone or ""),
+        )
+    ]
+
+
+def send(*, recipients: Iterable[Recipient], template: str, context: dict) -> int:
+    """Render `template` for each recipient in their language and send it by e-mail and by SMS to
+    whichever of the two they have; returns how many messages went out. The files are
+    `<template>_subject.txt`, `<template>.txt` (the e-mail) and `<template>_sms.txt` under
+    cases/templates/cases/notifications/. An SMS that lists `items` drops the last ones, counted in
+    `more`, until it fits in SMS_MAX_LENGTH characters."""
+    sent = 0
+    for recipient in recipients:
+        with translation.override(recipient.language):
+            personal = {**context, "recipient": recipient, "site_url": settings.SITE_URL}
+            if recipient.email:
+                sent += _send_email(recipient=recipient, template=template, context=personal)
+            if recipient.phone:
+                sent += _send_sms(recipient=recipient, template=template, context=personal)
+    return sent
+
+
+def _send_email(*, recipient: Recipient, template: str, context: dict) -> int:
+    try:
+        subject = " ".join(render_to_string(f"{TEMPLATE_DIR}/{template}_subject.txt", context).split())
+        body = render_to_string(f"{TEMPLATE_DIR}/{template}.txt", context)
+        body = re.sub(r"\n{3,}", "\n\n", "\n".join(line.rstrip() for line in body.splitlines())).strip() + "\n"
+        send_mail(subject, body, None, [recipient.email])
+    except Exception:
+        logger.exception("The %s e-mail could not be sent.", template)
+        return 0
+    return 1
+
+
+def _render_sms(template: str, context: dict) -> str:
+    lines = (
+        " ".join(line.split()) for line in render_to_string(f"{TEMPLATE_DIR}/{template}_sms.txt", context).splitlines()
+    )
+    return "\n".join(line for line in lines if line)
+
+
+def _send_sms(*, recipient: Recipient, template: str, context: dict) -> int:
+    try:
+        items = list(context.get("items", []))
+        text = _render_sms(template, context)
+        while len(text) > SMS_MAX_LENGTH and len(items) > 1:
+            items.pop()
+            text = _render_sms(template, {**context, "items": items, "more": len(context["items"]) - len(items)})
+        send_sms(recipient.phone, Truncator(text).chars(SMS_MAX_LENGTH))
+    except Exception:
+        logger.exception("The %s text message could not be sent.", template)
+        return 0
+    return 1
+
+
+def _url(name: str, *args, query: str = "") -> str:
+    return settings.SITE_URL + reverse(name, args=args) + (f"?{query}" if query else "")
+
+
+def staff_case_url(*, user: User, case: Case) -> str:
+    """The case page for those who triage cases; the person's home page for referents."""
+    if can(user, Action.TRIAGE_CASES):
+        return _url("manage-cases:detail", case.pk)
+    return _url("home")
+
+
+def rating_url(case: Case) -> str:
+    return _url("cases:rate-link", rating_token(case))
+
+
+def _after_commit(tell, /, *, case: Case, **kwargs) -> None:
+    """Call `tell(case=..., **kwargs)` with the case as committed, once the transaction commits."""
+    case_id = case.pk
+
+    def tell_committed():
+        committed = Case.objects.select_related("hub", "enterprise__region", "assigned_to", "referred_to")
+        tell(case=committed.get(pk=case_id), **kwargs)
+
+    transaction.on_commit(tell_committed, robust=True)
+
+
+def _tell_sme(*, case: Case, template: str, **context) -> None:
+    send(
+        recipients=sme_recipients(enterprise=case.enterprise),
+        template=template,
+        context={"case": case, "portal_url": _url("cases:portal-case", case.pk), **context},
+    )
+
+
+def _tell_staff(*, users: Iterable[User], case: Case, template: str, **context) -> None:
+    for user in users:
+        send(
+            recipients=[Recipient.of_user(user)],
+            template=template,
+            context={"case": case, "case_url": staff_case_url(user=user, case=case), **context},
+        )
+
+
+def _active_referent(case: Case) -> list[User]:
+    return [case.assigned_to] if case.assigned_to is not None and case.assigned_to.is_active else []
+
+
+def notify_case_received(*, case: Case) -> None:
+    """Precondition: inside the transaction that created `case`."""
+    _after_commit(_tell_sme, case=case, template="received")
+
+
+SME_TEMPLATES: dict[tuple[str | None, str], str] = {
+    (S.NEW, S.QUALIFIED): "acknowledged",
+    (None, S.REJECTED): "rejected",
+    (None, S.REFERRED): "referred",
+    (None, S.WAITING_SME): "waiting_sme",
+}
+"""The message the SME gets for a move; None stands for any status the case comes from."""
+
+
+def notify_status_changed(*, case: Case, from_status: str, by: User, note: str = "") -> None:
+    """Precondition: inside the transaction that moved `case` from `from_status` to its status."""
+    move = (from_status, case.status)
+    if case.status == S.ASSIGNED:
+        notify_case_assigned(case=case, previous_id=None, by=by)
+    elif case.status == S.RESOLVED:
+        _after_commit(_tell_resolved, case=case)
+    elif move == (S.RESOLVED, S.IN_PROGRESS):
+        _after_commit(_tell_reopened, case=case, by=by, since=timezone.now())
+    elif template := SME_TEMPLATES.get(move) or SME_TEMPLATES.get((None, case.status)):
+        _after_commit(_tell_sme, case=case, template=template, note=note)
+
+
+def _tell_resolved(*, case: Case) -> None:
+    _tell_sme(case=case, template="resolved", rating_url=rating_url(case))
+
+
+def _tell_reopened(*, case: Case, by: User, since: datetime.datetime) -> None:
+    """With the messages `by` wrote to go with the reopening (`cases.services.case_reopen`)."""
+    referents = [referent for referent in _active_referent(case) if referent != by]
+    if referents:
+        messages = case.notes.filter(author=by, visibility=CaseNote.Visibility.SME, created_at__gte=since)
+        _tell_staff(users=referents, case=case, template="reopened", by=by, messages=list(messages))
+
+
+def notify_case_assigned(*, case: Case, previous_id: int | None, by: User) -> None:
+    """Precondition: inside the transaction that gave `case` to `case.assigned_to`; `previous_id` is the
+    referent who had it."""
+    if previous_id != case.assigned_to_id:
+        _after_commit(_tell_assignment, case=case, previous_id=previous_id, by=by)
+
+
+def _tell_assignment(*, case: Case, previous_id: int | None, by: User) -> None:
+    _tell_sme(case=case, template="assigned")
+    _tell_staff(users=[case.assigned_to], case=case, template="assigned_to_you", by=by)
+    if previous_id is not None:
+        previous = User.objects.filter(pk=previous_id, is_active=True)
+        _tell_staff(users=previous, case=case, template="unassigned", by=by)
+
+
+def notify_note_added(*, note: CaseNote) -> None:
+    """A message to the SME goes to the enterprise; a message from the SME goes to the assigned referent,
+    or to the hub's managers while nobody is assigned. Internal notes are not sent."""
+    if note.visibility != CaseNote.Visibility.SME:
+        return
+    if note.author.role == Role.SME:
+        _after_commit(_tell_case_workers, case=note.case, message=note)
+    else:
+        _after_commit(_tell_sme, case=note.case, template="message_to_sme", message=note)
+
+
+def _tell_case_workers(*, case: Case, message: CaseNote) -> None:
+    workers = _active_referent(case) or User.objects.filter(role=Role.MANAGER, hub=case.hub_id, is_active=True)
+    _tell_staff(users=workers, case=case, template="message_from_sme", message=message)
+
+
+@dataclass(frozen=True)
+class DueItem:
+    case: Case
+    due: datetime.date
+    action: Promise
+    url: str
+
+
+STEP_ACTIONS = {
+    S.NEW: _("Acknowledge"),
+    S.QUALIFIED: _("Assign"),
+    S.ASSIGNED: _("First contact or visit"),
+}
+
+
+def _due_item(case: Case, *, user: User) -> DueItem:
+    stage_due = {S.NEW: case.acknowledge_due, S.QUALIFIED: case.assign_due, S.ASSIGNED: case.first_contact_due}
+    action = STEP_ACTIONS[case.status] if stage_due.get(case.status) == case.next_due else _("Resolve")
+    return DueItem(case=case, due=case.next_due, action=action, url=staff_case_url(user=user, case=case))
+
+
+def send_due_digest(*, digest: DueDigest, today: datetime.date) -> int:
+    """One message listing the person's overdue and due-soon cases."""
+    user = digest.user
+    is_manager = user.role == Role.MANAGER
+    context = {
+        "today": today,
+        "is_manager": is_manager,
+        "overdue": [_due_item(case, user=user) for case in digest.overdue],
+        "due_soon": [_due_item(case, user=user) for case in digest.due_soon],
+        "due_soon_days": DUE_SOON_WORKING_DAYS,
+        "list_url": _url("manage-cases:list") if is_manager else _url("home"),
+    }
+    return send(recipients=[Recipient.of_user(user)], template="due_digest", context=context)
+
+
+def send_satisfaction_reminder(*, request: RatingRequest) -> int:
+    """One message per SME user (or the owner) asking to rate the enterprise's resolved cases."""
+    items = [{"case": case, "rating_url": rating_url(case)} for case in request.cases]
+    return send(
+        recipients=sme_recipients(enterprise=request.enterprise, users=request.sme_users),
+        template="satisfaction_reminder",
+        context={"enterprise": request.enterprise, "items": items, "more": 0},
+    )
+
+
+def notify_satisfaction_reminders(*, requests: list[RatingRequest]) -> None:
+    """Precondition: inside the transaction that marks the requests' cases as reminded."""
+
+    def send_reminders():
+        for request in requests:
+            send_satisfaction_reminder(request=request)
+
+    transaction.on_commit(send_reminders, robust=True)
