@@ -5,5 +5,10 @@ from visits import views
 app_name = "visits"
 urlpatterns = [
     path("", views.mobile_home, name="mobile-home"),
+    path("visits/new/", views.visit_new, name="visit-new"),
+    path("directory.json", views.directory, name="directory"),
+    path("sw.js", views.service_worker, name="service-worker"),
+    path("cases/<int:pk>/", views.case_detail, name="case"),
+    path("cases/<int:pk>/<slug:action>/", views.case_action, name="case-action"),
     path("photos/<uuid:token>/", views.photo, name="photo"),
 ]

@@ -1,13 +1,33 @@
-from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
-from django.shortcuts import render
-from django.utils import timezone
+"""The referents' mobile pages under /m/. The visit form is an app shell that works offline: its script
+keeps each visit in the phone's outbox (IndexedDB) and sends it to the API when the network allows."""
 
-from cases.models import OPEN_STATUSES
-from cases.selectors import cases_visible_to, overdue_condition
+import functools
+import hashlib
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from cases import services as case_services
+from cases.forms import NoteForm, TransitionForm
+from cases.models import OPEN_STATUSES, CaseNote, CaseStatus
+from cases.selectors import case_notes_visible_to, cases_visible_to, moves_offered, overdue_condition
+from hub.classifications import TechnologyDomain
 from hub.permissions import Action, access, require
-from visits.models import VisitPhoto
-from visits.selectors import visits_visible_to
+from visits.models import Purpose, VisitPhoto
+from visits.selectors import field_directory, visits_visible_to
+from visits.services import MAX_NEEDS_PER_VISIT, MAX_PHOTOS_PER_VISIT
 
 
 @require(Action.LOG_VISITS)
@@ -22,8 +42,149 @@ def mobile_home(request):
         .filter(referent=request.user, follow_up_date__gte=today)
         .order_by("follow_up_date")[:10],
         "recent_visits": visits_visible_to(user=request.user).filter(referent=request.user)[:5],
+        "app": _app_config(request),
     }
     return render(request, "visits/mobile_home.html", context)
+
+
+def _app_config(request) -> dict:
+    """What the mobile script needs, read from the page (no inline script): URLs, the signed-in referent
+    and the messages it shows, in the page's language."""
+    return {
+        "user": request.user.pk,
+        "visits": reverse("visit-list"),
+        "directory": reverse("visits:directory"),
+        "worker": reverse("visits:service-worker"),
+        "maxPhotos": MAX_PHOTOS_PER_VISIT,
+        "text": {
+            "waiting": _("Waiting to be sent"),
+            "sending": _("Sending…"),
+            "sent": _("Sent"),
+            "refused": _("Refused"),
+            "offline": _("No network: it will be sent when the connection returns."),
+            "signIn": _("Sign in again to send it."),
+            "server": _("The server did not answer: it will be sent again."),
+            "retry": _("Send again"),
+            "discard": _("Discard"),
+            "confirmDiscard": _("Discard this visit for good? It was not saved on the server."),
+            "confirmLogout": _(
+                "Some visits are not sent yet. They stay on this phone, but only you can send them. Sign out anyway?"
+            ),
+            "saved": _("Visit saved on the phone."),
+            "noMatch": _("No enterprise of the directory matches."),
+            "locating": _("Looking for your position…"),
+            "located": _("Position recorded, within %(metres)s m."),
+            "noPosition": _("Position not available (%(reason)s): the visit will be saved without it."),
+            "photos": _("%(count)s photo(s) ready."),
+            "tooManyPhotos": _("At most %(count)s photos per visit."),
+            "noCase": _("No open case of yours for this enterprise."),
+            "pickEnterprise": _("Choose the enterprise in the list."),
+            "tooManyWomen": _("Women reached cannot outnumber the people reached."),
+        },
+    }
+
+
+@never_cache
+@require(Action.LOG_VISITS)
+def visit_new(request):
+    """The visit form. Nothing on it depends on the request beyond the user, so the service worker can
+    serve it offline; the script fills the enterprise list and the client UUID."""
+    context = {
+        "purposes": Purpose.choices,
+        "domains": TechnologyDomain.choices,
+        "max_needs": MAX_NEEDS_PER_VISIT,
+        "app": _app_config(request),
+    }
+    return render(request, "visits/visit_form.html", context)
+
+
+@never_cache
+@require(Action.LOG_VISITS)
+def directory(request):
+    return JsonResponse(field_directory(user=request.user))
+
+
+SHELL_STATIC = ["hub/site.css", "visits/mobile.js"]
+
+
+@functools.cache
+def _shell_version() -> str:
+    """Changes whenever a static file of the shell changes, so that phones drop the old copies."""
+    digest = hashlib.sha256()
+    for path in SHELL_STATIC:
+        digest.update(Path(finders.find(path)).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def service_worker(request):
+    """Served from /m/ so that its scope is the mobile app; never cached by HTTP, so a new version
+    reaches the phones on their next visit."""
+    context = {
+        "version": _shell_version(),
+        "shell": [reverse("visits:mobile-home"), reverse("visits:visit-new"), *map(static, SHELL_STATIC)],
+        "static_prefix": settings.STATIC_URL,
+        "scope": reverse("visits:mobile-home"),
+        "photos": reverse("visits:mobile-home") + "photos/",
+    }
+    response = render(request, "visits/sw.js", context, content_type="text/javascript")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require(Action.LOG_VISITS)
+def case_detail(request, pk: int):
+    case = access(cases_visible_to(user=request.user).select_related("hub"), pk=pk)
+    moves = moves_offered(case=case, user=request.user) if case.assigned_to_id == request.user.pk else []
+    context = {
+        "case": case,
+        "notes": case_notes_visible_to(user=request.user, case=case).select_related("author").order_by("-created_at"),
+        "moves": [
+            (move, CaseStatus(move).label, TransitionForm(moves=moves, hub=case.hub, auto_id=f"{move}-%s"))
+            for move in moves
+        ],
+        "note_form": NoteForm(initial={"visibility": CaseNote.Visibility.INTERNAL}),
+        "app": _app_config(request),
+    }
+    return render(request, "visits/mobile_case.html", context)
+
+
+@require_POST
+@require(Action.LOG_VISITS)
+def case_action(request, pk: int, action: str):
+    """A note or a move from the phone, through the case services; a refused change is explained."""
+    case = access(cases_visible_to(user=request.user).select_related("hub"), pk=pk)
+    version = request.POST.get("version", "")
+    expected_version = int(version) if version.isdigit() else None
+    if action == "note":
+        form = NoteForm(request.POST)
+    elif action == "transition":
+        form = TransitionForm(request.POST, moves=moves_offered(case=case, user=request.user), hub=case.hub)
+    else:
+        raise PermissionDenied
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("visits:case", pk=case.pk)
+    try:
+        if action == "note":
+            case_services.case_add_note(case=case, by=request.user, **form.cleaned_data)
+            messages.success(request, _("The note is saved."))
+        else:
+            case_services.case_transition(
+                case=case, by=request.user, expected_version=expected_version, **form.cleaned_data
+            )
+            messages.success(
+                request,
+                _("The case is now “%(status)s”.") % {"status": CaseStatus(form.cleaned_data["to_status"]).label},
+            )
+    except case_services.CaseChanged:
+        messages.error(request, _("This case was changed by someone else in the meantime: check it and try again."))
+    except ValidationError as error:
+        for field_errors in error.message_dict.values():
+            messages.error(request, " ".join(field_errors))
+    except PermissionDenied as error:
+        messages.error(request, str(error) or _("You cannot make this change."))
+    return redirect("visits:case", pk=case.pk)
 
 
 @login_required

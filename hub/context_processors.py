@@ -1,0 +1,21 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from hub.permissions import Action, can
+
+NAVIGATION = [
+    (Action.LOG_VISITS, "visits:mobile-home", _("My day")),
+    (Action.LOG_VISITS, "visits:visit-new", _("New visit")),
+    (Action.TRIAGE_CASES, "manage-cases:list", _("Cases")),
+    (Action.VIEW_DIRECTORY, "directory:enterprise-list", _("Enterprises")),
+]
+
+
+def navigation(request):
+    """The main menu: the pages the signed-in user's role may open, the one the request is in marked current."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"navigation": []}
+    links = [(reverse(name), label) for action, name, label in NAVIGATION if can(user, action)]
+    current = max((url for url, _label in links if request.path.startswith(url)), key=len, default=None)
+    return {"navigation": [(url, label, url == current) for url, label in links]}

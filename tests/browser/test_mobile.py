@@ -1,0 +1,191 @@
+"""The referents' mobile app in Chromium at phone width: visits logged online and offline, kept on the
+phone across a reload, sent once, refusals shown with their reason, and a warning before signing out with
+visits unsent."""
+
+import pytest
+
+from cases.models import Case, CaseStatus
+from tests.browser.conftest import PHONE, screenshot
+from tests.browser.test_pages import assert_fits_the_phone, sign_in
+from tests.factories import CaseFactory, EnterpriseFactory
+from visits.models import Visit
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+BAMAKO = {"latitude": 12.6392, "longitude": -8.0029, "accuracy": 15}
+
+
+@pytest.fixture
+def field_phone(chromium, live_server):
+    """A phone that grants its position; `service_workers="block"` is left to tests that reroute requests."""
+
+    def open_phone(**options):
+        context = chromium.new_context(
+            viewport=PHONE, locale="fr-FR", geolocation=BAMAKO, permissions=["geolocation"], **options
+        )
+        contexts.append(context)
+        return context, context.new_page()
+
+    contexts = []
+    yield open_phone
+    for context in contexts:
+        context.close()
+
+
+def outbox_states(page, state: str) -> int:
+    return page.locator(f"#outbox-list .state-{state}").count()
+
+
+def wait_for_states(page, state: str, count: int) -> None:
+    page.wait_for_function(
+        f"document.querySelectorAll('#outbox-list .state-{state}').length === {count}", timeout=15000
+    )
+
+
+def log_visit(page, enterprise_name: str, observations: str) -> None:
+    """Fill the form for `enterprise_name` and save it; returns once the outbox shows one more visit."""
+    before = page.locator("#outbox-list li").count()
+    page.fill("#enterprise-search", enterprise_name.split()[0][:4])
+    page.locator("#enterprise-results button", has_text=enterprise_name).click()
+    page.fill("#id_observations", observations)
+    page.click("#visit-form button[type=submit]")
+    page.wait_for_function("n => document.querySelectorAll('#outbox-list li').length > n", arg=before)
+
+
+def open_form(page, base_url: str) -> None:
+    page.goto(f"{base_url}/m/visits/new/")
+    page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
+    page.wait_for_selector("#visit-form[data-ready]")
+
+
+def test_a_visit_logged_online_is_stored_with_its_position_and_the_case_raised(field_phone, live_server, referent):
+    enterprise = EnterpriseFactory(hub=referent.hub, name="Séchoir Solaire Diallo", commune="Ségou")
+    _context, page = field_phone()
+    sign_in(page, live_server.url, referent.username)
+    open_form(page, live_server.url)
+    page.fill("#enterprise-search", "sech sego")
+    page.locator("#enterprise-results button", has_text="Séchoir Solaire Diallo").click()
+    page.select_option("#id_purpose", "diagnostic")
+    page.fill("#id_observations", "Claies de séchage abîmées.")
+    page.fill("#id_needs_found", "Former deux employées à l’hygiène.")
+    page.click("#add-need")
+    page.fill("input[name=need_title]", "Formation hygiène du séchage")
+    page.fill("#id_people_reached_total", "4")
+    page.fill("#id_people_reached_women", "3")
+    assert_fits_the_phone(page)
+    screenshot(page, "mobile-visit-form")
+    page.click("#visit-form button[type=submit]")
+    wait_for_states(page, "sent", 1)
+
+    visit = Visit.objects.get()
+    assert (visit.enterprise, visit.referent, visit.people_reached_women) == (enterprise, referent, 3)
+    assert (float(visit.latitude), float(visit.longitude), visit.gps_accuracy_m) == (12.6392, -8.0029, 15)
+    raised = visit.cases.get()
+    assert (raised.title, raised.status, raised.assigned_to, raised.channel) == (
+        "Formation hygiène du séchage",
+        CaseStatus.ASSIGNED,
+        referent,
+        "visit",
+    )
+    screenshot(page, "mobile-visit-sent")
+
+
+def test_three_visits_saved_offline_survive_a_reload_and_are_sent_once(field_phone, live_server, referent):
+    EnterpriseFactory(hub=referent.hub, name="Moulin Coulibaly")
+    context, page = field_phone()
+    sign_in(page, live_server.url, referent.username)
+    open_form(page, live_server.url)
+
+    context.set_offline(True)
+    for number in range(3):
+        log_visit(page, "Moulin Coulibaly", f"Visite hors ligne {number}")
+    page.reload()
+    page.wait_for_selector("#outbox-list .state-waiting")
+    assert outbox_states(page, "waiting") == 3
+    assert Visit.objects.count() == 0
+    screenshot(page, "mobile-outbox-offline")
+
+    context.set_offline(False)
+    page.click("#send-now")
+    wait_for_states(page, "sent", 3)
+    assert sorted(Visit.objects.values_list("observations", flat=True)) == [
+        f"Visite hors ligne {number}" for number in range(3)
+    ]
+    page.click("#send-now")
+    page.wait_for_timeout(500)
+    assert Visit.objects.count() == 3
+
+
+def test_an_answer_lost_on_the_way_is_resent_and_the_visit_stored_once(field_phone, live_server, referent):
+    EnterpriseFactory(hub=referent.hub, name="Forge Keïta")
+    _context, page = field_phone(service_workers="block")
+    sign_in(page, live_server.url, referent.username)
+    page.goto(f"{live_server.url}/m/visits/new/")
+    page.wait_for_selector("#visit-form[data-ready]")
+    lost = []
+
+    def store_then_lose_the_answer(route):
+        lost.append(route.fetch().status)
+        route.abort("connectionreset")
+
+    page.route("**/api/v1/visits/", store_then_lose_the_answer)
+    log_visit(page, "Forge Keïta", "Soudure sans protection")
+    page.wait_for_function("() => document.querySelector('#outbox-list .state-waiting') !== null")
+    assert lost == [201]
+    page.unroute("**/api/v1/visits/")
+    page.click("#send-now")
+    wait_for_states(page, "sent", 1)
+    assert Visit.objects.count() == 1
+
+
+def test_a_refused_visit_stays_visible_with_its_reason_until_discarded(field_phone, live_server, referent, other_hub):
+    moved = EnterpriseFactory(hub=referent.hub, name="Teinturerie Sidibé")
+    _context, page = field_phone()
+    sign_in(page, live_server.url, referent.username)
+    open_form(page, live_server.url)
+    type(moved).objects.filter(pk=moved.pk).update(hub=other_hub)
+
+    log_visit(page, "Teinturerie Sidibé", "Bassins de teinture")
+    wait_for_states(page, "refused", 1)
+    assert "Entreprise : Aucun enregistrement" in page.locator("#outbox-list .state-refused").inner_text()
+    page.reload()
+    wait_for_states(page, "refused", 1)
+    assert_fits_the_phone(page)
+    screenshot(page, "mobile-refused")
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("#outbox-list .state-refused button", has_text="Abandonner").click()
+    page.wait_for_function("document.querySelectorAll('#outbox-list .state-refused').length === 0")
+    assert Visit.objects.count() == 0
+
+
+def test_signing_out_with_unsent_visits_asks_first(field_phone, live_server, referent):
+    EnterpriseFactory(hub=referent.hub, name="Huilerie Konaté")
+    context, page = field_phone()
+    sign_in(page, live_server.url, referent.username)
+    open_form(page, live_server.url)
+    context.set_offline(True)
+    log_visit(page, "Huilerie Konaté", "Presse à vis")
+    page.route("**/api/v1/visits/", lambda route: route.abort())
+    context.set_offline(False)
+
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.wait_for_timeout(300)
+    assert "pas encore envoyées" in questions[0]
+    assert page.url.endswith("/m/visits/new/")
+
+
+def test_the_home_lists_my_cases_and_a_case_moves_on_from_the_phone(field_phone, live_server, referent):
+    case = CaseFactory(hub=referent.hub, assigned_to=referent, status=CaseStatus.ASSIGNED, title="Pompe solaire")
+    _context, page = field_phone()
+    sign_in(page, live_server.url, referent.username)
+    page.goto(f"{live_server.url}/m/")
+    page.get_by_role("link", name=case.reference).click()
+    page.locator("details.move summary", has_text="En cours").click()
+    page.locator("details.move[open] button").click()
+    page.wait_for_load_state("load")
+    assert Case.objects.get().status == CaseStatus.IN_PROGRESS
+    assert_fits_the_phone(page)
+    screenshot(page, "mobile-case")

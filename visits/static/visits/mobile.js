@@ -1,0 +1,394 @@
+// The referents' mobile app: an outbox of visits in IndexedDB, sent to the API whenever the network
+// allows, the offline enterprise picker, GPS and photos shrunk on the phone. Each visit is keyed by the
+// UUID made when the form opens, so a resend is stored once by the server.
+"use strict";
+(function () {
+  const cfg = JSON.parse(document.getElementById("app-config").textContent);
+  const text = cfg.text;
+  const $ = (selector) => document.querySelector(selector);
+  const fill = (template, values) => template.replace(/%\((\w+)\)s/g, (_, key) => values[key]);
+  const KEEP_SENT = 20;
+
+  // ---- IndexedDB: "outbox" holds one record per visit, "meta" the directory copy.
+  let opened;
+  function database() {
+    opened = opened || new Promise((resolve, reject) => {
+      const request = indexedDB.open("hubiit-mobile", 1);
+      request.onupgradeneeded = () => {
+        request.result.createObjectStore("outbox", { keyPath: "client_uuid" });
+        request.result.createObjectStore("meta");
+      };
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    return opened;
+  }
+  async function store(name, mode, work) {
+    const db = await database();
+    return new Promise((resolve, reject) => {
+      const transaction = db.transaction(name, mode);
+      const request = work(transaction.objectStore(name));
+      transaction.oncomplete = () => resolve(request && request.result);
+      transaction.onerror = transaction.onabort = () => reject(transaction.error);
+    });
+  }
+  const records = async () =>
+    (await store("outbox", "readonly", (s) => s.getAll())).filter((record) => record.user === cfg.user);
+  const save = (record) => store("outbox", "readwrite", (s) => s.put(record));
+  const remove = (key) => store("outbox", "readwrite", (s) => s.delete(key));
+
+  function uuid() {
+    if (crypto.randomUUID) return crypto.randomUUID();
+    const b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 15) | 64;
+    b[8] = (b[8] & 63) | 128;
+    const h = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  }
+
+  // ---- Sending. A network failure or a server error leaves the record waiting; a refusal (400, 409,
+  // 413, 415) marks it refused with the server's reasons, for the referent to retry or discard.
+  function csrf() {
+    const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+  function post(url, body, json) {
+    const headers = { "X-CSRFToken": csrf(), Accept: "application/json", "Accept-Language": document.documentElement.lang };
+    if (json) headers["Content-Type"] = "application/json";
+    return fetch(url, { method: "POST", body, headers, credentials: "same-origin" });
+  }
+  // The server's messages, each after the label of its field where the page has one.
+  function reasons(value, into, field) {
+    const label = field && document.querySelector(`label[for="id_${field}"], label[data-field="${field}"]`);
+    if (typeof value === "string") into.push(label ? `${label.textContent} : ${value}` : value);
+    else if (Array.isArray(value)) value.forEach((v) => reasons(v, into, field));
+    else if (value && typeof value === "object") Object.entries(value).forEach(([k, v]) => reasons(v, into, k));
+    return into;
+  }
+  async function answered(record, response) {
+    if ([400, 409, 413, 415].includes(response.status)) {
+      record.state = "refused";
+      record.reason = reasons(await response.json().catch(() => ({})), []).join(" ") || response.statusText;
+    } else {
+      record.reason = [401, 403].includes(response.status) ? text.signIn : text.server;
+    }
+    await save(record);
+  }
+  async function sendOne(record) {
+    try {
+      if (!record.visit_id) {
+        const response = await post(cfg.visits, JSON.stringify(record.payload), true);
+        if (!response.ok) return answered(record, response);
+        record.visit_id = (await response.json()).id;
+        await save(record);
+      }
+      for (const photo of record.photos) {
+        if (record.photos_sent.includes(photo.token)) continue;
+        const form = new FormData();
+        form.append("image", photo.blob, "photo.jpg");
+        form.append("token", photo.token);
+        const response = await post(`${cfg.visits}${record.visit_id}/photos/`, form, false);
+        if (!response.ok) return answered(record, response);
+        record.photos_sent.push(photo.token);
+        await save(record);
+      }
+      Object.assign(record, { state: "sent", reason: "", photos: [], sent_at: Date.now() });
+      await save(record);
+    } catch (error) {
+      record.reason = text.offline;
+      await save(record);
+    }
+  }
+  let sending = false;
+  async function sendAll() {
+    if (sending) return;
+    sending = true;
+    try {
+      const waiting = (await records()).filter((record) => record.state === "waiting");
+      const work = async () => {
+        for (const record of waiting) await sendOne(record);
+      };
+      await (navigator.locks ? navigator.locks.request("hubiit-outbox", work) : work());
+      const sent = (await records()).filter((r) => r.state === "sent").sort((a, b) => b.sent_at - a.sent_at);
+      for (const old of sent.slice(KEEP_SENT)) await remove(old.client_uuid);
+    } finally {
+      sending = false;
+      await showOutbox();
+    }
+  }
+
+  // ---- The outbox as the referent sees it, on every mobile page.
+  async function showOutbox() {
+    const list = $("#outbox-list");
+    const all = (await records()).sort((a, b) => b.saved_at - a.saved_at);
+    const unsent = all.filter((record) => record.state !== "sent").length;
+    document.querySelectorAll("[data-outbox-count]").forEach((node) => (node.textContent = unsent));
+    if (!list) return;
+    $("#outbox").hidden = all.length === 0;
+    list.replaceChildren(
+      ...all.map((record) => {
+        const item = document.createElement("li");
+        item.className = `item state-${record.state}`;
+        item.dataset.uuid = record.client_uuid;
+        const title = document.createElement("strong");
+        title.textContent = record.label;
+        const state = document.createElement("span");
+        state.className = "state";
+        state.textContent = text[record.state] + (record.reason ? ` – ${record.reason}` : "");
+        item.append(title, state);
+        if (record.state === "refused") {
+          item.append(button(text.retry, () => retry(record)), button(text.discard, () => discard(record)));
+        }
+        return item;
+      })
+    );
+  }
+  function button(label, action) {
+    const node = document.createElement("button");
+    node.type = "button";
+    node.textContent = label;
+    node.addEventListener("click", action);
+    return node;
+  }
+  async function retry(record) {
+    Object.assign(record, { state: "waiting", reason: "" });
+    await save(record);
+    sendAll();
+  }
+  async function discard(record) {
+    if (!confirm(text.confirmDiscard)) return;
+    await remove(record.client_uuid);
+    showOutbox();
+  }
+
+  // ---- The enterprise picker works on the copy of the directory kept in IndexedDB.
+  let directory = { enterprises: [], cases: [] };
+  const plain = (value) => value.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  async function loadDirectory() {
+    directory = (await store("meta", "readonly", (s) => s.get("directory"))) || directory;
+    try {
+      const response = await fetch(cfg.directory, { credentials: "same-origin" });
+      if (response.ok) {
+        directory = await response.json();
+        await store("meta", "readwrite", (s) => s.put(directory, "directory"));
+      }
+    } catch (error) {
+      // Offline: the copy kept from the last visit online serves.
+    }
+  }
+  function choose(enterprise, checkedCases) {
+    $("#id_enterprise").value = enterprise[0];
+    $("#enterprise-search").value = enterprise[1];
+    $("#enterprise-search").setCustomValidity("");
+    $("#enterprise-results").replaceChildren();
+    const box = $("#linked-cases");
+    const legend = box.querySelector("legend");
+    const cases = directory.cases.filter((c) => c[1] === enterprise[0]);
+    const rows = cases.map(([id, , reference, title]) => {
+      const label = document.createElement("label");
+      label.className = "check";
+      const input = document.createElement("input");
+      Object.assign(input, { type: "checkbox", name: "cases", value: id, checked: checkedCases.includes(id) });
+      label.append(input, `${reference} ${title}`);
+      return label;
+    });
+    const none = document.createElement("p");
+    none.className = "muted";
+    none.textContent = text.noCase;
+    box.replaceChildren(legend, ...(rows.length ? rows : [none]));
+  }
+  function search() {
+    $("#id_enterprise").value = "";
+    const words = plain($("#enterprise-search").value).split(/[^a-z0-9]+/).filter(Boolean);
+    const results = $("#enterprise-results");
+    if (!words.length) return results.replaceChildren();
+    const starts = (e) => {
+      const tokens = plain(`${e[1]} ${e[2]}`).split(/[^a-z0-9]+/);
+      return words.every((word) => tokens.some((token) => token.startsWith(word)));
+    };
+    const found = directory.enterprises.filter(starts).slice(0, 8);
+    if (!found.length) {
+      const none = document.createElement("li");
+      none.className = "muted";
+      none.textContent = text.noMatch;
+      return results.replaceChildren(none);
+    }
+    results.replaceChildren(
+      ...found.map((e) => {
+        const item = document.createElement("li");
+        item.append(button(`${e[1]} · ${e[2]}`, () => choose(e, [])));
+        return item;
+      })
+    );
+  }
+
+  // ---- GPS and photos.
+  function locate() {
+    const status = $("#gps-status");
+    const form = $("#visit-form");
+    status.textContent = text.locating;
+    if (!navigator.geolocation) return (status.textContent = fill(text.noPosition, { reason: "—" }));
+    navigator.geolocation.getCurrentPosition(
+      (position) => {
+        const { latitude, longitude, accuracy } = position.coords;
+        form.dataset.position = JSON.stringify([latitude.toFixed(6), longitude.toFixed(6), Math.round(accuracy)]);
+        status.textContent = fill(text.located, { metres: Math.round(accuracy) });
+      },
+      (error) => {
+        delete form.dataset.position;
+        status.textContent = fill(text.noPosition, { reason: error.message || error.code });
+      },
+      { enableHighAccuracy: true, timeout: 30000, maximumAge: 120000 }
+    );
+  }
+  let photos = [];
+  async function shrink(file) {
+    const image = await createImageBitmap(file, { imageOrientation: "from-image" });
+    const scale = Math.min(1, 1600 / Math.max(image.width, image.height));
+    const canvas = document.createElement("canvas");
+    canvas.width = Math.round(image.width * scale);
+    canvas.height = Math.round(image.height * scale);
+    canvas.getContext("2d").drawImage(image, 0, 0, canvas.width, canvas.height);
+    let blob;
+    for (const quality of [0.72, 0.6, 0.5, 0.4]) {
+      blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", quality));
+      if (blob.size <= 200 * 1024) break;
+    }
+    return blob;
+  }
+  async function takePhotos(event) {
+    const status = $("#photo-status");
+    const files = [...event.target.files];
+    if (photos.length + files.length > cfg.maxPhotos) status.textContent = fill(text.tooManyPhotos, { count: cfg.maxPhotos });
+    for (const file of files.slice(0, cfg.maxPhotos - photos.length)) {
+      photos.push({ token: uuid(), blob: await shrink(file) });
+    }
+    event.target.value = "";
+    status.textContent = fill(text.photos, { count: photos.length });
+  }
+
+  // ---- The form: each save goes to the outbox first, then the outbox is sent.
+  function localDateTime(date) {
+    const shifted = new Date(date.getTime() - date.getTimezoneOffset() * 60000);
+    return shifted.toISOString().slice(0, 16);
+  }
+  function resetForm() {
+    const form = $("#visit-form");
+    form.reset();
+    form.client_uuid.value = uuid();
+    form.started_at.value = localDateTime(new Date());
+    form.querySelectorAll(".need").forEach((need) => need.remove());
+    const linked = $("#linked-cases");
+    linked.replaceChildren(...initialLinked.map((node) => node.cloneNode(true)));
+    photos = [];
+    $("#photo-status").textContent = "";
+  }
+  function addNeed() {
+    const add = $("#add-need");
+    if (document.querySelectorAll(".need").length >= Number(add.dataset.max)) return;
+    add.before($("#need-row").content.cloneNode(true));
+    add.previousElementSibling.querySelector("input").focus();
+  }
+  function payload(form) {
+    const data = new FormData(form);
+    const number = (name) => Number(data.get(name) || 0);
+    const position = form.dataset.position ? JSON.parse(form.dataset.position) : [null, null, null];
+    const titles = data.getAll("need_title");
+    const domains = data.getAll("need_domain");
+    return {
+      client_uuid: data.get("client_uuid"),
+      enterprise: Number(data.get("enterprise")),
+      started_at: new Date(data.get("started_at")).toISOString(),
+      duration_minutes: number("duration_minutes"),
+      purpose: data.get("purpose"),
+      observations: data.get("observations"),
+      needs_found: data.get("needs_found"),
+      recommendations: data.get("recommendations"),
+      next_step: data.get("next_step"),
+      follow_up_date: data.get("follow_up_date") || null,
+      people_reached_total: number("people_reached_total"),
+      people_reached_women: number("people_reached_women"),
+      latitude: position[0],
+      longitude: position[1],
+      gps_accuracy_m: position[2],
+      cases: data.getAll("cases").map(Number),
+      new_cases: titles
+        .map((title, i) => ({ title: title.trim(), domain: domains[i], description: data.get("needs_found") }))
+        .filter((need) => need.title),
+    };
+  }
+  async function submit(event) {
+    event.preventDefault();
+    const form = event.target;
+    if (!form.enterprise.value) $("#enterprise-search").setCustomValidity(text.pickEnterprise);
+    const women = form.people_reached_women;
+    women.setCustomValidity(Number(women.value) > Number(form.people_reached_total.value) ? text.tooManyWomen : "");
+    if (!form.reportValidity()) return;
+    const record = {
+      client_uuid: form.client_uuid.value,
+      user: cfg.user,
+      payload: payload(form),
+      label: `${$("#enterprise-search").value} · ${form.started_at.value.replace("T", " ")}`,
+      photos,
+      photos_sent: [],
+      state: "waiting",
+      reason: "",
+      saved_at: Date.now(),
+    };
+    await save(record);
+    resetForm();
+    locate();
+    const status = $("#form-status");
+    status.textContent = text.saved;
+    status.hidden = false;
+    window.scrollTo(0, 0);
+    sendAll();
+  }
+  let initialLinked;
+  async function startForm() {
+    const form = $("#visit-form");
+    initialLinked = [...$("#linked-cases").childNodes].map((node) => node.cloneNode(true));
+    resetForm();
+    $("#enterprise-search").addEventListener("input", (event) => {
+      event.target.setCustomValidity("");
+      search();
+    });
+    $("#add-need").addEventListener("click", addNeed);
+    $("#locate").addEventListener("click", locate);
+    $("#photos").addEventListener("change", takePhotos);
+    form.addEventListener("submit", submit);
+    locate();
+    await loadDirectory();
+    const query = new URLSearchParams(location.search);
+    const chosen = directory.enterprises.find((e) => e[0] === Number(query.get("enterprise")));
+    if (chosen) choose(chosen, [Number(query.get("case"))]);
+    form.dataset.ready = "1";
+  }
+
+  // ---- On every mobile page: keep the storage, install the offline shell, send what waits, and warn
+  // before signing out with visits unsent; signing out drops the cached pages and the directory copy.
+  async function start() {
+    if (navigator.storage && navigator.storage.persist) navigator.storage.persist();
+    if ("serviceWorker" in navigator) navigator.serviceWorker.register(cfg.worker).catch(() => {});
+    document.querySelectorAll('form[action$="/logout/"]').forEach((form) =>
+      form.addEventListener("submit", async (event) => {
+        if (form.dataset.confirmed) return;
+        event.preventDefault();
+        const unsent = (await records()).filter((record) => record.state !== "sent").length;
+        if (!unsent || confirm(text.confirmLogout)) {
+          if (window.caches) for (const key of await caches.keys()) await caches.delete(key);
+          await store("meta", "readwrite", (s) => s.delete("directory"));
+          form.dataset.confirmed = "1";
+          form.requestSubmit();
+        }
+      })
+    );
+    const sendNow = $("#send-now");
+    if (sendNow) sendNow.addEventListener("click", sendAll);
+    window.addEventListener("online", sendAll);
+    setInterval(() => navigator.onLine && sendAll(), 60000);
+    if ($("#visit-form")) await startForm();
+    await sendAll();
+  }
+  start();
+})();
