@@ -1,0 +1,58 @@
+"""What the visit form costs a phone on its first load: the page, the files it links to, the service
+worker and the directory copy, each as the server sends it compressed."""
+
+import gzip
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.test import Client
+from django.urls import reverse
+
+from hub.models import User
+
+BUDGET_BYTES = 14 * 1024
+LINKED = re.compile(rb'(?:src|href)="([^"]+)"')
+
+
+@dataclass(frozen=True)
+class Resource:
+    url: str
+    raw_bytes: int
+    compressed_bytes: int
+
+
+def _static(url: str) -> bytes:
+    """Static files are served precompressed by whitenoise in production; read them from the finders."""
+    return Path(finders.find(url.removeprefix(settings.STATIC_URL))).read_bytes()
+
+
+def _host() -> str:
+    return next((host for host in settings.ALLOWED_HOSTS if host[0] not in ".*"), "localhost")
+
+
+def visit_form_weight(*, user: User) -> list[Resource]:
+    """Precondition: `user` is a referent. Fetches the pages through Django's test client as that user."""
+    client = Client(HTTP_HOST=_host())
+    client.force_login(user)
+    resources = []
+
+    def fetch(url: str) -> bytes:
+        response = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}")
+        body = response.content
+        raw = gzip.decompress(body) if response.get("Content-Encoding") == "gzip" else body
+        resources.append(Resource(url, len(raw), len(body)))
+        return raw
+
+    page = fetch(reverse("visits:visit-new"))
+    for url in dict.fromkeys(match.decode() for match in LINKED.findall(page)):
+        if url.startswith(settings.STATIC_URL):
+            content = _static(url)
+            resources.append(Resource(url, len(content), len(gzip.compress(content, compresslevel=9, mtime=0))))
+    fetch(reverse("visits:service-worker"))
+    fetch(reverse("visits:directory"))
+    return resources
