@@ -92,19 +92,16 @@ class TestVisitForm:
 
     def test_the_form_loads_nothing_from_another_host(self, as_referent):
         tags = Tags(text(as_referent.get(VISIT_NEW))).tags
-        links = [
-            attrs[name]
-            for _, attrs in tags
-            for name in ("src", "href", "action")
-            if attrs.get(name) is not None
-        ]
+        links = [attrs[name] for _, attrs in tags for name in ("src", "href", "action") if attrs.get(name) is not None]
         assert links, "the page links at least its style sheet and script"
         for link in links:
             assert link.startswith("/") and not link.startswith("//"), link
 
 
 class TestDirectory:
-    def test_lists_the_hubs_enterprises_and_only_my_open_cases(self, as_referent, referent, hub, enterprise, other_enterprise):
+    def test_lists_the_hubs_enterprises_and_only_my_open_cases(
+        self, as_referent, referent, hub, enterprise, other_enterprise
+    ):
         neighbour = EnterpriseFactory(hub=hub, name="Atelier Diallo", commune="")
         colleague = ReferentUserFactory(hub=hub)
         assigned = CaseFactory(enterprise=enterprise, assigned_to=referent, status=S.ASSIGNED, title="Séchoir")
@@ -182,9 +179,8 @@ class TestCasePage:
             action(case, "transition"), {"to_status": S.IN_PROGRESS, "version": case.version + 1}, follow=True
         )
 
-        assert (
-            "Cette demande a été modifiée par quelqu’un d’autre entre-temps : vérifiez-la et recommencez."
-            in text(response)
+        assert "Cette demande a été modifiée par quelqu’un d’autre entre-temps : vérifiez-la et recommencez." in text(
+            response
         )
         case.refresh_from_db()
         assert (case.status, case.version) == (S.ASSIGNED, 1)
