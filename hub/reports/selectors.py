@@ -5,11 +5,27 @@ import datetime
 import math
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
-from django.utils import timezone
+from django.db import connection
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
 
 from cases.models import OPEN_STATUSES, Case, CaseStatus
-from hub.models import Enterprise, Hub, User
+from hub.classifications import IsicSection, SizeClass
+from hub.models import AdministrativeUnit, Enterprise, FollowUp, Hub, HubTarget, TargetIndicator, User
 from hub.permissions import hubs_readable_in_reports
 from hub.selectors import in_region
 from visits.models import Visit
@@ -204,3 +220,315 @@ def summary(*, user: User, filters: ReportFilters) -> dict:
         "activity": activity(user=user, filters=filters),
         "service_quality": service_quality(user=user, filters=filters),
     }
+
+
+BREAKDOWNS = ("month", "hub", "region", "sector", "size_class", "women_led", "referent")
+STAFF_ONLY_BREAKDOWNS = frozenset({"referent"})
+"""Figures per referent name people: they are for hub staff, never for regional viewers."""
+
+
+def _breakdown_key(by: str, *, date_field: str, person_field: str):
+    if by == "month":
+        return TruncMonth(date_field)
+    if by == "hub":
+        return F("hub__code")
+    if by == "referent":
+        return F(person_field)
+    return F(f"enterprise__{by}")
+
+
+def _month(value) -> str:
+    """A month as "YYYY-MM", from a datetime (PostgreSQL, the ORM) or a text timestamp (SQLite, raw SQL)."""
+    return value.strftime("%Y-%m") if hasattr(value, "strftime") else str(value)[:7]
+
+
+def _months(date_from: datetime.date, date_to: datetime.date) -> list[str]:
+    months, year, month = [], date_from.year, date_from.month
+    while (year, month) <= (date_to.year, date_to.month):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def _reached_by(cases: QuerySet, visits: QuerySet, by: str) -> dict:
+    """Distinct enterprises reached per group, by a case received or a visit made in it: one query over
+    the union of (group, enterprise) pairs, which neither side alone can count."""
+    pairs = (
+        cases.annotate(group=_breakdown_key(by, date_field="received_at", person_field="assigned_to"))
+        .values("group", "enterprise_id", "enterprise__women_led")
+        .order_by()
+        .union(
+            visits.annotate(group=_breakdown_key(by, date_field="started_at", person_field="referent"))
+            .values("group", "enterprise_id", "enterprise__women_led")
+            .order_by()
+        )
+    )
+    sql, params = pairs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH pairs (grp, enterprise, women_led) AS ({sql}) "  # noqa: S608 (the ORM's own SQL and parameters)
+            "SELECT grp, COUNT(DISTINCT enterprise), COUNT(DISTINCT CASE WHEN women_led THEN enterprise END) "
+            "FROM pairs GROUP BY grp",
+            params,
+        )
+        return {_normal(by, group): (reached, women_led) for group, reached, women_led in cursor.fetchall()}
+
+
+def _normal(by: str, value):
+    if value is None:
+        return None
+    if by == "month":
+        return _month(value)
+    if by == "women_led":
+        return bool(value)
+    return value
+
+
+def _labels(by: str, keys) -> dict:
+    """What a reader sees for each group key: names for ids and codes, labels for choices."""
+    keys = [key for key in keys if key is not None]
+    if by == "hub":
+        return dict(Hub.objects.filter(code__in=keys).values_list("code", "name"))
+    if by == "region":
+        return dict(AdministrativeUnit.objects.filter(code__in=keys).values_list("code", "name"))
+    if by == "referent":
+        people = User.objects.filter(pk__in=keys).values_list("pk", "first_name", "last_name", "username")
+        return {pk: f"{first} {last}".strip() or username for pk, first, last, username in people}
+    if by == "sector":
+        return {key: f"{key} – {IsicSection(key).label}" for key in keys}
+    if by == "size_class":
+        return {key: str(SizeClass(key).label) for key in keys}
+    if by == "women_led":
+        return {True: str(_("Women-led")), False: str(_("Not women-led"))}
+    return {key: formats.date_format(datetime.date.fromisoformat(f"{key}-01"), "YEAR_MONTH_FORMAT") for key in keys}
+
+
+def activity_breakdown(*, user: User, filters: ReportFilters, by: str) -> list[dict]:
+    """The activity figures per group (`by`, one of BREAKDOWNS), in a fixed number of queries. Every month
+    of the period is listed, empty ones included; a group with no key (a case nobody was assigned) is
+    labelled as such. The rows add up to the totals of `activity`, except enterprises reached, which an
+    enterprise reached in two groups counts in each."""
+    if by not in BREAKDOWNS:
+        raise ValueError(f"Unknown breakdown {by!r}")
+    cases = report_cases(user=user, filters=filters)
+    visits = report_visits(user=user, filters=filters)
+    case_rows = (
+        cases.annotate(group=_breakdown_key(by, date_field="received_at", person_field="assigned_to"))
+        .values("group")
+        .order_by()
+        .annotate(
+            received=Count("pk"),
+            answered=Count("pk", filter=Q(first_contact_at__isnull=False)),
+            resolved=Count("pk", filter=Q(status__in=RESOLVED_STATUSES)),
+        )
+    )
+    visit_rows = (
+        visits.annotate(group=_breakdown_key(by, date_field="started_at", person_field="referent"))
+        .values("group")
+        .order_by()
+        .annotate(visits=Count("pk"), people=Sum("people_reached_total"), women=Sum("people_reached_women"))
+    )
+    figures: dict = {}
+
+    def row(key) -> dict:
+        return figures.setdefault(
+            key,
+            {
+                "key": key,
+                "visits": 0,
+                "cases_received": 0,
+                "cases_answered": 0,
+                "cases_resolved": 0,
+                "enterprises_reached": 0,
+                "women_led_enterprises_reached": 0,
+                "people_reached": 0,
+                "women_reached": 0,
+            },
+        )
+
+    if by == "month":
+        for month in _months(filters.date_from, filters.date_to):
+            row(month)
+    for found in case_rows:
+        figure = row(_normal(by, found["group"]))
+        figure.update(
+            cases_received=found["received"], cases_answered=found["answered"], cases_resolved=found["resolved"]
+        )
+    for found in visit_rows:
+        row(_normal(by, found["group"])).update(
+            visits=found["visits"], people_reached=found["people"] or 0, women_reached=found["women"] or 0
+        )
+    for key, (reached, women_led) in _reached_by(cases, visits, by).items():
+        row(key).update(enterprises_reached=reached, women_led_enterprises_reached=women_led)
+    labels = _labels(by, figures)
+    rows = sorted(figures.values(), key=lambda figure: (figure["key"] is None, str(figure["key"])))
+    for figure in rows:
+        figure["label"] = labels.get(figure["key"], str(_("Not assigned")) if figure["key"] is None else figure["key"])
+    return rows
+
+
+IMPACT_SUMS = [
+    "jobs_created",
+    "jobs_kept",
+    "new_sales_xof",
+    "kept_sales_xof",
+    "investment_xof",
+    "cost_savings_xof",
+    "new_products",
+    "new_processes",
+]
+
+
+def report_followups(*, user: User, filters: ReportFilters) -> QuerySet[FollowUp]:
+    """The 6- and 12-month follow-ups collected in the period."""
+    followups = FollowUp.objects.filter(
+        hub__in=readable_hubs(user=user, filters=filters),
+        kind__in=[FollowUp.Kind.MONTH_6, FollowUp.Kind.MONTH_12],
+        collected_on__gte=filters.date_from,
+        collected_on__lte=filters.date_to,
+    ).filter(_enterprise_conditions(filters, "enterprise__"))
+    if filters.referent:
+        followups = followups.filter(collected_by=filters.referent)
+    return followups
+
+
+def impact_by_enterprise(*, user: User, filters: ReportFilters) -> QuerySet[Enterprise]:
+    """The enterprises followed up in the period, each with its baseline turnover and jobs, its latest
+    follow-up's turnover in the period, and the jobs created and investment reported in the period."""
+    followups = report_followups(user=user, filters=filters)
+    baseline = FollowUp.objects.filter(enterprise=OuterRef("pk"), kind=FollowUp.Kind.BASELINE).order_by("due_date")
+    latest = followups.filter(enterprise=OuterRef("pk"), turnover_xof__isnull=False).order_by("-collected_on", "-pk")
+
+    def total(field: str) -> Coalesce:
+        summed = followups.filter(enterprise=OuterRef("pk")).order_by().values("enterprise")
+        return Coalesce(Subquery(summed.annotate(total=Sum(field)).values("total")), Value(0))
+
+    return (
+        Enterprise.objects.filter(pk__in=followups.values("enterprise"))
+        .annotate(
+            baseline_turnover=Subquery(baseline.values("turnover_xof")[:1]),
+            baseline_employees=Subquery(baseline.values("employees_total")[:1]),
+            latest_turnover=Subquery(latest.values("turnover_xof")[:1]),
+            jobs_created=total("jobs_created"),
+            investment=total("investment_xof"),
+        )
+        .annotate(turnover_change=F("latest_turnover") - F("baseline_turnover"))
+        .order_by("name", "pk")
+    )
+
+
+def impact(*, user: User, filters: ReportFilters) -> dict:
+    """Totals of the follow-ups collected in the period, and the turnover change of the enterprises that
+    have both a baseline and a follow-up turnover. NPS is the share of 9-10 answers less the share of 0-6."""
+    followups = report_followups(user=user, filters=filters)
+    totals = followups.aggregate(
+        followups=Count("pk"),
+        enterprises_followed=Count("enterprise", distinct=True),
+        technology_adopted=Count("pk", filter=Q(technology_adopted=True)),
+        satisfaction_mean=Avg("satisfaction"),
+        recommend_answers=Count("recommend_score"),
+        promoters=Count("pk", filter=Q(recommend_score__gte=9)),
+        detractors=Count("pk", filter=Q(recommend_score__lte=6)),
+        **{name: Sum(name, default=0) for name in IMPACT_SUMS},
+    )
+    change = impact_by_enterprise(user=user, filters=filters).filter(turnover_change__isnull=False)
+    turnover = change.aggregate(
+        enterprises=Count("pk"),
+        baseline=Sum("baseline_turnover", default=0),
+        latest=Sum("latest_turnover", default=0),
+    )
+    answers = totals.pop("recommend_answers")
+    promoters, detractors = totals.pop("promoters"), totals.pop("detractors")
+    mean = totals.pop("satisfaction_mean")
+    return {
+        **totals,
+        "satisfaction_mean": round(mean, 2) if mean is not None else None,
+        "net_promoter_score": round(100 * (promoters - detractors) / answers) if answers else None,
+        "recommend_answers": answers,
+        "turnover": {
+            "enterprises": turnover["enterprises"],
+            "baseline_xof": turnover["baseline"],
+            "latest_xof": turnover["latest"],
+            "change_xof": turnover["latest"] - turnover["baseline"],
+            "change_share": _share(turnover["latest"] - turnover["baseline"], turnover["baseline"]),
+        },
+    }
+
+
+def targets(*, user: User, filters: ReportFilters) -> dict:
+    """Each readable hub's targets for the year the period ends in, against the actual figures of the
+    period. `expected` is the target pro rata of the part of the year the period covers (None for the
+    share of satisfied SMEs, which is no count). With several hubs, `total` adds them up."""
+    year = filters.date_to.year
+    hubs = list(readable_hubs(user=user, filters=filters).order_by("code").values_list("pk", "code", "name"))
+    by_hub = {row["key"]: row for row in activity_breakdown(user=user, filters=filters, by="hub")}
+    jobs = dict(
+        report_followups(user=user, filters=filters)
+        .values("hub__code")
+        .order_by()
+        .annotate(total=Sum("jobs_created"))
+        .values_list("hub__code", "total")
+    )
+    ratings = {
+        code: (rated, satisfied)
+        for code, rated, satisfied in report_cases(user=user, filters=filters)
+        .values("hub__code")
+        .order_by()
+        .annotate(
+            rated=Count("pk", filter=Q(satisfaction_rating__isnull=False)),
+            satisfied=Count("pk", filter=Q(satisfaction_rating__gte=SATISFIED_FROM)),
+        )
+        .values_list("hub__code", "rated", "satisfied")
+    }
+    goals = {
+        (hub_id, indicator): value
+        for hub_id, indicator, value in HubTarget.objects.filter(
+            hub__in=[pk for pk, _code, _name in hubs], year=year
+        ).values_list("hub_id", "indicator", "value")
+    }
+    year_start, year_end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    covered = (min(filters.date_to, year_end) - max(filters.date_from, year_start)).days + 1
+    fraction = max(covered, 0) / ((year_end - year_start).days + 1)
+
+    def actual_of(code: str, indicator: str) -> int | None:
+        figures = by_hub.get(code, {})
+        if indicator == TargetIndicator.JOBS_CREATED:
+            return jobs.get(code) or 0
+        if indicator == TargetIndicator.SATISFIED_PERCENT:
+            rated, satisfied = ratings.get(code, (0, 0))
+            return round(100 * satisfied / rated) if rated else None
+        if indicator == TargetIndicator.WOMEN_LED_REACHED:
+            return figures.get("women_led_enterprises_reached", 0)
+        return figures.get(indicator, 0)
+
+    def line(indicator: str, target: int | None, actual: int | None) -> dict:
+        counted = indicator != TargetIndicator.SATISFIED_PERCENT
+        return {
+            "indicator": indicator,
+            "label": str(TargetIndicator(indicator).label),
+            "target": target,
+            "expected": round(target * fraction) if target is not None and counted else None,
+            "actual": actual,
+            "share": _share(actual, target) if target and actual is not None else None,
+        }
+
+    result = {"year": year, "hubs": [], "total": None}
+    for hub_id, code, name in hubs:
+        lines = [
+            line(indicator, goals.get((hub_id, indicator)), actual_of(code, indicator))
+            for indicator in TargetIndicator.values
+        ]
+        result["hubs"].append({"hub": code, "name": name, "indicators": lines})
+    if len(hubs) > 1:
+        rated = sum(rated for rated, _satisfied in ratings.values())
+        satisfied = sum(satisfied for _rated, satisfied in ratings.values())
+        total_lines = []
+        for indicator in TargetIndicator.values:
+            values = [goals[(hub_id, indicator)] for hub_id, _c, _n in hubs if (hub_id, indicator) in goals]
+            if indicator == TargetIndicator.SATISFIED_PERCENT:
+                total_lines.append(line(indicator, None, round(100 * satisfied / rated) if rated else None))
+            else:
+                actual = sum(actual_of(code, indicator) for _pk, code, _name in hubs)
+                total_lines.append(line(indicator, sum(values) if values else None, actual))
+        result["total"] = total_lines
+    return result
