@@ -307,7 +307,7 @@ def send_invitation(*, user: User, enterprise: Enterprise, token: str) -> int:
 def sme_accept_invitation(*, user: User, password: str, consent: bool = False) -> User:
     """Give the invited user their password, and record the enterprise's consent if it had none. Refuses a
     user who already has a password, so a link works once."""
-    user = User.objects.select_for_update().select_related("enterprise").get(pk=user.pk)
+    user = User.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=user.pk)
     if user.has_usable_password():
         raise ValidationError(
             _("This invitation has already been used. Sign in with your phone number and your password.")
