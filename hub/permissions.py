@@ -105,6 +105,17 @@ def hubs_readable_in_reports(user: User) -> Q:
     return Q(pk__in=[])
 
 
+def reads_reports(user: User) -> bool:
+    """Managers read their hub's reports; regional viewers and administrators every hub's."""
+    return can(user, A.VIEW_HUB_REPORTS) or can(user, A.VIEW_REGIONAL_REPORTS)
+
+
+def reads_personal_data_in_reports(user: User) -> bool:
+    """Hub staff read report figures per referent and per enterprise; regional viewers read aggregates
+    only."""
+    return can(user, A.VIEW_HUB_REPORTS)
+
+
 def access(queryset: QuerySet, **lookup):
     """Return the one object of an already scoped queryset, or raise the same 404 whether it does
     not exist or is not the user's, so that ids cannot be probed."""

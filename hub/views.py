@@ -9,7 +9,7 @@ from django.views import defaults
 
 from cases.selectors import case_counts, cases_visible_to
 from hub.models import Hub, Role
-from hub.permissions import Action, can, hubs_readable_in_reports
+from hub.permissions import Action, can, hubs_readable_in_reports, reads_reports
 from hub.selectors import enterprises_visible_to
 
 ROLE_HOMES = {
@@ -30,7 +30,7 @@ def home(request):
 def manage_home(request):
     """Managers see their hub's workload; regional viewers and administrators see every hub's totals."""
     user = request.user
-    if not (can(user, Action.VIEW_HUB_REPORTS) or can(user, Action.VIEW_REGIONAL_REPORTS)):
+    if not reads_reports(user):
         return redirect("home")
     today = timezone.localdate()
     context = {"today": today}

@@ -1,9 +1,12 @@
+import dataclasses
+
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from hub.classifications import IsicSection, SizeClass
-from hub.reports.selectors import ReportFilters
+from hub.models import TargetIndicator
+from hub.reports.selectors import BREAKDOWNS, ReportFilters
 
 
 class ReportFiltersSerializer(serializers.Serializer):
@@ -25,7 +28,8 @@ class ReportFiltersSerializer(serializers.Serializer):
         return attrs
 
     def to_filters(self) -> ReportFilters:
-        return ReportFilters(**self.validated_data)
+        fields = {field.name for field in dataclasses.fields(ReportFilters)}
+        return ReportFilters(**{name: value for name, value in self.validated_data.items() if name in fields})
 
 
 class DelaySerializer(serializers.Serializer):
@@ -78,3 +82,74 @@ class SummarySerializer(serializers.Serializer):
     filters = ReportFiltersSerializer()
     activity = ActivitySerializer()
     service_quality = ServiceQualitySerializer()
+
+
+class BreakdownParamsSerializer(ReportFiltersSerializer):
+    by = serializers.ChoiceField(
+        choices=BREAKDOWNS, default="month", help_text=_("The dimension; per referent for hub staff only.")
+    )
+
+
+class BreakdownRowSerializer(serializers.Serializer):
+    key = serializers.JSONField(help_text=_("The group: a month (YYYY-MM), a code, an id or a yes/no; null if none."))
+    label = serializers.CharField()
+    visits = serializers.IntegerField()
+    cases_received = serializers.IntegerField()
+    cases_answered = serializers.IntegerField()
+    cases_resolved = serializers.IntegerField()
+    enterprises_reached = serializers.IntegerField()
+    women_led_enterprises_reached = serializers.IntegerField()
+    people_reached = serializers.IntegerField()
+    women_reached = serializers.IntegerField()
+
+
+class BreakdownSerializer(serializers.Serializer):
+    by = serializers.CharField()
+    rows = BreakdownRowSerializer(many=True)
+
+
+class TurnoverSerializer(serializers.Serializer):
+    enterprises = serializers.IntegerField()
+    baseline_xof = serializers.IntegerField()
+    latest_xof = serializers.IntegerField()
+    change_xof = serializers.IntegerField()
+    change_share = serializers.FloatField(allow_null=True)
+
+
+class ImpactSerializer(serializers.Serializer):
+    followups = serializers.IntegerField()
+    enterprises_followed = serializers.IntegerField()
+    technology_adopted = serializers.IntegerField()
+    jobs_created = serializers.IntegerField()
+    jobs_kept = serializers.IntegerField()
+    new_sales_xof = serializers.IntegerField()
+    kept_sales_xof = serializers.IntegerField()
+    investment_xof = serializers.IntegerField()
+    cost_savings_xof = serializers.IntegerField()
+    new_products = serializers.IntegerField()
+    new_processes = serializers.IntegerField()
+    satisfaction_mean = serializers.FloatField(allow_null=True)
+    net_promoter_score = serializers.IntegerField(allow_null=True)
+    recommend_answers = serializers.IntegerField()
+    turnover = TurnoverSerializer()
+
+
+class TargetLineSerializer(serializers.Serializer):
+    indicator = serializers.ChoiceField(choices=TargetIndicator.choices)
+    label = serializers.CharField()
+    target = serializers.IntegerField(allow_null=True)
+    expected = serializers.IntegerField(allow_null=True)
+    actual = serializers.IntegerField(allow_null=True)
+    share = serializers.FloatField(allow_null=True)
+
+
+class HubTargetsSerializer(serializers.Serializer):
+    hub = serializers.CharField()
+    name = serializers.CharField()
+    indicators = TargetLineSerializer(many=True)
+
+
+class TargetsSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    hubs = HubTargetsSerializer(many=True)
+    total = TargetLineSerializer(many=True, allow_null=True)

@@ -15,7 +15,9 @@ from api.serializers.cases import (
 from api.viewsets.base import ScopedObjectMixin
 from cases import services
 from cases.filters import CaseFilter
+from cases.models import CaseNote
 from cases.selectors import case_notes_visible_to, cases_visible_to
+from hub.models import Role
 from hub.permissions import Action
 
 WRITE_ACTIONS = {
@@ -94,12 +96,17 @@ class CaseViewSet(
     @extend_schema(methods=["POST"], request=CaseNoteSerializer, responses={201: CaseNoteSerializer})
     @action(detail=True, methods=["get", "post"], pagination_class=None)
     def notes(self, request, pk=None):
-        """Internal notes and messages to the SME; SME users read and write messages only."""
+        """Internal notes and messages to the SME; SME users read and write messages only, and their message
+        moves a case waiting for them back to in progress, as on the portal."""
         case = self.get_object()
         if request.method == "GET":
             notes = case_notes_visible_to(user=request.user, case=case)
             return Response(CaseNoteSerializer(notes, many=True).data)
         serializer = CaseNoteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        note = services.case_add_note(case=case, by=request.user, **serializer.validated_data)
+        data = serializer.validated_data
+        if request.user.role == Role.SME and data.get("visibility") == CaseNote.Visibility.SME:
+            note = services.case_reply(case=case, by=request.user, body=data["body"])
+        else:
+            note = services.case_add_note(case=case, by=request.user, **data)
         return Response(CaseNoteSerializer(note).data, status=status.HTTP_201_CREATED)

@@ -4,22 +4,75 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.serializers.reports import ReportFiltersSerializer, SummarySerializer
-from hub.permissions import Action, can
-from hub.reports.selectors import summary
+from api.serializers.reports import (
+    BreakdownParamsSerializer,
+    BreakdownSerializer,
+    ImpactSerializer,
+    ReportFiltersSerializer,
+    SummarySerializer,
+    TargetsSerializer,
+)
+from hub.permissions import reads_personal_data_in_reports, reads_reports
+from hub.reports.selectors import (
+    STAFF_ONLY_BREAKDOWNS,
+    activity_breakdown,
+    impact,
+    summary,
+    targets,
+)
 
 
-class SummaryReportView(APIView):
-    """Activity and service-quality figures for the filters given (managers: their hub; regional
-    viewers and administrators: every hub, or the one named)."""
+class ReportView(APIView):
+    """Managers read their hub; regional viewers and administrators every hub, or the one named. The
+    figures are the same as on the report pages, the PDF and the exports."""
+
+    params_class = ReportFiltersSerializer
+
+    def params(self, request) -> dict:
+        if not reads_reports(request.user):
+            raise PermissionDenied
+        params = self.params_class(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        personal = reads_personal_data_in_reports(request.user)
+        if params.validated_data.get("referent") and not personal:
+            raise ValidationError({"referent": [_("Figures per referent are for hub staff only.")]})
+        if params.validated_data.get("by") in STAFF_ONLY_BREAKDOWNS and not personal:
+            raise ValidationError({"by": [_("Figures per referent are for hub staff only.")]})
+        return {"user": request.user, "filters": params.to_filters()}
+
+
+class SummaryReportView(ReportView):
+    """Activity and service-quality figures for the filters given."""
 
     @extend_schema(parameters=[ReportFiltersSerializer], responses=SummarySerializer)
     def get(self, request):
-        user = request.user
-        if not (can(user, Action.VIEW_HUB_REPORTS) or can(user, Action.VIEW_REGIONAL_REPORTS)):
-            raise PermissionDenied
-        params = ReportFiltersSerializer(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        if params.validated_data.get("referent") and not can(user, Action.VIEW_HUB_REPORTS):
-            raise ValidationError({"referent": [_("Figures per referent are for hub staff only.")]})
-        return Response(SummarySerializer(summary(user=user, filters=params.to_filters())).data)
+        return Response(SummarySerializer(summary(**self.params(request))).data)
+
+
+class BreakdownReportView(ReportView):
+    """The activity figures per month, hub, region, sector, size class, women-led or referent (`by`)."""
+
+    params_class = BreakdownParamsSerializer
+
+    @extend_schema(parameters=[BreakdownParamsSerializer], responses=BreakdownSerializer)
+    def get(self, request):
+        by = request.query_params.get("by", "month")
+        rows = activity_breakdown(**self.params(request), by=by)
+        return Response(BreakdownSerializer({"by": by, "rows": rows}).data)
+
+
+class ImpactReportView(ReportView):
+    """Totals of the 6- and 12-month follow-ups collected in the period and the turnover change against
+    the baselines."""
+
+    @extend_schema(parameters=[ReportFiltersSerializer], responses=ImpactSerializer)
+    def get(self, request):
+        return Response(ImpactSerializer(impact(**self.params(request))).data)
+
+
+class TargetsReportView(ReportView):
+    """Each hub's targets for the year the period ends in, against the period's actual figures."""
+
+    @extend_schema(parameters=[ReportFiltersSerializer], responses=TargetsSerializer)
+    def get(self, request):
+        return Response(TargetsSerializer(targets(**self.params(request))).data)

@@ -1,10 +1,12 @@
 """Report figures, aggregated in the database. Each function returns plain data (dicts of numbers)
 that the HTML pages, the exports and the API render alike; none loads records into Python."""
 
+import dataclasses
 import datetime
 import math
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import (
     Avg,
@@ -26,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import OPEN_STATUSES, Case, CaseStatus
 from hub.classifications import IsicSection, SizeClass
 from hub.models import AdministrativeUnit, Enterprise, FollowUp, Hub, HubTarget, TargetIndicator, User
-from hub.permissions import hubs_readable_in_reports
+from hub.permissions import hubs_readable_in_reports, reads_personal_data_in_reports
 from hub.selectors import in_region
 from visits.models import Visit
 
@@ -205,18 +207,13 @@ def _share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
+def summary_filters(filters: ReportFilters) -> dict:
+    return dataclasses.asdict(filters)
+
+
 def summary(*, user: User, filters: ReportFilters) -> dict:
     return {
-        "filters": {
-            "date_from": filters.date_from,
-            "date_to": filters.date_to,
-            "hub": filters.hub,
-            "region": filters.region,
-            "sector": filters.sector,
-            "size_class": filters.size_class,
-            "women_led": filters.women_led,
-            "referent": filters.referent,
-        },
+        "filters": summary_filters(filters),
         "activity": activity(user=user, filters=filters),
         "service_quality": service_quality(user=user, filters=filters),
     }
@@ -532,3 +529,36 @@ def targets(*, user: User, filters: ReportFilters) -> dict:
                 total_lines.append(line(indicator, sum(values) if values else None, actual))
         result["total"] = total_lines
     return result
+
+
+def full_report(*, user: User, filters: ReportFilters, by: str = "region") -> dict:
+    """Every figure of the programme report for the period, as the page, the PDF, the exports and the API
+    show it. `enterprises` (impact per enterprise) is None for those who may not read personal data, and
+    so is a breakdown per referent."""
+    if by in STAFF_ONLY_BREAKDOWNS and not reads_personal_data_in_reports(user):
+        raise PermissionDenied(_("Figures per referent are for hub staff only."))
+    personal = reads_personal_data_in_reports(user)
+    return {
+        "filters": summary_filters(filters),
+        "activity": activity(user=user, filters=filters),
+        "monthly": activity_breakdown(user=user, filters=filters, by="month"),
+        "breakdown": {"by": by, "rows": activity_breakdown(user=user, filters=filters, by=by)},
+        "service_quality": service_quality(user=user, filters=filters),
+        "impact": impact(user=user, filters=filters),
+        "enterprises": list(
+            impact_by_enterprise(user=user, filters=filters).values(
+                "pk",
+                "name",
+                "region__name",
+                "baseline_turnover",
+                "latest_turnover",
+                "turnover_change",
+                "baseline_employees",
+                "jobs_created",
+                "investment",
+            )
+        )
+        if personal
+        else None,
+        "targets": targets(user=user, filters=filters),
+    }

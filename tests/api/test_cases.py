@@ -227,3 +227,22 @@ def test_ordering_walks_the_whole_list_with_cursors(api, manager, enterprise):
         seen += [row["reference"] for row in page["results"]]
         url = page["next"]
     assert seen == sorted(case.reference for case in made)
+
+
+def test_an_sme_message_moves_a_case_waiting_for_it_back_to_in_progress(api, sme_user, referent, enterprise):
+    case = CaseFactory(enterprise=enterprise, status=S.WAITING_SME, assigned_to=referent)
+    sent = api(sme_user).post(f"/api/v1/cases/{case.pk}/notes/", {"body": "Voici le devis", "visibility": "sme"})
+    assert sent.status_code == 201
+    case.refresh_from_db()
+    assert case.status == S.IN_PROGRESS
+    assert case.events.get().actor == sme_user
+
+
+def test_an_sme_message_on_a_finished_case_is_refused_and_not_saved(api, sme_user, enterprise):
+    case = CaseFactory(enterprise=enterprise, status=S.CLOSED)
+    refused = api(sme_user).post(
+        f"/api/v1/cases/{case.pk}/notes/", {"body": "Encore une question", "visibility": "sme"}
+    )
+    assert refused.status_code == 400
+    assert "body" in refused.json()
+    assert not case.notes.exists()
