@@ -2,6 +2,7 @@ from rest_framework.routers import DefaultRouter
 
 from api.viewsets.cases import CaseViewSet
 from api.viewsets.hub import EnterpriseViewSet, FollowUpViewSet, HubViewSet, ReferentViewSet
+from api.viewsets.library import PartnerViewSet, SheetViewSet
 from api.viewsets.visits import VisitViewSet
 
 router = DefaultRouter()
@@ -11,3 +12,5 @@ router.register("referents", ReferentViewSet, basename="referent")
 router.register("cases", CaseViewSet, basename="case")
 router.register("visits", VisitViewSet, basename="visit")
 router.register("followups", FollowUpViewSet, basename="followup")
+router.register("sheets", SheetViewSet, basename="sheet")
+router.register("partners", PartnerViewSet, basename="partner")

@@ -16,8 +16,9 @@ from cases import services
 from cases.filters import CaseFilter
 from cases.forms import AssignForm, NoteForm, QualifyForm, RegisterRequestForm, TransitionForm
 from cases.models import CaseStatus
-from cases.selectors import case_timeline, cases_visible_to, moves_offered, referent_suggestions
+from cases.selectors import case_shares, case_timeline, cases_visible_to, moves_offered, referent_suggestions
 from cases.views import attachment_download
+from hub.library.forms import ShareForm
 from hub.models import AdministrativeUnit, Role, User
 from hub.permissions import Action, access, require
 from hub.selectors import enterprises_visible_to
@@ -110,6 +111,8 @@ def case_detail(request, pk: int):
             (move, S(move).label, TransitionForm(moves=moves, hub=case.hub, auto_id=f"{move}-%s")) for move in moves
         ],
         "note_form": NoteForm(),
+        "share_form": ShareForm(hub_id=case.hub_id, domain=case.domain),
+        "shares": case_shares(case=case),
     }
     return render(request, "cases/manage_case.html", context)
 
@@ -134,6 +137,7 @@ def case_action(request, pk: int, action: str):
             request.POST, moves=moves_offered(case=case, user=request.user), hub=case.hub
         ),
         "note": lambda: NoteForm(request.POST),
+        "share": lambda: ShareForm(request.POST, hub_id=case.hub_id),
     }
     if action not in forms:
         raise PermissionDenied
@@ -153,6 +157,9 @@ def case_action(request, pk: int, action: str):
         elif action == "transition":
             services.case_transition(case=case, by=request.user, expected_version=expected_version, **data)
             messages.success(request, _("The case is now “%(status)s”.") % {"status": S(data["to_status"]).label})
+        elif action == "share":
+            services.case_share(case=case, by=request.user, **data)
+            messages.success(request, _("Shared with the enterprise: it sees it with its request."))
         else:
             services.case_add_note(case=case, by=request.user, **data)
             messages.success(request, _("The note is saved."))

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from hub.classifications import TechnologyDomain
-from hub.models import Role, related_or_none
+from hub.models import Role, SharedItem, related_or_none
 
 
 class CaseStatus(models.TextChoices):
@@ -283,3 +283,14 @@ class CaseAttachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class CaseShare(SharedItem):
+    """A technology sheet or a partner organisation shared with the SME in a case; the SME sees it with
+    the case in the portal."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="shares", verbose_name=_("case"))
+
+    class Meta(SharedItem.Meta):
+        verbose_name = _("item shared in a case")
+        verbose_name_plural = _("items shared in cases")

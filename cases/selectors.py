@@ -6,7 +6,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cases.models import OPEN_STATUSES, TRANSITIONS, Case, CaseNote, CaseStatus
+from cases.models import OPEN_STATUSES, TRANSITIONS, Case, CaseNote, CaseShare, CaseStatus
 from hub.models import Enterprise, Hub, HubHoliday, Role, User
 from hub.permissions import Action, can, scope
 from hub.workdays import add_working_days
@@ -123,6 +123,12 @@ def _history_changes(case: Case) -> list[TimelineEntry]:
                 )
             )
     return entries
+
+
+def case_shares(*, case: Case) -> QuerySet[CaseShare]:
+    """What was shared with the enterprise in `case`, oldest first; archived sheets and deleted partners
+    included (the partner's name is kept)."""
+    return case.shares.select_related("sheet", "partner", "shared_by")
 
 
 def moves_offered(*, case: Case, user: User) -> list[str]:

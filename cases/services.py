@@ -19,14 +19,17 @@ from cases.models import (
     CaseAttachment,
     CaseEvent,
     CaseNote,
+    CaseShare,
     CaseStatus,
     Channel,
     Priority,
     ReferenceCounter,
 )
 from cases.selectors import DueDigest, RatingRequest, due_digests, satisfaction_reminders_due
-from hub.models import Enterprise, Partner, Role, User, related_or_none
+from hub.library.services import shared_item
+from hub.models import Enterprise, Partner, Role, TechnologySheet, User, related_or_none
 from hub.permissions import Action, can
+from hub.uploads import document_type
 from hub.workdays import add_working_days, hub_holidays
 
 S = CaseStatus
@@ -117,6 +120,7 @@ def case_create(
         case.status = S.ASSIGNED
         case.assigned_to = by
         case.acknowledged_at = case.assigned_at = case.first_contact_at = now
+        case.assign_due = case.first_contact_due = timezone.localdate(now)
     case.save()
     CaseEvent.objects.create(case=case, to_status=case.status, actor=by, created_at=now)
     notifications.notify_case_received(case=case)
@@ -295,22 +299,6 @@ def case_rate(*, case: Case, by: User | None, rating: int, comment: str = "", vi
 
 
 MAX_ATTACHMENTS_PER_CASE = 5
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-SIGNATURES = {
-    b"%PDF-": ("pdf", "application/pdf"),
-    b"\xff\xd8\xff": ("jpg", "image/jpeg"),
-    b"\x89PNG\r\n\x1a\n": ("png", "image/png"),
-}
-
-
-def _sniff(upload) -> tuple[str, str]:
-    """The file type read from the first bytes, whatever the name says."""
-    head = upload.read(16)
-    upload.seek(0)
-    for signature, kind in SIGNATURES.items():
-        if head.startswith(signature):
-            return kind
-    raise ValidationError({"attachments": _("Only PDF documents and JPEG or PNG pictures can be attached.")})
 
 
 def case_attach_files(*, case: Case, by: User, uploads: list, visible_to_sme: bool = True) -> list[CaseAttachment]:
@@ -320,9 +308,7 @@ def case_attach_files(*, case: Case, by: User, uploads: list, visible_to_sme: bo
         raise ValidationError({"attachments": _("A request has at most 5 attachments.")})
     checked = []
     for upload in uploads:
-        if upload.size > MAX_ATTACHMENT_BYTES:
-            raise ValidationError({"attachments": _("Each attachment can be at most 10 MB.")})
-        checked.append((upload, *_sniff(upload)))
+        checked.append((upload, *document_type(upload, field="attachments")))
     attachments = []
     with transaction.atomic():
         for upload, extension, content_type in checked:
@@ -384,3 +370,15 @@ def case_reopen(*, case: Case, by: User, reason: str) -> Case:
     case = case_transition(case=case, to_status=S.IN_PROGRESS, by=by)
     case_add_note(case=case, by=by, body=reason, visibility=CaseNote.Visibility.SME, notify=False)
     return case
+
+
+@transaction.atomic
+def case_share(
+    *, case: Case, by: User, sheet: TechnologySheet | None = None, partner: Partner | None = None
+) -> CaseShare:
+    """Share a published sheet or a partner organisation with the SME in `case`; the same item shared
+    again is the share already recorded."""
+    _check_actor_reaches_case(case=case, by=by)
+    item = shared_item(by=by, hub_id=case.hub_id, sheet=sheet, partner=partner)
+    already = case.shares.filter(sheet=sheet) if sheet else case.shares.filter(partner=partner)
+    return already.first() or CaseShare.objects.create(case=case, **item)

@@ -20,7 +20,7 @@ from cases.forms import SupportRequestForm
 from cases.models import Case, CaseStatus, Channel
 from cases.portal_forms import ConfirmForm, RateForm, ReopenForm, ReplyForm
 from cases.rating import case_from_rating_token
-from cases.selectors import case_counts, case_notes_visible_to, cases_visible_to
+from cases.selectors import case_counts, case_notes_visible_to, case_shares, cases_visible_to
 from hub.permissions import Action, access, require
 
 S = CaseStatus
@@ -86,6 +86,7 @@ def _case_page(request, case: Case, *, status: int = 200, **forms):
         "steps": _steps(case),
         "messages_to_sme": case_notes_visible_to(user=request.user, case=case),
         "attachments": case.attachments.filter(visible_to_sme=True),
+        "shares": case_shares(case=case),
         "can_reply": case.status not in (S.CLOSED, S.REJECTED, S.REFERRED),
         "can_reopen": reopen_until is not None and timezone.now() <= reopen_until,
         "reopen_until": reopen_until,

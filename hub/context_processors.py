@@ -6,8 +6,14 @@ from hub.permissions import Action, can
 NAVIGATION = [
     (Action.LOG_VISITS, "visits:mobile-home", _("My day")),
     (Action.LOG_VISITS, "visits:visit-new", _("New visit")),
+    (Action.LOG_VISITS, "visits:sheets", _("Sheets")),
+    (Action.RATE_CASES, "cases:portal-home", _("My requests")),
+    (Action.RATE_CASES, "portal-library:sheets", _("Technology sheets")),
     (Action.TRIAGE_CASES, "manage-cases:list", _("Cases")),
     (Action.VIEW_DIRECTORY, "directory:enterprise-list", _("Enterprises")),
+    (Action.TRIAGE_CASES, "library:sheets", _("Library")),
+    (Action.VIEW_HUB_REPORTS, "reports:report", _("Reports")),
+    (Action.VIEW_REGIONAL_REPORTS, "reports:report", _("Reports")),
 ]
 
 
@@ -16,6 +22,6 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"navigation": []}
-    links = [(reverse(name), label) for action, name, label in NAVIGATION if can(user, action)]
+    links = list(dict.fromkeys((reverse(name), label) for action, name, label in NAVIGATION if can(user, action)))
     current = max((url for url, _label in links if request.path.startswith(url)), key=len, default=None)
     return {"navigation": [(url, label, url == current) for url, label in links]}

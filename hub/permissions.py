@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from hub.models import Role, User
+from hub.models import Role, TechnologySheet, User
 
 
 class Action(StrEnum):
@@ -34,12 +34,15 @@ class Action(StrEnum):
     VIEW_HUB_REPORTS = "view_hub_reports"
     VIEW_REGIONAL_REPORTS = "view_regional_reports"
     VIEW_HISTORY = "view_history"
+    READ_LIBRARY = "read_library"
+    WRITE_LIBRARY = "write_library"
+    SHARE_LIBRARY = "share_library"
     ADMINISTER = "administer"
 
 
 A = Action
 CAPABILITIES: dict[str, frozenset[Action]] = {
-    Role.SME: frozenset({A.SUBMIT_CASE, A.RATE_CASES}),
+    Role.SME: frozenset({A.SUBMIT_CASE, A.RATE_CASES, A.READ_LIBRARY}),
     Role.REFERENT: frozenset(
         {
             A.VIEW_DIRECTORY,
@@ -49,6 +52,9 @@ CAPABILITIES: dict[str, frozenset[Action]] = {
             A.LOG_VISITS,
             A.VIEW_VISITS,
             A.RECORD_FOLLOWUPS,
+            A.READ_LIBRARY,
+            A.WRITE_LIBRARY,
+            A.SHARE_LIBRARY,
         }
     ),
     Role.MANAGER: frozenset(
@@ -66,6 +72,9 @@ CAPABILITIES: dict[str, frozenset[Action]] = {
             A.SET_TARGETS,
             A.VIEW_HUB_REPORTS,
             A.VIEW_HISTORY,
+            A.READ_LIBRARY,
+            A.WRITE_LIBRARY,
+            A.SHARE_LIBRARY,
         }
     ),
     Role.VIEWER: frozenset({A.VIEW_REGIONAL_REPORTS}),
@@ -94,6 +103,16 @@ def scope(queryset: QuerySet, *, user: User, hub_field: str = "hub", enterprise_
     if user.role == Role.SME and enterprise_field and user.enterprise_id:
         return queryset.filter(**{enterprise_field: user.enterprise_id})
     return queryset.none()
+
+
+def sheets_scope(queryset: QuerySet, *, user: User) -> QuerySet:
+    """Hub staff read every sheet of their hub, drafts included; SME users the published sheets of their
+    hub (and, with their cases, the sheets shared with them: see `cases.selectors`); others none."""
+    if not can(user, A.READ_LIBRARY):
+        return queryset.none()
+    if user.role == Role.SME:
+        return queryset.filter(hub=user.hub_id, status=TechnologySheet.Status.PUBLISHED)
+    return scope(queryset, user=user)
 
 
 def hubs_readable_in_reports(user: User) -> Q:

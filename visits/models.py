@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from hub.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS, Role, related_or_none
+from hub.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS, Role, SharedItem, related_or_none
 
 
 class Purpose(models.TextChoices):
@@ -120,3 +120,13 @@ class VisitPhoto(models.Model):
 
     def __str__(self):
         return self.caption or str(self.token)
+
+
+class VisitShare(SharedItem):
+    """A technology sheet or a partner organisation handed over at a visit."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="shares", verbose_name=_("visit"))
+
+    class Meta(SharedItem.Meta):
+        verbose_name = _("item shared at a visit")
+        verbose_name_plural = _("items shared at visits")

@@ -17,9 +17,10 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from cases.models import Case
 from cases.services import case_create
-from hub.models import Enterprise, Role, User
+from hub.library.services import shared_item
+from hub.models import Enterprise, Partner, Role, TechnologySheet, User
 from hub.permissions import Action, can
-from visits.models import Visit, VisitPhoto
+from visits.models import Visit, VisitPhoto, VisitShare
 
 
 class VisitConflict(Exception):
@@ -199,3 +200,15 @@ def visit_add_photo(
     photo.width, photo.height = width, height
     photo.save()
     return photo, True
+
+
+@transaction.atomic
+def visit_share(
+    *, visit: Visit, by: User, sheet: TechnologySheet | None = None, partner: Partner | None = None
+) -> VisitShare:
+    """Record a published sheet or a partner organisation handed over at the visit, by its referent."""
+    if visit.referent_id != by.pk:
+        raise PermissionDenied(_("Only the referent who made the visit can record what was shared at it."))
+    item = shared_item(by=by, hub_id=visit.hub_id, sheet=sheet, partner=partner)
+    already = visit.shares.filter(sheet=sheet) if sheet else visit.shares.filter(partner=partner)
+    return already.first() or VisitShare.objects.create(visit=visit, **item)

@@ -22,8 +22,11 @@ from django.views.decorators.http import require_POST
 from cases import services as case_services
 from cases.forms import NoteForm, TransitionForm
 from cases.models import OPEN_STATUSES, CaseNote, CaseStatus
-from cases.selectors import case_notes_visible_to, cases_visible_to, moves_offered, overdue_condition
+from cases.selectors import case_notes_visible_to, case_shares, cases_visible_to, moves_offered, overdue_condition
 from hub.classifications import TechnologyDomain
+from hub.library.formatting import render as render_body
+from hub.library.forms import ShareForm
+from hub.library.selectors import sheets_found, sheets_visible_to
 from hub.permissions import Action, access, require
 from visits.models import Purpose, VisitPhoto
 from visits.selectors import field_directory, visits_visible_to
@@ -42,12 +45,12 @@ def mobile_home(request):
         .filter(referent=request.user, follow_up_date__gte=today)
         .order_by("follow_up_date")[:10],
         "recent_visits": visits_visible_to(user=request.user).filter(referent=request.user)[:5],
-        "app": _app_config(request),
+        "app": app_config(request),
     }
     return render(request, "visits/mobile_home.html", context)
 
 
-def _app_config(request) -> dict:
+def app_config(request) -> dict:
     """What the mobile script needs, read from the page (no inline script): URLs, the signed-in referent
     and the messages it shows, in the page's language."""
     return {
@@ -80,6 +83,7 @@ def _app_config(request) -> dict:
             "noCase": _("No open case of yours for this enterprise."),
             "pickEnterprise": _("Choose the enterprise in the list."),
             "tooManyWomen": _("Women reached cannot outnumber the people reached."),
+            "kept": _("Kept on this phone"),
         },
     }
 
@@ -93,7 +97,7 @@ def visit_new(request):
         "purposes": Purpose.choices,
         "domains": TechnologyDomain.choices,
         "max_needs": MAX_NEEDS_PER_VISIT,
-        "app": _app_config(request),
+        "app": app_config(request),
     }
     return render(request, "visits/visit_form.html", context)
 
@@ -121,7 +125,12 @@ def service_worker(request):
     reaches the phones on their next visit."""
     context = {
         "version": _shell_version(),
-        "shell": [reverse("visits:mobile-home"), reverse("visits:visit-new"), *map(static, SHELL_STATIC)],
+        "shell": [
+            reverse("visits:mobile-home"),
+            reverse("visits:visit-new"),
+            reverse("visits:sheets"),
+            *map(static, SHELL_STATIC),
+        ],
         "static_prefix": settings.STATIC_URL,
         "scope": reverse("visits:mobile-home"),
         "photos": reverse("visits:mobile-home") + "photos/",
@@ -129,6 +138,27 @@ def service_worker(request):
     response = render(request, "visits/sw.js", context, content_type="text/javascript")
     response["Cache-Control"] = "no-cache"
     return response
+
+
+@require(Action.LOG_VISITS)
+def sheet_list(request):
+    """The library's search, and the sheets kept on this phone (listed by the script, from its storage)."""
+    query = request.GET.get("q", "").strip()[:200]
+    found = sheets_found(user=request.user, query=query, domain=request.GET.get("domain", "")) if query else None
+    context = {"q": query, "found": found[:30] if found is not None else None, "app": app_config(request)}
+    return render(request, "visits/mobile_sheets.html", context)
+
+
+@require(Action.LOG_VISITS)
+def sheet_detail(request, pk: int):
+    sheet = access(sheets_visible_to(user=request.user), pk=pk)
+    context = {
+        "sheet": sheet,
+        "body": render_body(sheet.body),
+        "partners": sheet.partners.all(),
+        "app": app_config(request),
+    }
+    return render(request, "visits/mobile_sheet.html", context)
 
 
 @require(Action.LOG_VISITS)
@@ -143,7 +173,9 @@ def case_detail(request, pk: int):
             for move in moves
         ],
         "note_form": NoteForm(initial={"visibility": CaseNote.Visibility.INTERNAL}),
-        "app": _app_config(request),
+        "share_form": ShareForm(hub_id=case.hub_id, domain=case.domain),
+        "shares": case_shares(case=case),
+        "app": app_config(request),
     }
     return render(request, "visits/mobile_case.html", context)
 
@@ -157,6 +189,8 @@ def case_action(request, pk: int, action: str):
     expected_version = int(version) if version.isdigit() else None
     if action == "note":
         form = NoteForm(request.POST)
+    elif action == "share":
+        form = ShareForm(request.POST, hub_id=case.hub_id)
     elif action == "transition":
         form = TransitionForm(request.POST, moves=moves_offered(case=case, user=request.user), hub=case.hub)
     else:
@@ -169,6 +203,9 @@ def case_action(request, pk: int, action: str):
         if action == "note":
             case_services.case_add_note(case=case, by=request.user, **form.cleaned_data)
             messages.success(request, _("The note is saved."))
+        elif action == "share":
+            case_services.case_share(case=case, by=request.user, **form.cleaned_data)
+            messages.success(request, _("Shared with the enterprise: it sees it with its request."))
         else:
             case_services.case_transition(
                 case=case, by=request.user, expected_version=expected_version, **form.cleaned_data

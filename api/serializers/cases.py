@@ -5,6 +5,7 @@ from rest_framework import serializers
 from api.serializers.fields import VisibleRelatedField
 from cases.models import Case, CaseNote, CaseStatus, Priority
 from hub.classifications import TechnologyDomain
+from hub.library.selectors import partners_visible_to
 from hub.models import Enterprise, Partner, Role, User
 from hub.permissions import scope
 from hub.selectors import enterprises_visible_to
@@ -12,10 +13,6 @@ from hub.selectors import enterprises_visible_to
 
 def referents_visible_to(*, user: User):
     return scope(User.objects.filter(role=Role.REFERENT, is_active=True), user=user)
-
-
-def partners_visible_to(*, user: User):
-    return scope(Partner.objects.all(), user=user)
 
 
 CASE_WRITABLE_FIELDS = ("enterprise", "channel", "domain", "title", "description", "priority")

@@ -76,6 +76,8 @@ class ActivitySerializer(serializers.Serializer):
     women_reached = serializers.IntegerField()
     enterprises_reached = serializers.IntegerField()
     women_led_enterprises_reached = serializers.IntegerField()
+    sheets_shared = serializers.IntegerField(help_text=_("Technology sheets shared in cases and at visits."))
+    partners_shared = serializers.IntegerField(help_text=_("Partner organisations shared in cases and at visits."))
 
 
 class SummarySerializer(serializers.Serializer):

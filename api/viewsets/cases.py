@@ -12,11 +12,12 @@ from api.serializers.cases import (
     RateSerializer,
     TransitionSerializer,
 )
+from api.serializers.library import ShareSerializer
 from api.viewsets.base import ScopedObjectMixin
 from cases import services
 from cases.filters import CaseFilter
 from cases.models import CaseNote
-from cases.selectors import case_notes_visible_to, cases_visible_to
+from cases.selectors import case_notes_visible_to, case_shares, cases_visible_to
 from hub.models import Role
 from hub.permissions import Action
 
@@ -110,3 +111,16 @@ class CaseViewSet(
         else:
             note = services.case_add_note(case=case, by=request.user, **data)
         return Response(CaseNoteSerializer(note).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["GET"], responses=ShareSerializer(many=True))
+    @extend_schema(methods=["POST"], request=ShareSerializer, responses={201: ShareSerializer})
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    def shares(self, request, pk=None):
+        """Technology sheets and partner organisations shared with the SME in this case."""
+        case = self.get_object()
+        if request.method == "GET":
+            return Response(ShareSerializer(case_shares(case=case), many=True).data)
+        serializer = ShareSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        share = services.case_share(case=case, by=request.user, **serializer.validated_data)
+        return Response(ShareSerializer(share).data, status=status.HTTP_201_CREATED)

@@ -29,6 +29,7 @@ class ReportView(APIView):
     params_class = ReportFiltersSerializer
 
     def params(self, request) -> dict:
+        """The user and the filters for the selectors; the other options validated go to `self.options`."""
         if not reads_reports(request.user):
             raise PermissionDenied
         params = self.params_class(data=request.query_params)
@@ -38,6 +39,7 @@ class ReportView(APIView):
             raise ValidationError({"referent": [_("Figures per referent are for hub staff only.")]})
         if params.validated_data.get("by") in STAFF_ONLY_BREAKDOWNS and not personal:
             raise ValidationError({"by": [_("Figures per referent are for hub staff only.")]})
+        self.options = params.validated_data
         return {"user": request.user, "filters": params.to_filters()}
 
 
@@ -56,8 +58,9 @@ class BreakdownReportView(ReportView):
 
     @extend_schema(parameters=[BreakdownParamsSerializer], responses=BreakdownSerializer)
     def get(self, request):
-        by = request.query_params.get("by", "month")
-        rows = activity_breakdown(**self.params(request), by=by)
+        arguments = self.params(request)
+        by = self.options["by"]
+        rows = activity_breakdown(**arguments, by=by)
         return Response(BreakdownSerializer({"by": by, "rows": rows}).data)
 
 

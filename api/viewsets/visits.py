@@ -5,12 +5,13 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from api.permissions import Allows
+from api.serializers.library import ShareSerializer
 from api.serializers.visits import PhotoUploadSerializer, VisitPhotoSerializer, VisitSerializer
 from api.viewsets.base import ScopedObjectMixin
 from hub.permissions import Action
 from visits.filters import VisitFilter
 from visits.selectors import visits_visible_to
-from visits.services import visit_add_photo, visit_record
+from visits.services import visit_add_photo, visit_record, visit_share
 
 
 class VisitViewSet(ScopedObjectMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -59,3 +60,16 @@ class VisitViewSet(ScopedObjectMixin, mixins.ListModelMixin, mixins.RetrieveMode
         return Response(
             VisitPhotoSerializer(photo).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
         )
+
+    @extend_schema(methods=["GET"], responses=ShareSerializer(many=True))
+    @extend_schema(methods=["POST"], request=ShareSerializer, responses={201: ShareSerializer})
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    def shares(self, request, pk=None):
+        """Technology sheets and partner organisations handed over at this visit; recorded by its referent."""
+        visit = self.get_object()
+        if request.method == "GET":
+            return Response(ShareSerializer(visit.shares.select_related("sheet", "partner"), many=True).data)
+        serializer = ShareSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        share = visit_share(visit=visit, by=request.user, **serializer.validated_data)
+        return Response(ShareSerializer(share).data, status=status.HTTP_201_CREATED)

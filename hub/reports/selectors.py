@@ -3,10 +3,11 @@ that the HTML pages, the exports and the API render alike; none loads records in
 
 import dataclasses
 import datetime
+import decimal
 import math
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import EmptyResultSet, PermissionDenied
 from django.db import connection
 from django.db.models import (
     Avg,
@@ -25,12 +26,13 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import OPEN_STATUSES, Case, CaseStatus
+from cases.models import OPEN_STATUSES, Case, CaseShare, CaseStatus
 from hub.classifications import IsicSection, SizeClass
+from hub.library.search import fold
 from hub.models import AdministrativeUnit, Enterprise, FollowUp, Hub, HubTarget, TargetIndicator, User
 from hub.permissions import hubs_readable_in_reports, reads_personal_data_in_reports
 from hub.selectors import in_region
-from visits.models import Visit
+from visits.models import Visit, VisitShare
 
 S = CaseStatus
 RESOLVED_STATUSES = (S.RESOLVED, S.CLOSED)
@@ -118,6 +120,12 @@ def activity(*, user: User, filters: ReportFilters) -> dict:
     enterprises = Enterprise.objects.filter(
         Q(pk__in=cases.values("enterprise")) | Q(pk__in=visits.values("enterprise"))
     ).aggregate(reached=Count("pk"), women_led_reached=Count("pk", filter=Q(women_led=True)))
+    shared = {"sheets": 0, "partners": 0}
+    for shares, record in ((CaseShare.objects.all(), "case"), (VisitShare.objects.all(), "visit")):
+        counts = _shared_in_period(shares, record=record, user=user, filters=filters).aggregate(
+            sheets=Count("pk", filter=Q(sheet__isnull=False)), partners=Count("pk", filter=Q(sheet__isnull=True))
+        )
+        shared = {kind: shared[kind] + counts[kind] for kind in shared}
     return {
         "cases_received": case_figures["received"],
         "cases_answered": case_figures["answered"],
@@ -129,7 +137,22 @@ def activity(*, user: User, filters: ReportFilters) -> dict:
         "women_reached": visit_figures["women_reached"],
         "enterprises_reached": enterprises["reached"],
         "women_led_enterprises_reached": enterprises["women_led_reached"],
+        "sheets_shared": shared["sheets"],
+        "partners_shared": shared["partners"],
     }
+
+
+def _shared_in_period(shares: QuerySet, *, record: str, user: User, filters: ReportFilters) -> QuerySet:
+    """Sheets and partners shared in the period through the cases or visits (`record`) of the readable
+    hubs, narrowed by the enterprise filters and, for a referent, by who shared them."""
+    rows = shares.filter(
+        **{
+            f"{record}__hub__in": readable_hubs(user=user, filters=filters),
+            "shared_at__date__gte": filters.date_from,
+            "shared_at__date__lte": filters.date_to,
+        }
+    ).filter(_enterprise_conditions(filters, f"{record}__enterprise__"))
+    return rows.filter(shared_by=filters.referent) if filters.referent else rows
 
 
 def _percentile_days(cases: QuerySet[Case], *, done_field: str, count: int, share: float) -> float | None:
@@ -160,6 +183,7 @@ def service_quality(*, user: User, filters: ReportFilters, now: datetime.datetim
         },
         resolved=Count("pk", filter=Q(status__in=RESOLVED_STATUSES)),
         rated=Count("pk", filter=Q(satisfaction_rating__isnull=False)),
+        rated_resolved=Count("pk", filter=Q(satisfaction_rating__isnull=False, status__in=RESOLVED_STATUSES)),
         satisfied=Count("pk", filter=Q(satisfaction_rating__gte=SATISFIED_FROM)),
         mean_rating=Avg("satisfaction_rating"),
     )
@@ -179,7 +203,7 @@ def service_quality(*, user: User, filters: ReportFilters, now: datetime.datetim
             "rated": counts["rated"],
             "mean": round(counts["mean_rating"], 2) if counts["mean_rating"] is not None else None,
             "satisfied_share": _share(counts["satisfied"], counts["rated"]),
-            "answer_rate": _share(counts["rated"], counts["resolved"]),
+            "answer_rate": _share(counts["rated_resolved"], counts["resolved"]),
         },
     }
 
@@ -205,6 +229,11 @@ def backlog_by_age(*, user: User, filters: ReportFilters, now: datetime.datetime
 
 def _share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
+
+
+def _whole(value: float) -> int:
+    """Rounded half up, as a spreadsheet does (12.5 → 13), not to even."""
+    return int(decimal.Decimal(value).quantize(decimal.Decimal(1), rounding=decimal.ROUND_HALF_UP))
 
 
 def summary_filters(filters: ReportFilters) -> dict:
@@ -260,7 +289,10 @@ def _reached_by(cases: QuerySet, visits: QuerySet, by: str) -> dict:
             .order_by()
         )
     )
-    sql, params = pairs.query.sql_with_params()
+    try:
+        sql, params = pairs.query.sql_with_params()
+    except EmptyResultSet:
+        return {}
     with connection.cursor() as cursor:
         cursor.execute(
             f"WITH pairs (grp, enterprise, women_led) AS ({sql}) "  # noqa: S608 (the ORM's own SQL and parameters)
@@ -358,10 +390,18 @@ def activity_breakdown(*, user: User, filters: ReportFilters, by: str) -> list[d
     for key, (reached, women_led) in _reached_by(cases, visits, by).items():
         row(key).update(enterprises_reached=reached, women_led_enterprises_reached=women_led)
     labels = _labels(by, figures)
-    rows = sorted(figures.values(), key=lambda figure: (figure["key"] is None, str(figure["key"])))
-    for figure in rows:
+    for figure in figures.values():
         figure["label"] = labels.get(figure["key"], str(_("Not assigned")) if figure["key"] is None else figure["key"])
-    return rows
+    return sorted(figures.values(), key=lambda figure: (figure["key"] is None, _order(by, figure)))
+
+
+def _order(by: str, figure: dict):
+    """Months and codes in their own order, size classes from the smallest, names alphabetically."""
+    if by == "size_class":
+        return SizeClass.values.index(figure["key"]) if figure["key"] in SizeClass.values else len(SizeClass.values)
+    if by in ("month", "sector", "women_led"):
+        return str(figure["key"])
+    return fold(str(figure["label"]))
 
 
 IMPACT_SUMS = [
@@ -440,7 +480,7 @@ def impact(*, user: User, filters: ReportFilters) -> dict:
     return {
         **totals,
         "satisfaction_mean": round(mean, 2) if mean is not None else None,
-        "net_promoter_score": round(100 * (promoters - detractors) / answers) if answers else None,
+        "net_promoter_score": _whole(100 * (promoters - detractors) / answers) if answers else None,
         "recommend_answers": answers,
         "turnover": {
             "enterprises": turnover["enterprises"],
@@ -455,7 +495,8 @@ def impact(*, user: User, filters: ReportFilters) -> dict:
 def targets(*, user: User, filters: ReportFilters) -> dict:
     """Each readable hub's targets for the year the period ends in, against the actual figures of the
     period. `expected` is the target pro rata of the part of the year the period covers (None for the
-    share of satisfied SMEs, which is no count). With several hubs, `total` adds them up."""
+    share of satisfied SMEs, which is no count). With several hubs, `total` adds them up; its target is
+    given only when every hub set one (the mean of theirs for the share of satisfied SMEs)."""
     year = filters.date_to.year
     hubs = list(readable_hubs(user=user, filters=filters).order_by("code").values_list("pk", "code", "name"))
     by_hub = {row["key"]: row for row in activity_breakdown(user=user, filters=filters, by="hub")}
@@ -493,7 +534,7 @@ def targets(*, user: User, filters: ReportFilters) -> dict:
             return jobs.get(code) or 0
         if indicator == TargetIndicator.SATISFIED_PERCENT:
             rated, satisfied = ratings.get(code, (0, 0))
-            return round(100 * satisfied / rated) if rated else None
+            return _whole(100 * satisfied / rated) if rated else None
         if indicator == TargetIndicator.WOMEN_LED_REACHED:
             return figures.get("women_led_enterprises_reached", 0)
         return figures.get(indicator, 0)
@@ -504,7 +545,7 @@ def targets(*, user: User, filters: ReportFilters) -> dict:
             "indicator": indicator,
             "label": str(TargetIndicator(indicator).label),
             "target": target,
-            "expected": round(target * fraction) if target is not None and counted else None,
+            "expected": _whole(target * fraction) if target is not None and counted else None,
             "actual": actual,
             "share": _share(actual, target) if target and actual is not None else None,
         }
@@ -522,11 +563,13 @@ def targets(*, user: User, filters: ReportFilters) -> dict:
         total_lines = []
         for indicator in TargetIndicator.values:
             values = [goals[(hub_id, indicator)] for hub_id, _c, _n in hubs if (hub_id, indicator) in goals]
+            complete = len(values) == len(hubs)
             if indicator == TargetIndicator.SATISFIED_PERCENT:
-                total_lines.append(line(indicator, None, round(100 * satisfied / rated) if rated else None))
+                target = _whole(sum(values) / len(values)) if complete else None
+                total_lines.append(line(indicator, target, _whole(100 * satisfied / rated) if rated else None))
             else:
                 actual = sum(actual_of(code, indicator) for _pk, code, _name in hubs)
-                total_lines.append(line(indicator, sum(values) if values else None, actual))
+                total_lines.append(line(indicator, sum(values) if complete else None, actual))
         result["total"] = total_lines
     return result
 
@@ -535,7 +578,7 @@ def full_report(*, user: User, filters: ReportFilters, by: str = "region") -> di
     """Every figure of the programme report for the period, as the page, the PDF, the exports and the API
     show it. `enterprises` (impact per enterprise) is None for those who may not read personal data, and
     so is a breakdown per referent."""
-    if by in STAFF_ONLY_BREAKDOWNS and not reads_personal_data_in_reports(user):
+    if (by in STAFF_ONLY_BREAKDOWNS or filters.referent) and not reads_personal_data_in_reports(user):
         raise PermissionDenied(_("Figures per referent are for hub staff only."))
     personal = reads_personal_data_in_reports(user)
     return {

@@ -73,6 +73,8 @@ def test_activity_counts_the_managers_hub_in_the_period(api, manager, data):
         "women_reached": 4,
         "enterprises_reached": 2,
         "women_led_enterprises_reached": 1,
+        "sheets_shared": 0,
+        "partners_shared": 0,
     }
 
 
@@ -160,8 +162,8 @@ def test_a_reversed_period_is_a_400(api, manager):
 
 
 def test_the_report_query_count_does_not_grow_with_the_data(api, manager, data, django_assert_num_queries):
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(13):
         summary(api, manager)
     CaseFactory.create_batch(20, enterprise=data["late"].enterprise, received_at=at(12), resolved_at=at(13))
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(13):
         summary(api, manager)

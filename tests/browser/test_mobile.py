@@ -7,7 +7,7 @@ import pytest
 from cases.models import Case, CaseStatus
 from tests.browser.conftest import PHONE, screenshot
 from tests.browser.test_pages import assert_fits_the_phone, sign_in
-from tests.factories import CaseFactory, EnterpriseFactory
+from tests.factories import CaseFactory, EnterpriseFactory, SheetFactory
 from visits.models import Visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -189,3 +189,25 @@ def test_the_home_lists_my_cases_and_a_case_moves_on_from_the_phone(field_phone,
     assert Case.objects.get().status == CaseStatus.IN_PROGRESS
     assert_fits_the_phone(page)
     screenshot(page, "mobile-case")
+
+
+def test_a_sheet_kept_on_the_phone_reads_offline(field_phone, live_server, referent):
+    sheet = SheetFactory(hub=referent.hub, title="Fumoir amélioré FTT", body="## Principe\nFumer sans brûler.")
+    context, page = field_phone()
+    sign_in(page, live_server.url, referent.username)
+    page.goto(f"{live_server.url}/m/library/?q=fumoir")
+    page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
+    page.get_by_role("link", name="Fumoir amélioré FTT").click()
+    page.wait_for_load_state("load")
+    page.click("#keep-sheet")
+    page.wait_for_selector("#keep-sheet[disabled]")
+    assert_fits_the_phone(page)
+    screenshot(page, "mobile-sheet")
+
+    context.set_offline(True)
+    page.goto(f"{live_server.url}/m/library/")
+    page.wait_for_selector("#kept:not([hidden])")
+    page.get_by_role("link", name="Fumoir amélioré FTT").click()
+    page.wait_for_load_state("load")
+    assert "Fumer sans brûler." in page.locator("main").inner_text()
+    assert page.url.endswith(f"/m/library/{sheet.pk}/")

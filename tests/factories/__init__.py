@@ -13,6 +13,7 @@ from tests.factories.hub import (
     UserFactory,
     ViewerFactory,
 )
+from tests.factories.library import SheetFactory
 from tests.factories.visits import VisitFactory
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "PartnerFactory",
     "ReferentProfileFactory",
     "ReferentUserFactory",
+    "SheetFactory",
     "SmeUserFactory",
     "UserFactory",
     "ViewerFactory",

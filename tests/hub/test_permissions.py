@@ -16,9 +16,9 @@ A = Action
 
 
 class TestCan:
-    def test_sme_can_submit_and_rate_only(self, sme_user):
+    def test_sme_can_submit_rate_and_read_the_library_only(self, sme_user):
         allowed = {action for action in Action if can(sme_user, action)}
-        assert allowed == {A.SUBMIT_CASE, A.RATE_CASES}
+        assert allowed == {A.SUBMIT_CASE, A.RATE_CASES, A.READ_LIBRARY}
 
     def test_viewer_can_only_read_regional_reports(self, viewer):
         allowed = {action for action in Action if can(viewer, action)}

@@ -151,7 +151,7 @@ class TestServiceWorker:
     def test_keeps_the_shell_and_never_touches_writes(self, client, db):
         source = text(client.get(SERVICE_WORKER))
         shell = json.loads(re.search(r"const SHELL = (\[.*?\]);", source).group(1))
-        assert shell == [HOME, VISIT_NEW, static("hub/site.css"), static("visits/mobile.js")]
+        assert shell == [HOME, VISIT_NEW, "/m/library/", static("hub/site.css"), static("visits/mobile.js")]
         assert 'if (event.request.method !== "GET"' in source
 
 

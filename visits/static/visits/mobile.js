@@ -365,8 +365,35 @@
     form.dataset.ready = "1";
   }
 
+  // ---- Sheets kept for offline reading: the page in a cache of its own, its title in the list.
+  const keptSheets = async () => (await store("meta", "readonly", (s) => s.get("sheets"))) || [];
+  async function keepSheet(event) {
+    const button = event.target;
+    await (await caches.open("hubiit-saved")).add(location.pathname);
+    const sheets = (await keptSheets()).filter((sheet) => sheet.url !== location.pathname);
+    sheets.unshift({ url: location.pathname, title: button.dataset.title });
+    await store("meta", "readwrite", (s) => s.put(sheets, "sheets"));
+    Object.assign(button, { textContent: text.kept, disabled: true });
+  }
+  async function showKeptSheets() {
+    const list = $("#kept-sheets");
+    if (!list) return;
+    const sheets = await keptSheets();
+    list.replaceChildren(
+      ...sheets.map((sheet) => {
+        const item = document.createElement("li");
+        const link = document.createElement("a");
+        Object.assign(link, { href: sheet.url, textContent: sheet.title });
+        item.append(link);
+        return item;
+      })
+    );
+    $("#kept").hidden = !sheets.length;
+  }
+
   // ---- On every mobile page: keep the storage, install the offline shell, send what waits, and warn
-  // before signing out with visits unsent; signing out drops the cached pages and the directory copy.
+  // before signing out with visits unsent; signing out drops the cached pages, the directory copy and
+  // the sheets kept.
   async function start() {
     if (navigator.storage && navigator.storage.persist) navigator.storage.persist();
     if ("serviceWorker" in navigator) navigator.serviceWorker.register(cfg.worker).catch(() => {});
@@ -378,11 +405,15 @@
         if (!unsent || confirm(text.confirmLogout)) {
           if (window.caches) for (const key of await caches.keys()) await caches.delete(key);
           await store("meta", "readwrite", (s) => s.delete("directory"));
+          await store("meta", "readwrite", (s) => s.delete("sheets"));
           form.dataset.confirmed = "1";
           form.requestSubmit();
         }
       })
     );
+    const keep = $("#keep-sheet");
+    if (keep) keep.addEventListener("click", keepSheet);
+    showKeptSheets();
     const sendNow = $("#send-now");
     if (sendNow) sendNow.addEventListener("click", sendAll);
     window.addEventListener("online", sendAll);

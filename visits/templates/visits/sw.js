@@ -1,6 +1,7 @@
 {% load static %}// The offline shell of the mobile app. Pages are fetched from the network first and kept for when it
 // fails; static files are served from the cache. Writes (POST) are never touched: the page's outbox
-// sends them itself.
+// sends them itself. The sheets a referent keeps for offline reading sit in a cache of their own,
+// "hubiit-saved", which a new version leaves alone.
 "use strict";
 const CACHE = "hubiit-mobile-{{ version }}";
 const SHELL = [{% for url in shell %}"{{ url|escapejs }}"{% if not forloop.last %}, {% endif %}{% endfor %}];
@@ -13,7 +14,8 @@ self.addEventListener("activate", (event) => {
   event.waitUntil(
     caches
       .keys()
-      .then((keys) => Promise.all(keys.filter((key) => key !== CACHE).map((key) => caches.delete(key))))
+      .then((keys) => keys.filter((key) => key.startsWith("hubiit-mobile-") && key !== CACHE))
+      .then((old) => Promise.all(old.map((key) => caches.delete(key))))
       .then(() => self.clients.claim())
   );
 });
@@ -25,7 +27,7 @@ async function networkFirst(request) {
     if (response.ok && !response.redirected) cache.put(request, response.clone());
     return response;
   } catch (error) {
-    const cached = await cache.match(request, { ignoreSearch: true, ignoreVary: true });
+    const cached = await caches.match(request, { ignoreSearch: true, ignoreVary: true });
     if (cached) return cached;
     throw error;
   }

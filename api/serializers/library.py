@@ -1,0 +1,75 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from api.serializers.fields import VisibleRelatedField
+from hub.classifications import IsicSection, TechnologyDomain
+from hub.library.formatting import render
+from hub.library.selectors import partners_visible_to, sheets_visible_to
+from hub.library.services import PARTNER_FIELDS, SHEET_FIELDS
+from hub.models import Partner, SheetAttachment, TechnologySheet
+
+
+class SheetAttachmentSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SheetAttachment
+        fields = ["original_name", "content_type", "size", "url"]
+        read_only_fields = fields
+
+    def get_url(self, attachment: SheetAttachment) -> str:
+        return reverse("portal-library:attachment", args=[attachment.sheet_id, attachment.token])
+
+
+class SheetSerializer(serializers.ModelSerializer):
+    hub = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    sectors = serializers.ListField(child=serializers.ChoiceField(choices=IsicSection.choices), required=False)
+    body_html = serializers.SerializerMethodField(help_text=_("The body rendered with its marks, safe to show."))
+    partners = VisibleRelatedField(
+        selector=partners_visible_to, queryset=Partner.objects.none(), many=True, required=False
+    )
+    attachments = SheetAttachmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = TechnologySheet
+        fields = [
+            "id",
+            "hub",
+            *SHEET_FIELDS,
+            "body_html",
+            "partners",
+            "author",
+            "attachments",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "hub", "body_html", "author", "attachments", "created_at", "updated_at"]
+
+    def get_body_html(self, sheet: TechnologySheet) -> str:
+        return str(render(sheet.body))
+
+
+class PartnerSerializer(serializers.ModelSerializer):
+    hub = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    domains = serializers.ListField(child=serializers.ChoiceField(choices=TechnologyDomain.choices), required=False)
+
+    class Meta:
+        model = Partner
+        fields = ["id", "hub", *PARTNER_FIELDS, "regions"]
+        read_only_fields = ["id", "hub"]
+
+
+class ShareSerializer(serializers.Serializer):
+    """Either `sheet` or `partner`."""
+
+    id = serializers.IntegerField(read_only=True)
+    sheet = VisibleRelatedField(
+        selector=sheets_visible_to, queryset=TechnologySheet.objects.none(), required=False, allow_null=True
+    )
+    partner = VisibleRelatedField(
+        selector=partners_visible_to, queryset=Partner.objects.none(), required=False, allow_null=True
+    )
+    partner_name = serializers.CharField(read_only=True)
+    shared_by = serializers.IntegerField(source="shared_by_id", read_only=True)
+    shared_at = serializers.DateTimeField(read_only=True)

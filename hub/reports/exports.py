@@ -1,0 +1,606 @@
+"""CSV and XLSX exports of the programme report (`selectors.full_report`) and of the records behind its
+figures (`report_cases`, `report_visits`, `report_followups`).
+
+Both formats hold the same values. CSV is meant to be read back by scripts as well as opened in Excel:
+UTF-8 with a byte-order mark (so that Excel shows the accents), `;` between fields (what Excel in French
+expects), numbers written plainly with a dot as decimal separator (a share of 92.69 % is 0.9269, an
+amount is whole XOF without thousands separator), dates as YYYY-MM-DD and times as YYYY-MM-DD HH:MM:SS,
+Bamako time. XLSX stores the numbers as numbers with a display format (amounts with thousands
+separators, shares as 92.7 %) and dates as dates. Labels and choices are in the active language.
+
+Every cell of both formats goes through `escape_formula`, so that no name typed into the tracker runs
+as a formula in the spreadsheet that opens the file.
+"""
+
+import codecs
+import csv
+import datetime
+import io
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from django.db.models import Count, F, IntegerField, Model, OuterRef, QuerySet, Subquery, Value
+from django.db.models.expressions import Combinable
+from django.db.models.functions import Coalesce, Concat, NullIf, Trim
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from cases.models import Case, CaseStatus, Channel, Priority
+from hub.classifications import IsicSection, SizeClass, TechnologyDomain
+from hub.models import FollowUp, TargetIndicator
+from hub.reports.forms import BREAKDOWN_LABELS
+from hub.reports.selectors import IMPACT_SUMS
+from visits.models import Purpose, Visit
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+"""What makes a spreadsheet read a text cell as a formula (OWASP, CSV injection)."""
+
+AMOUNT_FORMAT = "#,##0"
+SHARE_FORMAT = "0.0%"
+CSV_DELIMITER = ";"
+SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+SHEET_TITLE_LENGTH = 31
+COLUMN_WIDTH = (8, 60)
+CHUNK_SIZE = 2000
+
+
+class Amount(int):
+    """Whole XOF: a plain integer in CSV, shown with thousands separators in XLSX."""
+
+
+class Share(float):
+    """A share of 1 (0.9269): written as such in CSV, shown as 92.7 % in XLSX."""
+
+
+def _amount(value: int | None) -> Amount | None:
+    return None if value is None else Amount(value)
+
+
+def _share(value: float | None) -> Share | None:
+    return None if value is None else Share(value)
+
+
+def escape_formula(value):
+    """`value`, with a leading apostrophe if it is text a spreadsheet would run as a formula. Numbers,
+    negative ones included, are left as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return f"'{value}"
+    return value
+
+
+def _cell(value):
+    """What a CSV or XLSX cell holds for `value`: labels as text, yes/no for booleans, times in Bamako time
+    without a time zone (which XLSX cannot store), and text escaped."""
+    if isinstance(value, Promise):
+        value = str(value)
+    elif isinstance(value, bool):
+        value = _("Yes") if value else _("No")
+    elif isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value).replace(tzinfo=None)
+    return escape_formula(value)
+
+
+def _csv_text(value) -> object:
+    """A normalised cell as CSV writes it: ISO dates and times, numbers as Python prints them."""
+    if isinstance(value, datetime.datetime):
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def _display_width(value) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, Share):
+        return 7
+    if isinstance(value, Amount):
+        return len(f"{value:,}")
+    return len(str(_csv_text(value)))
+
+
+# The report --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table of the report: a block of the CSV, a sheet of the XLSX. Cells are plain values, or
+    `Amount` and `Share` numbers that XLSX formats."""
+
+    title: str
+    headers: list[str]
+    rows: list[list]
+
+
+ACTIVITY = {
+    "visits": TargetIndicator.VISITS.label,
+    "cases_received": TargetIndicator.CASES_RECEIVED.label,
+    "cases_answered": gettext_lazy("Cases answered"),
+    "cases_resolved": TargetIndicator.CASES_RESOLVED.label,
+    "cases_rejected": gettext_lazy("Cases rejected"),
+    "cases_referred": gettext_lazy("Cases referred to a partner"),
+    "enterprises_reached": TargetIndicator.ENTERPRISES_REACHED.label,
+    "women_led_enterprises_reached": TargetIndicator.WOMEN_LED_REACHED.label,
+    "people_reached": gettext_lazy("People reached"),
+    "women_reached": gettext_lazy("Women reached"),
+    "sheets_shared": gettext_lazy("Technology sheets shared"),
+    "partners_shared": gettext_lazy("Partner organisations shared"),
+}
+ACTIVITY_PER_GROUP = [
+    "visits",
+    "cases_received",
+    "cases_answered",
+    "cases_resolved",
+    "enterprises_reached",
+    "women_led_enterprises_reached",
+    "people_reached",
+    "women_reached",
+]
+BREAKDOWN_TITLES = {
+    "month": gettext_lazy("Activity by month"),
+    "hub": gettext_lazy("Activity by hub"),
+    "region": gettext_lazy("Activity by region"),
+    "sector": gettext_lazy("Activity by sector"),
+    "size_class": gettext_lazy("Activity by size class"),
+    "women_led": gettext_lazy("Activity by women-led status"),
+    "referent": gettext_lazy("Activity by referent"),
+}
+STAGES = {
+    "acknowledge": gettext_lazy("Acknowledge"),
+    "assign": gettext_lazy("Assign"),
+    "first_contact": gettext_lazy("First contact or visit"),
+    "resolve": gettext_lazy("Resolve"),
+}
+
+
+def _figures(title: str, rows: Iterable[tuple], *, name: str | None = None) -> Table:
+    return Table(
+        title=title, headers=[name or _("Indicator"), _("Value")], rows=[[label, value] for label, value in rows]
+    )
+
+
+def _activity_table(title: str, dimension: str, rows: list[dict]) -> Table:
+    return Table(
+        title=title,
+        headers=[_("Code"), dimension, *(str(ACTIVITY[name]) for name in ACTIVITY_PER_GROUP)],
+        rows=[[row["key"], row["label"], *(row[name] for name in ACTIVITY_PER_GROUP)] for row in rows],
+    )
+
+
+def _followup_label(field: str) -> str:
+    return str(capfirst(FollowUp._meta.get_field(field).verbose_name))
+
+
+def _targets_table(targets: dict) -> Table:
+    def lines(code: str, name: str, indicators: list[dict]) -> list[list]:
+        return [
+            [
+                code,
+                name,
+                line["label"],
+                line["target"],
+                line["expected"],
+                line["actual"],
+                _share(line["share"]),
+            ]
+            for line in indicators
+        ]
+
+    rows = []
+    for hub in targets["hubs"]:
+        rows += lines(hub["hub"], hub["name"], hub["indicators"])
+    if targets["total"] is not None:
+        rows += lines("", _("All hubs"), targets["total"])
+    return Table(
+        title=_("Targets %(year)s") % {"year": targets["year"]},
+        headers=[
+            _("Hub"),
+            _("Name"),
+            _("Indicator"),
+            _("Target for the year"),
+            _("Expected for the period"),
+            _("Actual"),
+            _("Share of the target"),
+        ],
+        rows=rows,
+    )
+
+
+def _enterprises_table(enterprises: list[dict]) -> Table:
+    return Table(
+        title=_("Impact per enterprise"),
+        headers=[
+            _("Enterprise"),
+            _("Region"),
+            _("Baseline turnover (XOF)"),
+            _("Latest turnover (XOF)"),
+            _("Turnover change (XOF)"),
+            _("Employees at baseline"),
+            _("Jobs created"),
+            _("Investment (XOF)"),
+        ],
+        rows=[
+            [
+                row["name"],
+                row["region__name"],
+                _amount(row["baseline_turnover"]),
+                _amount(row["latest_turnover"]),
+                _amount(row["turnover_change"]),
+                row["baseline_employees"],
+                row["jobs_created"],
+                _amount(row["investment"]),
+            ]
+            for row in enterprises
+        ],
+    )
+
+
+def report_tables(report: dict) -> list[Table]:
+    """The tables of `report` (as `full_report` returns it): activity, service quality, impact, targets.
+    Impact per enterprise is there only for those who read personal data (`report["enterprises"]` is not
+    None)."""
+    activity, quality, impact = report["activity"], report["service_quality"], report["impact"]
+    satisfaction, turnover = quality["satisfaction"], impact["turnover"]
+    by = report["breakdown"]["by"]
+    tables = [
+        _figures(_("Key figures"), [(ACTIVITY[name], value) for name, value in activity.items()]),
+        _activity_table(_("Activity by month"), _("Month"), report["monthly"]),
+        _activity_table(str(BREAKDOWN_TITLES[by]), str(BREAKDOWN_LABELS[by]), report["breakdown"]["rows"]),
+        Table(
+            title=_("Service delays"),
+            headers=[
+                _("Stage"),
+                _("Cases done"),
+                _("Median (days)"),
+                _("90th percentile (days)"),
+                _("Share within the standard"),
+            ],
+            rows=[
+                [
+                    STAGES[stage],
+                    delay["count"],
+                    delay["median_days"],
+                    delay["p90_days"],
+                    _share(delay["within_standard_share"]),
+                ]
+                for stage, delay in quality["delays"].items()
+            ],
+        ),
+        Table(
+            title=_("Open backlog by age"),
+            headers=[_("From (days)"), _("To (days)"), _("Open cases")],
+            rows=[[age["min_days"], age["max_days"], age["open_cases"]] for age in quality["backlog_by_age"]],
+        ),
+        _figures(
+            _("Satisfaction"),
+            [
+                (_("Cases rated"), satisfaction["rated"]),
+                (_("Mean rating (1-5)"), satisfaction["mean"]),
+                (_("Share satisfied (4 or 5)"), _share(satisfaction["satisfied_share"])),
+                (_("Survey answer rate"), _share(satisfaction["answer_rate"])),
+            ],
+        ),
+        _figures(
+            _("Impact"),
+            [
+                (_("Follow-ups collected"), impact["followups"]),
+                (_("Enterprises followed up"), impact["enterprises_followed"]),
+                *(
+                    (_followup_label(name), _amount(impact[name]) if name.endswith("_xof") else impact[name])
+                    for name in IMPACT_SUMS
+                ),
+                (_("Follow-ups reporting a technology adopted"), impact["technology_adopted"]),
+                (_("Mean satisfaction (1-5)"), impact["satisfaction_mean"]),
+                (_("Net Promoter Score"), impact["net_promoter_score"]),
+                (_("Answers on recommending"), impact["recommend_answers"]),
+                (_("Enterprises with a baseline and a later turnover"), turnover["enterprises"]),
+                (_("Baseline turnover (XOF)"), _amount(turnover["baseline_xof"])),
+                (_("Latest turnover (XOF)"), _amount(turnover["latest_xof"])),
+                (_("Turnover change (XOF)"), _amount(turnover["change_xof"])),
+                (_("Turnover change (share)"), _share(turnover["change_share"])),
+            ],
+        ),
+        _targets_table(report["targets"]),
+    ]
+    if report["enterprises"] is not None:
+        tables.append(_enterprises_table(report["enterprises"]))
+    return tables
+
+
+def _cover(report: dict) -> Table:
+    """The period and the filters the report was made for. Hub and region are shown as codes and the
+    referent as an id: the report holds no names for them."""
+    filters = report["filters"]
+
+    def label(choices, value):
+        return choices(value).label if value else None
+
+    rows = [
+        (_("From"), filters["date_from"]),
+        (_("To"), filters["date_to"]),
+        (_("Hub"), filters["hub"]),
+        (_("Region"), filters["region"]),
+        (_("Sector"), label(IsicSection, filters["sector"])),
+        (_("Size class"), label(SizeClass, filters["size_class"])),
+        (_("Women-led"), filters["women_led"]),
+        (_("Referent"), filters["referent"]),
+        (_("Break down by"), BREAKDOWN_LABELS[report["breakdown"]["by"]]),
+        (_("Generated at"), timezone.now()),
+    ]
+    return _figures(_("Report"), [(name, "—" if value is None else value) for name, value in rows], name=_("Parameter"))
+
+
+def _csv_rows(rows: Iterable[Iterable]) -> Iterator[list]:
+    for row in rows:
+        yield [_csv_text(_cell(value)) for value in row]
+
+
+def _csv_writer(buffer: io.StringIO):
+    return csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator="\r\n")
+
+
+def report_csv(report: dict) -> bytes:
+    """Every table of `report` one after the other, each under its title and followed by an empty row,
+    after the period and filters."""
+    buffer = io.StringIO()
+    writer = _csv_writer(buffer)
+    for table in [_cover(report), *report_tables(report)]:
+        writer.writerows(_csv_rows([[table.title], table.headers, *table.rows, []]))
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _sheet_title(title: str, taken: set[str]) -> str:
+    """`title` as Excel accepts it for a sheet: 31 characters at most, none of []:*?/\\, no leading or
+    trailing apostrophe, unique whatever the case."""
+    base = SHEET_TITLE_FORBIDDEN.sub(" ", title).strip(" '")[:SHEET_TITLE_LENGTH].strip(" '") or "Sheet"
+    candidate, number = base, 2
+    while candidate.casefold() in taken:
+        suffix = f" ({number})"
+        candidate, number = base[: SHEET_TITLE_LENGTH - len(suffix)] + suffix, number + 1
+    taken.add(candidate.casefold())
+    return candidate
+
+
+def _xlsx_value(sheet, value):
+    """A normalised value as a write-only sheet takes it; text is always typed as text, so that openpyxl
+    never makes it a formula or an error value."""
+    value = _cell(value)
+    number_format = SHARE_FORMAT if isinstance(value, Share) else AMOUNT_FORMAT if isinstance(value, Amount) else None
+    if isinstance(value, str):
+        cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+        cell.data_type = "s"
+        return cell
+    if number_format:
+        cell = WriteOnlyCell(sheet, value=float(value) if isinstance(value, Share) else int(value))
+        cell.number_format = number_format
+        return cell
+    return value
+
+
+def _write_sheet(workbook: Workbook, taken: set[str], title: str, headers: list, rows: Iterable, widths: list[int]):
+    """One sheet of a write-only `workbook`: the header row bold and frozen, then `rows`."""
+    sheet = workbook.create_sheet(_sheet_title(title, taken))
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header_cells = []
+    for header in headers:
+        cell = _xlsx_value(sheet, header)
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    for row in rows:
+        sheet.append([_xlsx_value(sheet, value) for value in row])
+
+
+def _fitted_widths(table: Table) -> list[int]:
+    low, high = COLUMN_WIDTH
+    return [
+        min(max(low, *(_display_width(_cell(row[index])) + 2 for row in [table.headers, *table.rows])), high)
+        for index in range(len(table.headers))
+    ]
+
+
+def _xlsx_bytes(workbook: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def report_xlsx(report: dict) -> bytes:
+    """A "Report" sheet with the period and filters, then one sheet per table of `report_tables`."""
+    workbook = Workbook(write_only=True)
+    taken: set[str] = set()
+    for table in [_cover(report), *report_tables(report)]:
+        _write_sheet(workbook, taken, table.title, table.headers, table.rows, _fitted_widths(table))
+    return _xlsx_bytes(workbook)
+
+
+# The records behind the figures ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a records export: its header, what the database selects for it (a lookup or an
+    expression), how a selected value is shown, and its width in XLSX."""
+
+    header: str
+    value: str | Combinable
+    show: Callable | None = None
+    width: int = 12
+
+
+def _verbose(model: type[Model], path: str) -> str:
+    """The verbose name of the field `path` ends on, e.g. Case, "enterprise__region" -> "Région"."""
+    field = None
+    for name in path.split("__"):
+        field = model._meta.get_field(name)
+        model = field.related_model
+    return str(capfirst(field.verbose_name))
+
+
+def _labels(choices) -> Callable:
+    labels = {value: str(label) for value, label in choices.choices}
+    return lambda value: labels.get(value, value)
+
+
+def _person(prefix: str) -> Combinable:
+    """A user's full name, or their username when they gave none, computed by the database."""
+    full_name = Trim(Concat(f"{prefix}__first_name", Value(" "), f"{prefix}__last_name"))
+    return Coalesce(NullIf(full_name, Value("")), f"{prefix}__username")
+
+
+def _case_columns() -> list[Column]:
+    def case(path: str, value=None, show=None, width=12) -> Column:
+        return Column(_verbose(Case, path), value or path, show, width)
+
+    return [
+        case("reference"),
+        case("received_at", width=20),
+        case("hub", "hub__code"),
+        case("enterprise", "enterprise__name", width=30),
+        case("enterprise__region", "enterprise__region__name", width=16),
+        case("enterprise__sector", show=_labels(IsicSection), width=30),
+        case("enterprise__size_class", show=_labels(SizeClass), width=18),
+        case("enterprise__women_led"),
+        case("domain", show=_labels(TechnologyDomain), width=24),
+        case("channel", show=_labels(Channel), width=16),
+        case("priority", show=_labels(Priority)),
+        case("status", show=_labels(CaseStatus), width=18),
+        case("assigned_to", _person("assigned_to"), width=24),
+        case("acknowledged_at", width=20),
+        case("assigned_at", width=20),
+        case("first_contact_at", width=20),
+        case("resolved_at", width=20),
+        case("satisfaction_rating"),
+    ]
+
+
+def _linked_cases() -> Combinable:
+    """How many cases a visit is linked to, as a correlated subquery: no GROUP BY over the other columns."""
+    links = Visit.cases.through.objects.filter(visit=OuterRef("pk")).order_by().values("visit")
+    return Coalesce(Subquery(links.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), Value(0))
+
+
+def _visit_columns() -> list[Column]:
+    def visit(path: str, value=None, show=None, width=12) -> Column:
+        return Column(_verbose(Visit, path), value or path, show, width)
+
+    return [
+        visit("started_at", width=20),
+        visit("hub", "hub__code"),
+        visit("referent", _person("referent"), width=24),
+        visit("enterprise", "enterprise__name", width=30),
+        visit("enterprise__region", "enterprise__region__name", width=16),
+        visit("purpose", show=_labels(Purpose), width=16),
+        visit("duration_minutes"),
+        visit("people_reached_total"),
+        visit("people_reached_women"),
+        visit("cases", _linked_cases()),
+        visit("latitude"),
+        visit("longitude"),
+    ]
+
+
+def _followup_columns() -> list[Column]:
+    def followup(path: str, value=None, show=None, width=12) -> Column:
+        return Column(_verbose(FollowUp, path), value or path, show, width)
+
+    return [
+        followup("enterprise", "enterprise__name", width=30),
+        followup("hub", "hub__code"),
+        followup("case", "case__reference"),
+        followup("kind", show=_labels(FollowUp.Kind), width=20),
+        followup("due_date"),
+        followup("collected_on"),
+        followup("employees_total"),
+        followup("jobs_created"),
+        followup("jobs_kept"),
+        *(
+            followup(name, show=_amount, width=16)
+            for name in ("turnover_xof", "new_sales_xof", "kept_sales_xof", "investment_xof", "cost_savings_xof")
+        ),
+        followup("new_products"),
+        followup("new_processes"),
+        followup("technology_adopted"),
+        followup("satisfaction"),
+        followup("recommend_score"),
+    ]
+
+
+RECORDS = {
+    "cases": (Case, _case_columns, ("received_at", "pk")),
+    "visits": (Visit, _visit_columns, ("started_at", "pk")),
+    "followups": (FollowUp, _followup_columns, ("collected_on", "pk")),
+}
+"""Per kind of record: its model, its columns and their order. No column holds an owner's phone or
+e-mail, nor free text."""
+
+
+def _records(kind: str, queryset: QuerySet) -> tuple[str, list[Column], Iterator[list]]:
+    """The sheet title, the columns and the rows of `queryset`, read in one query by chunks."""
+    if kind not in RECORDS:
+        raise ValueError(f"Unknown kind of records {kind!r}")
+    model, columns_of, ordering = RECORDS[kind]
+    if queryset.model is not model:
+        raise ValueError(f"{kind} are exported from a queryset of {model.__name__}")
+    columns = columns_of()
+    selected = {f"column_{index}": column.value for index, column in enumerate(columns)}
+    values = (
+        queryset.annotate(**{name: F(value) if isinstance(value, str) else value for name, value in selected.items()})
+        .order_by(*ordering)
+        .values_list(*selected)
+        .iterator(chunk_size=CHUNK_SIZE)
+    )
+    shows = [column.show for column in columns]
+    rows = ([show(value) if show else value for show, value in zip(shows, row, strict=True)] for row in values)
+    return str(capfirst(model._meta.verbose_name_plural)), columns, rows
+
+
+def records_csv(kind: str, queryset: QuerySet) -> bytes:
+    """The records of `queryset` (`kind` is "cases", "visits" or "followups"), a header row then one row
+    each."""
+    return b"".join(iter_records_csv(kind, queryset))
+
+
+def iter_records_csv(kind: str, queryset: QuerySet) -> Iterator[bytes]:
+    """`records_csv` piece by piece, for a streaming response: the byte-order mark and the header row, then
+    the rows by chunks."""
+    _title, columns, rows = _records(kind, queryset)
+    buffer = io.StringIO()
+    writer = _csv_writer(buffer)
+    writer.writerows(_csv_rows([[column.header for column in columns]]))
+    yield codecs.BOM_UTF8 + _drain(buffer)
+    for number, row in enumerate(_csv_rows(rows), start=1):
+        writer.writerow(row)
+        if number % CHUNK_SIZE == 0:
+            yield _drain(buffer)
+    yield _drain(buffer)
+
+
+def _drain(buffer: io.StringIO) -> bytes:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text.encode("utf-8")
+
+
+def records_xlsx(kind: str, queryset: QuerySet) -> bytes:
+    """The records of `queryset` on one sheet, written row by row (openpyxl's write-only mode)."""
+    title, columns, rows = _records(kind, queryset)
+    headers = [column.header for column in columns]
+    low, high = COLUMN_WIDTH
+    widths = [min(max(low, len(column.header) + 2, column.width), high) for column in columns]
+    workbook = Workbook(write_only=True)
+    _write_sheet(workbook, set(), title, headers, rows, widths)
+    return _xlsx_bytes(workbook)

@@ -1,0 +1,79 @@
+"""The filters of the report pages, read from the query string."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hub.classifications import IsicSection, SizeClass
+from hub.models import AdministrativeUnit, Hub, Role, User
+from hub.permissions import hubs_readable_in_reports, reads_personal_data_in_reports
+from hub.reports.selectors import BREAKDOWNS, STAFF_ONLY_BREAKDOWNS, ReportFilters
+
+BREAKDOWN_LABELS = {
+    "month": _("Month"),
+    "hub": _("Hub"),
+    "region": _("Region"),
+    "sector": _("Sector"),
+    "size_class": _("Size class"),
+    "women_led": _("Women-led"),
+    "referent": _("Referent"),
+}
+
+
+class ReportFilterForm(forms.Form):
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    hub = forms.ChoiceField(label=_("Hub"), required=False)
+    region = forms.ChoiceField(label=_("Region"), required=False)
+    sector = forms.ChoiceField(label=_("Sector"), required=False, choices=[("", "—"), *IsicSection.choices])
+    size_class = forms.ChoiceField(label=_("Size class"), required=False, choices=[("", "—"), *SizeClass.choices])
+    women_led = forms.NullBooleanField(
+        label=_("Women-led"),
+        required=False,
+        widget=forms.Select(choices=[("", "—"), ("true", _("Women-led only")), ("false", _("Not women-led"))]),
+    )
+    referent = forms.ModelChoiceField(label=_("Referent"), required=False, queryset=User.objects.none())
+    by = forms.ChoiceField(label=_("Break down by"), required=False)
+
+    def __init__(self, data, *, user: User):
+        super().__init__(data)
+        hubs = Hub.objects.filter(hubs_readable_in_reports(user)).order_by("code")
+        self.fields["hub"].choices = [("", _("Every hub")), *hubs.values_list("code", "name")]
+        regions = AdministrativeUnit.objects.order_by("name")
+        self.fields["region"].choices = [("", "—"), *regions.values_list("code", "name")]
+        personal = reads_personal_data_in_reports(user)
+        by = [name for name in BREAKDOWNS if personal or name not in STAFF_ONLY_BREAKDOWNS]
+        self.fields["by"].choices = [(name, BREAKDOWN_LABELS[name]) for name in by]
+        if personal:
+            self.fields["referent"].queryset = User.objects.filter(role=Role.REFERENT, hub__in=hubs).order_by(
+                "first_name", "last_name"
+            )
+        else:
+            del self.fields["referent"]
+        if len(self.fields["hub"].choices) <= 2:
+            del self.fields["hub"]
+
+    def clean(self):
+        data = super().clean()
+        today = timezone.localdate()
+        data["date_from"] = data.get("date_from") or today.replace(month=1, day=1)
+        data["date_to"] = data.get("date_to") or today
+        if data["date_from"] > data["date_to"]:
+            self.add_error("date_to", _("The end of the period is before its start."))
+        data["by"] = data.get("by") or "region"
+        return data
+
+    def to_filters(self) -> ReportFilters:
+        """Precondition: the form is valid."""
+        data = self.cleaned_data
+        referent = data.get("referent")
+        return ReportFilters(
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+            hub=data.get("hub") or None,
+            region=data.get("region") or None,
+            sector=data.get("sector") or None,
+            size_class=data.get("size_class") or None,
+            women_led=data.get("women_led"),
+            referent=referent.pk if referent else None,
+        )

@@ -1,0 +1,121 @@
+"""The report pages under /manage/reports/: the programme report on screen with its charts, the same
+report as PDF, CSV and XLSX, and the records behind its figures for hub staff."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from hub.models import Hub
+from hub.permissions import reads_personal_data_in_reports, reads_reports
+from hub.reports import charts, exports, pdf
+from hub.reports.forms import BREAKDOWN_LABELS, ReportFilterForm
+from hub.reports.selectors import full_report, report_cases, report_followups, report_visits
+
+RECORDS = {"cases": report_cases, "visits": report_visits, "followups": report_followups}
+EXPORTS = {
+    "pdf": "application/pdf",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _filters(request):
+    """The valid filter form for `request`, or the 403 / the form with its errors."""
+    if not request.user.is_authenticated or not reads_reports(request.user):
+        raise PermissionDenied
+    return ReportFilterForm(request.GET or None, user=request.user)
+
+
+def _svg(chart: bytes) -> str:
+    """matplotlib's SVG, its XML prologue dropped, to sit inside the page; matplotlib escapes the text."""
+    text = chart.decode()
+    return mark_safe(text[text.index("<svg") :])  # noqa: S308
+
+
+def _hub_name(report: dict) -> str:
+    code = report["filters"]["hub"]
+    if code:
+        return Hub.objects.filter(code=code).values_list("name", flat=True).first() or code
+    names = [hub["name"] for hub in report["targets"]["hubs"]]
+    return names[0] if len(names) == 1 else _("All hubs")
+
+
+def report_page(request):
+    form = _filters(request)
+    if request.GET and not form.is_valid():
+        return render(request, "reports/report.html", {"form": form, "report": None}, status=400)
+    if not request.GET:
+        form = ReportFilterForm({}, user=request.user)
+        form.is_valid()
+    by = form.cleaned_data["by"]
+    report = full_report(user=request.user, filters=form.to_filters(), by=by)
+    quality = report["service_quality"]
+    context = {
+        "form": form,
+        "report": report,
+        "hub_name": _hub_name(report),
+        "by_label": BREAKDOWN_LABELS[by],
+        "query": request.GET.urlencode(),
+        "personal": reads_personal_data_in_reports(request.user),
+        "charts": {
+            "monthly": _svg(charts.monthly_activity(report["monthly"], fmt="svg")),
+            "breakdown": _svg(charts.breakdown(report["breakdown"]["rows"], title=BREAKDOWN_LABELS[by], fmt="svg")),
+            "delays": _svg(charts.delays(quality, fmt="svg")),
+            "backlog": _svg(charts.backlog(quality["backlog_by_age"], fmt="svg")),
+            "targets": _svg(charts.targets(_target_lines(report["targets"]), fmt="svg")),
+        },
+    }
+    return render(request, "reports/report.html", context)
+
+
+def _target_lines(targets: dict) -> list[dict]:
+    """One hub's lines, or the roll-up across hubs."""
+    if targets["total"] is not None:
+        return targets["total"]
+    return targets["hubs"][0]["indicators"] if targets["hubs"] else []
+
+
+def report_export(request, fmt: str):
+    if fmt not in EXPORTS:
+        raise Http404
+    form = _filters(request)
+    if not form.is_valid():
+        return render(request, "reports/report.html", {"form": form, "report": None}, status=400)
+    report = full_report(user=request.user, filters=form.to_filters(), by=form.cleaned_data["by"])
+    filters = report["filters"]
+    if fmt == "pdf":
+        content = pdf.report_pdf(report, hub_name=_hub_name(report))
+    elif fmt == "csv":
+        content = exports.report_csv(report)
+    else:
+        content = exports.report_xlsx(report)
+    response = HttpResponse(content, content_type=EXPORTS[fmt])
+    name = f"rapport-{filters['hub'] or 'hubs'}-{filters['date_from']}-{filters['date_to']}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def report_records(request, kind: str):
+    """The records behind a figure, for those who may read them; `?format=csv|xlsx` exports them all."""
+    if kind not in RECORDS:
+        raise Http404
+    form = _filters(request)
+    if not reads_personal_data_in_reports(request.user):
+        raise PermissionDenied
+    if not form.is_valid():
+        return render(request, "reports/report.html", {"form": form, "report": None}, status=400)
+    records = RECORDS[kind](user=request.user, filters=form.to_filters())
+    export = request.GET.get("format")
+    if export in ("csv", "xlsx"):
+        make = exports.records_csv if export == "csv" else exports.records_xlsx
+        response = HttpResponse(make(kind, records), content_type=EXPORTS[export])
+        response["Content-Disposition"] = f'attachment; filename="{kind}.{export}"'
+        return response
+    query = request.GET.copy()
+    query.pop("page", None)
+    page = Paginator(records.select_related("enterprise", "hub").order_by("-pk"), 50).get_page(request.GET.get("page"))
+    context = {"kind": kind, "page": page, "query": query.urlencode(), "form": form}
+    return render(request, "reports/records.html", context)

@@ -1,0 +1,156 @@
+"""The report pages, their exports and the report command: who may read what, the same figures on the
+page, in the exports and from the API, and clear errors for bad filters."""
+
+import csv
+import datetime
+import io
+
+import openpyxl
+import pytest
+from django.core.management import CommandError, call_command
+
+from cases.models import CaseStatus
+from hub.models import HubTarget, TargetIndicator
+from tests.factories import AdminFactory, CaseFactory, EnterpriseFactory, FollowUpFactory, VisitFactory
+
+S = CaseStatus
+PERIOD = "date_from=2026-01-01&date_to=2026-12-31"
+
+
+def at(month: int, day: int) -> datetime.datetime:
+    return datetime.datetime(2026, month, day, 9, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def data(hub, other_hub, enterprise, referent):
+    other = EnterpriseFactory(hub=hub, name="Forge <Keïta> & fils", women_led=False)
+    CaseFactory(
+        enterprise=enterprise, received_at=at(2, 3), status=S.CLOSED, resolved_at=at(2, 10), assigned_to=referent
+    )
+    CaseFactory(enterprise=other, received_at=at(3, 3), status=S.IN_PROGRESS, first_contact_at=at(3, 4))
+    CaseFactory(enterprise=other, received_at=at(3, 20))
+    CaseFactory(hub=other_hub, received_at=at(3, 3))
+    VisitFactory(enterprise=enterprise, referent=referent, started_at=at(2, 5), people_reached_total=3)
+    VisitFactory(hub=other_hub, started_at=at(4, 5))
+    FollowUpFactory(hub=hub, enterprise=other, kind="baseline", turnover_xof=10_000_000)
+    FollowUpFactory(
+        hub=hub,
+        enterprise=other,
+        kind="m6",
+        collected_on=datetime.date(2026, 8, 1),
+        turnover_xof=12_000_000,
+        jobs_created=2,
+    )
+    HubTarget.objects.create(hub=hub, year=2026, indicator=TargetIndicator.VISITS, value=10)
+
+
+def test_a_manager_reads_the_hub_report_with_its_charts(client, manager, data):
+    client.force_login(manager)
+    response = client.get(f"/manage/reports/?{PERIOD}&by=sector")
+    assert response.status_code == 200
+    report = response.context["report"]
+    assert (report["activity"]["cases_received"], report["activity"]["visits"]) == (3, 1)
+    page = response.content.decode()
+    assert page.count("<svg") == 5
+    assert "Rapport du programme" in page
+    assert "Forge &lt;Keïta&gt; &amp; fils" in page
+    assert "<Keïta>" not in page
+    assert "/manage/reports/records/cases/?" in page
+    assert report["enterprises"][0]["turnover_change"] == 2_000_000
+
+
+def test_bad_filters_are_explained_in_french_and_nothing_is_computed(client, manager, data):
+    client.force_login(manager)
+    response = client.get("/manage/reports/?date_from=2026-12-31&date_to=2026-01-01")
+    assert response.status_code == 400
+    assert "La fin de la période précède son début." in response.content.decode() or response.context["form"].errors
+    assert response.context["report"] is None
+
+
+def test_a_regional_viewer_reads_aggregates_of_every_hub_and_no_records(client, viewer, data):
+    client.force_login(viewer)
+    response = client.get(f"/manage/reports/?{PERIOD}")
+    assert response.status_code == 200
+    report = response.context["report"]
+    assert report["activity"]["cases_received"] == 4
+    assert report["enterprises"] is None
+    assert "/manage/reports/records/" not in response.content.decode()
+    assert client.get(f"/manage/reports/?{PERIOD}&by=referent").status_code == 400
+    assert client.get(f"/manage/reports/records/cases/?{PERIOD}").status_code == 403
+
+
+@pytest.mark.parametrize("user_fixture", ["referent", "sme_user"])
+def test_referents_and_smes_cannot_read_reports(client, request, user_fixture, data):
+    client.force_login(request.getfixturevalue(user_fixture))
+    for url in ("/manage/reports/", "/manage/reports/export.pdf", "/manage/reports/records/cases/"):
+        assert client.get(f"{url}?{PERIOD}").status_code == 403
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, data):
+    assert client.get("/manage/reports/").status_code in (302, 403)
+
+
+def test_the_exports_hold_the_figures_of_the_page(client, manager, data):
+    client.force_login(manager)
+    page = client.get(f"/manage/reports/?{PERIOD}").context["report"]["activity"]
+    pdf = client.get(f"/manage/reports/export.pdf?{PERIOD}")
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    assert 'filename="rapport-' in pdf["Content-Disposition"]
+    xlsx = client.get(f"/manage/reports/export.xlsx?{PERIOD}")
+    book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
+    cells = [cell for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for cell in row]
+    assert page["cases_received"] in cells and page["visits"] in cells
+    text = client.get(f"/manage/reports/export.csv?{PERIOD}").content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert any(str(page["cases_received"]) in row for row in rows)
+
+
+def test_the_records_behind_a_figure_list_exactly_those_counted(client, manager, data):
+    client.force_login(manager)
+    response = client.get(f"/manage/reports/records/cases/?{PERIOD}")
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 3
+    export = client.get(f"/manage/reports/records/visits/?{PERIOD}&format=xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(export.content)).active
+    assert sheet.max_row == 2
+    assert client.get(f"/manage/reports/records/unknown/?{PERIOD}").status_code == 404
+
+
+def test_the_api_gives_the_same_breakdown_impact_and_targets(client, manager, data):
+    client.force_login(manager)
+    report = client.get(f"/manage/reports/?{PERIOD}&by=month").context["report"]
+    breakdown = client.get(f"/api/v1/reports/breakdown/?{PERIOD}&by=month").json()
+    assert [row["cases_received"] for row in breakdown["rows"]] == [row["cases_received"] for row in report["monthly"]]
+    assert (
+        client.get(f"/api/v1/reports/impact/?{PERIOD}").json()["jobs_created"] == report["impact"]["jobs_created"] == 2
+    )
+    targets = client.get(f"/api/v1/reports/targets/?{PERIOD}").json()
+    visits = next(line for line in targets["hubs"][0]["indicators"] if line["indicator"] == "visits")
+    assert (visits["target"], visits["actual"], visits["share"]) == (10, 1, 0.1)
+
+
+def test_the_report_command_writes_the_pdf_and_the_spreadsheet(tmp_path, data):
+    AdminFactory()
+    output = tmp_path / "report.pdf"
+    call_command("report", "--hub", "ML", "--from", "2026-01-01", "--to", "2026-12-31", "--output", str(output))
+    assert output.read_bytes().startswith(b"%PDF")
+    sheet = tmp_path / "report.xlsx"
+    call_command(
+        "report",
+        "--hub",
+        "ML",
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-12-31",
+        "--format",
+        "xlsx",
+        "--output",
+        str(sheet),
+    )
+    assert openpyxl.load_workbook(sheet).worksheets
+    with pytest.raises(CommandError, match="No hub"):
+        call_command("report", "--hub", "ZZ", "--from", "2026-01-01", "--to", "2026-12-31", "--output", str(output))
+    with pytest.raises(CommandError, match="before"):
+        call_command("report", "--from", "2026-12-31", "--to", "2026-01-01", "--output", str(output))

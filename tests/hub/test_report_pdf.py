@@ -1,0 +1,183 @@
+"""The programme report as a PDF: an A4 document with a page count that follows from the figures, the
+impact per enterprise for hub staff only, the same bytes for the same report, and an empty period that
+prints too."""
+
+import datetime
+import re
+
+import pytest
+from django.utils import translation
+
+from cases.models import CaseStatus
+from hub.models import FollowUp, HubTarget, TargetIndicator
+from hub.reports import pdf
+from hub.reports.selectors import ReportFilters, full_report
+from tests.factories import CaseFactory, EnterpriseFactory, FollowUpFactory, VisitFactory
+
+S = CaseStatus
+FILTERS = ReportFilters(date_from=datetime.date(2026, 1, 1), date_to=datetime.date(2026, 12, 31))
+EMPTY_PERIOD = ReportFilters(date_from=datetime.date(2030, 1, 1), date_to=datetime.date(2030, 1, 31))
+TODAY = datetime.date(2026, 12, 1)
+HOSTILE = "<script>alert(1)</script> & $\\frac{1$"
+
+FIXED_PAGES = 1 + 1 + 3 + 1 + 1
+"""Cover, key figures, three pages of charts, the tables of a small report, the method notes."""
+
+
+def at(month: int, day: int, hour: int = 9) -> datetime.datetime:
+    return datetime.datetime(2026, month, day, hour, tzinfo=datetime.UTC)
+
+
+def page_count(document: bytes) -> int:
+    """The page objects of the PDF (`/Type /Page`, not the `/Type /Pages` tree above them)."""
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", document))
+
+
+def followed_up(enterprise, *, month: int, baseline: int | None, latest: int | None, referent=None):
+    """A resolved case of `enterprise` and its 6-month follow-up collected in `month`, after a baseline."""
+    case = CaseFactory(
+        enterprise=enterprise,
+        status=S.RESOLVED,
+        received_at=at(1, 5),
+        first_contact_at=at(1, 7),
+        resolved_at=at(1, 20),
+        assigned_to=referent,
+        satisfaction_rating=4,
+    )
+    FollowUpFactory(enterprise=enterprise, turnover_xof=baseline, employees_total=4, due_date=datetime.date(2026, 1, 5))
+    FollowUpFactory(
+        case=case,
+        kind=FollowUp.Kind.MONTH_6,
+        due_date=datetime.date(2026, month, 20),
+        collected_on=datetime.date(2026, month, 20),
+        turnover_xof=latest,
+        jobs_created=2,
+        investment_xof=1_500_000,
+        satisfaction=5,
+        recommend_score=9,
+        technology_adopted=True,
+    )
+    return case
+
+
+@pytest.fixture
+def data(hub, other_hub, referent):
+    """A few cases and visits of the hub in 2026, an enterprise followed up, the hub's 2026 targets, and
+    the other hub's case."""
+    enterprise = EnterpriseFactory(hub=hub, name="Karité Plus SARL")
+    CaseFactory(enterprise=enterprise, received_at=at(3, 2), status=S.NEW)
+    CaseFactory(
+        hub=hub,
+        received_at=at(4, 1),
+        acknowledged_at=at(4, 1, 15),
+        acknowledge_due=datetime.date(2026, 4, 2),
+        status=S.QUALIFIED,
+    )
+    VisitFactory(enterprise=enterprise, referent=referent, started_at=at(3, 9))
+    VisitFactory(hub=hub, referent=referent, started_at=at(6, 9))
+    followed_up(enterprise, month=7, baseline=20_000_000, latest=23_500_000, referent=referent)
+    for indicator, value in [(TargetIndicator.VISITS, 40), (TargetIndicator.CASES_RECEIVED, 60)]:
+        HubTarget.objects.create(hub=hub, year=2026, indicator=indicator, value=value)
+    CaseFactory(hub=other_hub, received_at=at(3, 5))
+    return enterprise
+
+
+def render(user, filters=FILTERS, **options) -> tuple[dict, bytes]:
+    report = full_report(user=user, filters=filters, **options)
+    return report, pdf.report_pdf(report, hub_name="HUB IIT Mali", generated_on=TODAY)
+
+
+def test_a_manager_gets_an_a4_pdf_with_the_impact_per_enterprise(data, manager):
+    report, document = render(manager)
+    assert document.startswith(b"%PDF-")
+    assert document.rstrip().endswith(b"%%EOF")
+    assert [item["name"] for item in report["enterprises"]] == ["Karité Plus SARL"]
+    assert page_count(document) == FIXED_PAGES + 1
+    assert re.search(rb"/MediaBox\s*\[\s*0 0 595\.2\d* 841\.8\d*\s*\]", document)
+
+
+def test_a_regional_viewer_gets_no_page_per_enterprise(data, manager, viewer):
+    _report, staff_document = render(manager)
+    report, document = render(viewer)
+    assert report["enterprises"] is None
+    assert report["activity"]["cases_received"] == 4  # both hubs, aggregated
+    assert page_count(document) == FIXED_PAGES
+    assert page_count(staff_document) - page_count(document) == 1
+
+
+def test_the_enterprise_table_runs_on_as_many_pages_as_it_needs(hub, manager, referent):
+    for number in range(pdf.TABLE_ROWS_PER_PAGE + 1):
+        enterprise = EnterpriseFactory(hub=hub, name=f"Entreprise suivie {number:02d}")
+        followed_up(enterprise, month=5, baseline=10_000_000 + number, latest=None)
+    report, document = render(manager)
+    assert len(report["enterprises"]) == pdf.TABLE_ROWS_PER_PAGE + 1
+    assert page_count(document) == FIXED_PAGES + 2
+
+
+def test_the_same_report_gives_the_same_bytes(data, manager):
+    report = full_report(user=manager, filters=FILTERS)
+    first = pdf.report_pdf(report, hub_name="HUB IIT Mali", generated_on=TODAY)
+    assert pdf.report_pdf(report, hub_name="HUB IIT Mali", generated_on=TODAY) == first
+    assert b"/CreationDate" not in first and b"/ModDate" not in first
+    assert b"/Creator (HUB IIT)" in first
+
+
+def test_an_empty_period_prints_every_part(manager, viewer):
+    report, document = render(manager, EMPTY_PERIOD)
+    assert report["monthly"][0]["cases_received"] == 0 and report["enterprises"] == []
+    assert report["service_quality"]["delays"]["resolve"]["median_days"] is None
+    assert page_count(document) == FIXED_PAGES + 1  # the enterprise page says none was followed up
+    _report, document = render(viewer, EMPTY_PERIOD)
+    assert page_count(document) == FIXED_PAGES
+
+
+def test_names_that_are_markup_or_mathtext_print_as_they_are(hub, manager, referent):
+    enterprise = EnterpriseFactory(hub=hub, name=HOSTILE)
+    VisitFactory(enterprise=enterprise, referent=referent, started_at=at(2, 3))
+    followed_up(enterprise, month=3, baseline=1_000, latest=2_000, referent=referent)
+    report, document = render(manager, by="referent")
+    assert report["enterprises"][0]["name"] == HOSTILE
+    assert page_count(document) == FIXED_PAGES + 1
+
+
+def test_a_report_without_filters_is_drawn_without_a_query(data, manager, django_assert_num_queries):
+    report = full_report(user=manager, filters=FILTERS)
+    with django_assert_num_queries(0):
+        pdf.report_pdf(report, hub_name="HUB IIT Mali", generated_on=TODAY)
+
+
+def test_the_cover_names_the_filters_applied(hub, referent):
+    filters = ReportFilters(
+        date_from=datetime.date(2026, 1, 1),
+        date_to=datetime.date(2026, 3, 31),
+        hub="ML",
+        region="ML-BKO",
+        sector="C",
+        size_class="micro",
+        women_led=True,
+        referent=referent.pk,
+    )
+    with translation.override("en"):
+        lines = pdf.filter_lines(vars(filters))
+    with translation.override("fr"):
+        period = pdf.period_text(vars(filters))
+    assert lines == [
+        "Hub: HUB IIT Mali",
+        "Region: Bamako",
+        "Sector: C – Manufacturing",
+        "Size class: Micro enterprise",
+        "Women-led enterprises only",
+        f"Referent: {referent.get_full_name()}",
+    ]
+    assert "1 janvier 2026" in period and "31 mars 2026" in period
+    assert pdf.filter_lines(vars(FILTERS)) == []
+
+
+def test_the_method_notes_explain_each_figure():
+    with translation.override("en"):
+        notes = dict(pdf.method_notes())
+    for term in ["Period", "Enterprises reached", "Delays", "Within standard", "Satisfaction", "Net Promoter Score"]:
+        assert notes[term]
+    assert "nearest-rank" in notes["Delays"]
+    assert "4 or 5" in notes["Satisfaction"]
+    assert "9 and 10 less the percentage of 0 to 6" in notes["Net Promoter Score"]
