@@ -278,7 +278,9 @@ def draw_table(
     def start(page: Page, *, continued: bool) -> Page:
         if page.room < title_height + header.height + min(len(rows), 3) * 6.2 + 4:
             page = doc.new_page(heading=heading)
-        lines = title_lines if not continued else wrap(f"{title} ({_('continued')})", width=WIDTH, size=12)
+        lines = (
+            title_lines if not continued else wrap(_("%(title)s (continued)") % {"title": title}, width=WIDTH, size=12)
+        )
         page.y += page.lines(LEFT, page.y, lines, size=12, weight="bold", color=GREEN) + 2.5
         header.draw(page)
         page.y += header.height
@@ -561,7 +563,7 @@ def draw_key_figures(doc: Document, report: dict) -> None:
                 ]
             )
         )
-    page = draw_table(
+    draw_table(
         doc,
         page,
         title=_("Service quality: days from receipt of a case"),
@@ -573,21 +575,6 @@ def draw_key_figures(doc: Document, report: dict) -> None:
             Column(_("Within standard"), 30),
         ],
         rows=rows,
-    )
-    bands = quality.get("backlog_by_age") or []
-    page.y -= 4
-    draw_table(
-        doc,
-        page,
-        title=_("Cases open today, by days since receipt"),
-        columns=[Column(charts.age_band(band), WIDTH / (len(bands) + 1)) for band in bands]
-        + [Column(_("All open cases"), WIDTH / (len(bands) + 1))],
-        rows=[
-            Row([n(band.get("open_cases")) for band in bands] + [n(sum(band.get("open_cases") or 0 for band in bands))])
-        ]
-        if bands
-        else [],
-        empty=_("No open case."),
     )
 
 
