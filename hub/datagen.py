@@ -1,5 +1,6 @@
 """Deterministic programme data for demos and load tests: Malian enterprises, support requests with
-their timeline, site visits and impact follow-ups.
+their timeline, site visits, impact follow-ups and the technology library (the sheets of
+`hub.library_content`, shared in cases and visits).
 
 Everything comes from `random.Random` streams seeded from one integer and from fixed dates, never
 from the clock, so a seed gives the same rows on an empty database. Rows are written with
@@ -24,9 +25,21 @@ from django.apps import apps
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import models, transaction
 
-from cases.models import OPEN_STATUSES, Case, CaseEvent, CaseNote, CaseStatus, Channel, Priority, ReferenceCounter
+from cases.models import (
+    OPEN_STATUSES,
+    Case,
+    CaseEvent,
+    CaseNote,
+    CaseShare,
+    CaseStatus,
+    Channel,
+    Priority,
+    ReferenceCounter,
+)
 from hub.classifications import IsicSection, TechnologyDomain, TurnoverBand, size_class_for
 from hub.holidays import mali_holidays
+from hub.library.services import partner_search_text, sheet_search_text
+from hub.library_content import SHEETS, SHEETS_BY_TITLE, SheetText
 from hub.models import (
     Enterprise,
     FollowUp,
@@ -37,10 +50,11 @@ from hub.models import (
     Referent,
     Role,
     TargetIndicator,
+    TechnologySheet,
     User,
 )
 from hub.workdays import add_working_days
-from visits.models import Purpose, Visit
+from visits.models import Purpose, Visit, VisitShare
 from visits.services import VisitInput
 
 S = CaseStatus
@@ -1151,6 +1165,49 @@ PARTNERS = [
         contact=True,
     ),
 ]
+"""The organisations cases are referred to."""
+LIBRARY_PARTNERS = [
+    PartnerSpec(
+        "Agence Nationale de la Sécurité Sanitaire des Aliments (ANSSA)",
+        Partner.Kind.SUPPORT,
+        ("quality",),
+        ("ML-BKO",),
+        "Bamako",
+    ),
+    PartnerSpec(
+        "Centre National de Recherche et d'Expérimentation en Bâtiment et Travaux Publics (CNREX-BTP)",
+        Partner.Kind.RESEARCH,
+        ("construction",),
+        ("ML-BKO", "ML-KKR"),
+        "Bamako, Niamakoro",
+    ),
+    PartnerSpec(
+        "Laboratoire Central Vétérinaire (LCV)",
+        Partner.Kind.RESEARCH,
+        ("agro", "quality"),
+        ("ML-BKO",),
+        "Bamako",
+    ),
+    PartnerSpec(
+        "Froid Solaire du Mandé SARL",
+        Partner.Kind.SUPPLIER,
+        ("energy", "agro"),
+        ("ML-BKO", "ML-KKR", "ML-SEG"),
+        "Bamako, Kalaban Coura",
+        contact=True,
+    ),
+    PartnerSpec(
+        "Emballages Modernes du Sahel SARL",
+        Partner.Kind.SUPPLIER,
+        ("quality",),
+        ("ML-BKO",),
+        "Bamako, zone industrielle",
+        contact=True,
+    ),
+]
+"""Organisations the technology sheets point to, in the directory besides PARTNERS. Cases are not
+referred to them, so that the referrals (and every draw after them) stay what they were before the
+library came."""
 
 # --- Hub calendar --------------------------------------------------------------------------------
 
@@ -1289,6 +1346,28 @@ class _CaseSummary:
     resolved_at: datetime.datetime | None
     worked_until: datetime.datetime
     satisfaction: int | None
+    assigned_at: datetime.datetime | None = None
+    referred_to: Partner | None = None
+    referred_at: datetime.datetime | None = None
+    referred_by: User | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class _LibrarySheet:
+    """What sharing needs to know about a sheet of the hub: the topics it answers and when it could be
+    shared (published from `available_from`, until `available_until` when it was archived then)."""
+
+    pk: int
+    topics: frozenset[str]
+    available_from: datetime.datetime | None
+    available_until: datetime.datetime | None = None
+
+    def shareable(self, moment: datetime.datetime) -> bool:
+        return (
+            self.available_from is not None
+            and self.available_from <= moment
+            and (self.available_until is None or moment < self.available_until)
+        )
 
 
 @dataclass(kw_only=True)
@@ -1317,7 +1396,7 @@ def _explicit_timestamps() -> Iterator[None]:
     """Let bulk_create keep the creation and change times the generator chose instead of the clock's."""
     fields = [
         model_field
-        for model in (Hub, Enterprise, FollowUp, Case, CaseNote, Visit)
+        for model in (Hub, Enterprise, FollowUp, Case, CaseNote, Visit, TechnologySheet)
         for model_field in model._meta.concrete_fields
         if isinstance(model_field, models.DateField) and (model_field.auto_now or model_field.auto_now_add)
     ]
@@ -1343,8 +1422,9 @@ def _with_history(model, objs: list, *, at, by=lambda _: None) -> list:
     return model.history.bulk_history_create(objs, batch_size=BATCH_SIZE)
 
 
-def _m2m_with_history(*, through, history_model, history_rows: list, pairs: list[tuple[int, list]]) -> None:
-    """Write many-to-many rows (owner index, related ids) and copy them onto the owners' history rows."""
+def _m2m_with_history(*, through, history_model, history_rows: list, pairs: list[tuple[int, list]]) -> list:
+    """Write many-to-many rows (owner index, related ids) and copy them onto the owners' history rows;
+    returns the rows written."""
     owner_field, related_field = (f.attname for f in through._meta.concrete_fields if f.is_relation)
     rows, owners = [], []
     for index, related_ids in pairs:
@@ -1363,6 +1443,7 @@ def _m2m_with_history(*, through, history_model, history_rows: list, pairs: list
         ],
         batch_size=BATCH_SIZE,
     )
+    return rows
 
 
 class _Generator:
@@ -1451,12 +1532,14 @@ class _Generator:
     def run(self) -> dict[str, int]:
         with transaction.atomic(), _explicit_timestamps():
             self.referents = self._referents()
-            self.partners = self._partners()
+            self.directory, self.partners = self._partners()
+            self.sheets_by_topic = self._write_library()
             self.planned = self._plan_enterprises()
             cases = self._plan_cases()
             visit_plan = self._plan_visits()
             self._write_enterprises()
             summaries = self._write_cases(cases)
+            self.case_sheets = self._write_case_shares(summaries)
             self._write_visits(visit_plan, summaries)
             self._write_followups(summaries)
         return self.counts
@@ -1513,6 +1596,7 @@ class _Generator:
                 for domain in chosen:
                     self.by_domain_region.setdefault((domain, region), []).append(user)
         self.referent_regions = {user.pk: regions for user, (regions, _) in zip(users, coverage, strict=True)}
+        self.referent_domains = {user.pk: set(chosen) for user, (_, chosen) in zip(users, coverage, strict=True)}
         return users
 
     def _referent_for(self, rng: Random, *, domain: str, region: str) -> User:
@@ -1522,13 +1606,16 @@ class _Generator:
         self.load[chosen.pk] += 1
         return chosen
 
-    def _partners(self) -> list[Partner]:
+    def _partners(self) -> tuple[list[Partner], list[Partner]]:
+        """The hub's partner organisations, and those of them cases are referred to: the hub's own if it
+        has some, else PARTNERS and LIBRARY_PARTNERS written now."""
         existing = list(Partner.objects.filter(hub=self.hub).order_by("pk"))
         if existing:
-            return existing
+            return existing, existing
         rng = self.rng("partners")
+        specs = [*PARTNERS, *LIBRARY_PARTNERS]
         partners = []
-        for spec in PARTNERS:
+        for spec in specs:
             contact = {}
             if spec.contact:
                 first, last = self._person(rng, woman=rng.random() < 0.4)
@@ -1543,6 +1630,7 @@ class _Generator:
                     **contact,
                 )
             )
+            partners[-1].search_text = partner_search_text(partners[-1])
         history = _with_history(
             Partner, partners, at=lambda _: self.opening - datetime.timedelta(days=3), by=lambda _: self.manager
         )
@@ -1550,10 +1638,10 @@ class _Generator:
             through=Partner.regions.through,
             history_model=apps.get_model("hub", "HistoricalPartner_regions"),
             history_rows=history,
-            pairs=[(index, list(spec.regions)) for index, spec in enumerate(PARTNERS)],
+            pairs=[(index, list(spec.regions)) for index, spec in enumerate(specs)],
         )
         self._count(Partner, len(partners))
-        return partners
+        return partners, partners[: len(PARTNERS)]
 
     def _plan_enterprises(self) -> list[_PlannedEnterprise]:
         rng = self.rng("enterprise-plan")
@@ -1798,9 +1886,18 @@ class _Generator:
                 resolved_at=draft.case.resolved_at,
                 worked_until=draft.events[-1].at if draft.case.status in FINAL_OR_RESOLVED else self.cutoff,
                 satisfaction=draft.case.satisfaction_rating,
+                assigned_at=draft.case.assigned_at,
+                **self._referral(draft),
             )
             for draft in batch
         ]
+
+    @staticmethod
+    def _referral(draft: _DraftCase) -> dict:
+        if draft.case.status != S.REFERRED or draft.case.referred_to is None:
+            return {}
+        last = draft.events[-1]
+        return {"referred_to": draft.case.referred_to, "referred_at": last.at, "referred_by": last.actor}
 
     def _case(self, rng: Random, plan: _PlannedCase, *, reference: str) -> _DraftCase:
         planned = self.planned[plan.enterprise]
@@ -2029,10 +2126,11 @@ class _Generator:
 
     def _write_visits(self, plan: list[tuple[bool, int, datetime.datetime]], summaries: list[_CaseSummary]) -> None:
         rng = self.rng("visits")
+        share_rng = self.rng("visit-shares")
         workable = [summary for summary in summaries if summary.first_contact_at and summary.referent]
         visited: set[int] = set()
         for start in range(0, len(plan), BATCH_SIZE):
-            visits, links = [], []
+            visits, links, linked_visits = [], [], []
             for linked, enterprise_index, moment in plan[start : start + BATCH_SIZE]:
                 summary = rng.choice(workable) if linked and workable else None
                 visit = self._visit(
@@ -2041,6 +2139,7 @@ class _Generator:
                 if summary:
                     visited.add(summary.pk)
                     links.append((len(visits), [summary.pk]))
+                    linked_visits.append((visit, summary))
                 visits.append(visit)
             history = _with_history(Visit, visits, at=lambda visit: visit.created_at, by=lambda visit: visit.referent)
             _m2m_with_history(
@@ -2050,6 +2149,7 @@ class _Generator:
                 pairs=links,
             )
             self._count(Visit, len(visits))
+            self._write_visit_shares(share_rng, linked_visits)
         for summary in summaries:
             if summary.first_contact_at and summary.referent:
                 self._supported(summary.enterprise, summary.first_contact_at, summary.referent)
@@ -2147,6 +2247,197 @@ class _Generator:
             **data.visit_fields(),
         )
 
+    # --- technology library
+
+    def _write_library(self) -> dict[str, list[_LibrarySheet]]:
+        """The hub's shareable sheets by the topics they answer: its own if it has some (those of SHEETS
+        known by their titles), else SHEETS written now, by referents of their domain or the manager."""
+        existing = TechnologySheet.objects.filter(hub=self.hub).order_by("pk")
+        if existing.exists():
+            return _by_topic(
+                _LibrarySheet(
+                    pk=pk,
+                    topics=frozenset(SHEETS_BY_TITLE[title].topics),
+                    available_from=created,
+                    available_until=updated if status == TechnologySheet.Status.ARCHIVED else None,
+                )
+                for pk, title, status, created, updated in existing.values_list(
+                    "pk", "title", "status", "created_at", "updated_at"
+                )
+                if title in SHEETS_BY_TITLE and status != TechnologySheet.Status.DRAFT
+            )
+        rng = self.rng("library")
+        sheets, withdrawn = [], {}
+        for index, text in enumerate(SHEETS):
+            created, archived = self._sheet_dates(rng, text.status)
+            sheets.append(self._sheet(rng, text, created=created))
+            if archived:
+                withdrawn[index] = archived
+        history_model = apps.get_model("hub", "HistoricalTechnologySheet_partners")
+        by_name = {partner.name: partner.pk for partner in self.directory}
+        history = _with_history(
+            TechnologySheet, sheets, at=lambda sheet: sheet.created_at, by=lambda sheet: sheet.author
+        )
+        links = _m2m_with_history(
+            through=TechnologySheet.partners.through,
+            history_model=history_model,
+            history_rows=history,
+            pairs=[
+                (index, [by_name[name] for name in text.partners if name in by_name])
+                for index, text in enumerate(SHEETS)
+            ],
+        )
+        archived_sheets = []
+        for index, moment in withdrawn.items():
+            sheet = sheets[index]
+            sheet.status, sheet.updated_at = TechnologySheet.Status.ARCHIVED, moment
+            sheet._history_date, sheet._history_user = moment, self.manager
+            archived_sheets.append(sheet)
+        if archived_sheets:
+            TechnologySheet.objects.bulk_update(archived_sheets, ["status", "updated_at"])
+            changes = TechnologySheet.history.bulk_history_create(archived_sheets, update=True)
+            partners_of = defaultdict(list)
+            for link in links:
+                partners_of[link.technologysheet_id].append(link)
+            history_model.objects.bulk_create(
+                [
+                    history_model(
+                        id=link.pk,
+                        history_id=change.history_id,
+                        technologysheet_id=link.technologysheet_id,
+                        partner_id=link.partner_id,
+                    )
+                    for change in changes
+                    for link in partners_of[change.id]
+                ]
+            )
+        self._count(TechnologySheet, len(sheets))
+        return _by_topic(
+            _LibrarySheet(
+                pk=sheet.pk,
+                topics=frozenset(text.topics),
+                available_from=sheet.created_at,
+                available_until=withdrawn.get(index),
+            )
+            for index, (sheet, text) in enumerate(zip(sheets, SHEETS, strict=True))
+            if text.status != TechnologySheet.Status.DRAFT
+        )
+
+    def _sheet_dates(self, rng: Random, status: str) -> tuple[datetime.datetime, datetime.datetime | None]:
+        """When a sheet was written and, if it is archived, withdrawn: most sheets early in the period (the
+        library is built as the hub opens), the drafts at its end; archived sheets were published early."""
+
+        def moment(fraction: float) -> datetime.datetime:
+            days = self.working_days
+            return self._office_time(rng, days[min(len(days) - 1, int(len(days) * fraction))])
+
+        if status == TechnologySheet.Status.DRAFT:
+            return moment(rng.uniform(0.85, 1.0)), None
+        if status == TechnologySheet.Status.ARCHIVED:
+            created, archived = moment(rng.uniform(0, 0.15)), moment(rng.uniform(0.5, 0.9))
+            return created, max(archived, created + datetime.timedelta(minutes=1))
+        return moment(0.85 * rng.random() ** 2), None
+
+    def _sheet(self, rng: Random, text: SheetText, *, created: datetime.datetime) -> TechnologySheet:
+        """The sheet as it was written: an archived one was published then."""
+        experts = [user for user in self.referents if text.domain in self.referent_domains[user.pk]]
+        author = rng.choice(experts) if experts and rng.random() < 0.8 else self.manager
+        draft = text.status == TechnologySheet.Status.DRAFT
+        sheet = TechnologySheet(
+            hub=self.hub,
+            title=text.title,
+            domain=text.domain,
+            sectors=list(text.sectors),
+            summary=text.summary,
+            body=text.body,
+            cost_min_xof=text.cost_min_xof,
+            cost_max_xof=text.cost_max_xof,
+            equipment=text.equipment,
+            language="fr",
+            status=TechnologySheet.Status.DRAFT if draft else TechnologySheet.Status.PUBLISHED,
+            author=author,
+            review_date=None if draft else _add_months(created.date(), rng.choice([6, 12, 12, 24])),
+            created_at=created,
+            updated_at=created,
+        )
+        sheet.search_text = sheet_search_text(sheet)
+        return sheet
+
+    def _write_case_shares(self, summaries: list[_CaseSummary]) -> dict[int, _LibrarySheet]:
+        """Each case referred to a partner shares that partner, when it was referred; 60 % of the resolved
+        cases whose topic a sheet answers share one, from the referent, between assignment and resolution.
+        Returns the sheet shared per case id."""
+        rng = self.rng("case-shares")
+        shared: dict[int, _LibrarySheet] = {}
+        batch = []
+        for summary in summaries:
+            if summary.referred_to is not None:
+                batch.append(
+                    CaseShare(
+                        case_id=summary.pk,
+                        partner=summary.referred_to,
+                        partner_name=summary.referred_to.name,
+                        shared_by=summary.referred_by or self.manager,
+                        shared_at=summary.referred_at,
+                    )
+                )
+            elif summary.resolved_at and summary.assigned_at and summary.referent:
+                start, end = summary.assigned_at, summary.resolved_at
+                candidates = [
+                    sheet
+                    for sheet in self.sheets_by_topic.get(summary.topic.key, ())
+                    if sheet.available_from < end and (sheet.available_until is None or start < sheet.available_until)
+                ]
+                if candidates and rng.random() < 0.6:
+                    sheet = rng.choice(candidates)
+                    moment = self._between(
+                        rng, max(start, sheet.available_from), min(end, sheet.available_until or end)
+                    )
+                    shared[summary.pk] = sheet
+                    batch.append(
+                        CaseShare(case_id=summary.pk, sheet_id=sheet.pk, shared_by=summary.referent, shared_at=moment)
+                    )
+            if len(batch) == BATCH_SIZE:
+                self._write_shares(CaseShare, batch)
+                batch = []
+        self._write_shares(CaseShare, batch)
+        return shared
+
+    def _write_visit_shares(self, rng: Random, linked_visits: list[tuple[Visit, _CaseSummary]]) -> None:
+        """30 % of the visits tied to a case hand over a sheet answering its topic (the one shared in the
+        case if it can still be shared), once the visit is synced."""
+        shares = []
+        for visit, summary in linked_visits:
+            if rng.random() >= 0.3:
+                continue
+            moment = min(visit.created_at + datetime.timedelta(minutes=rng.randint(1, 30)), self.cutoff)
+            sheet = self.case_sheets.get(summary.pk)
+            if sheet is None or not sheet.shareable(moment):
+                candidates = [
+                    sheet for sheet in self.sheets_by_topic.get(summary.topic.key, ()) if sheet.shareable(moment)
+                ]
+                if not candidates:
+                    continue
+                sheet = rng.choice(candidates)
+            shares.append(VisitShare(visit=visit, sheet_id=sheet.pk, shared_by=visit.referent, shared_at=moment))
+        self._write_shares(VisitShare, shares)
+
+    def _write_shares(self, model, shares: list) -> None:
+        if shares:
+            _with_history(model, shares, at=lambda share: share.shared_at, by=lambda share: share.shared_by)
+            self._count(model, len(shares))
+
+    def _between(self, rng: Random, low: datetime.datetime, high: datetime.datetime) -> datetime.datetime:
+        """Office hours on a working day from `low` to `high`, strictly between them (any time between them
+        when no office hour is)."""
+        first = bisect.bisect_left(self.working_days, low.date())
+        last = bisect.bisect_right(self.working_days, high.date())
+        if first < last:
+            moment = self._office_time(rng, self.working_days[rng.randrange(first, last)])
+            if low < moment < high:
+                return moment
+        return (low + (high - low) * rng.uniform(0.1, 0.9)).replace(microsecond=0)
+
     # --- impact follow-ups
 
     def _write_followups(self, summaries: list[_CaseSummary]) -> None:
@@ -2230,6 +2521,14 @@ class _Generator:
         followup.satisfaction = satisfaction
         followup.recommend_score = rng.randint(*recommend_range)
         return followup
+
+
+def _by_topic(sheets) -> dict[str, list[_LibrarySheet]]:
+    by_topic = defaultdict(list)
+    for sheet in sheets:
+        for topic in sorted(sheet.topics):
+            by_topic[topic].append(sheet)
+    return dict(by_topic)
 
 
 def _add_months(day: datetime.date, months: int) -> datetime.date:

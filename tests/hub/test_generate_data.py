@@ -1,6 +1,6 @@
 import importlib
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from io import StringIO
 
 import phonenumbers
@@ -10,11 +10,15 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from cases.models import Case, ReferenceCounter
-from hub.classifications import size_class_for
-from hub.models import Enterprise, FollowUp, Partner, Referent, User
-from visits.models import Visit
+from cases.models import Case, CaseShare, ReferenceCounter
+from hub.classifications import IsicSection, TechnologyDomain, size_class_for
+from hub.datagen import LIBRARY_PARTNERS, PARTNERS, TOPICS_BY_KEY
+from hub.library.formatting import LINK
+from hub.library_content import SHEETS
+from hub.models import Enterprise, FollowUp, Partner, Referent, TechnologySheet, User
+from visits.models import Visit, VisitShare
 
 pytestmark = pytest.mark.django_db
 
@@ -29,9 +33,9 @@ def forget_flushed_content_types():
     ContentType.objects.clear_cache()
 
 
-def generate(*, seed: int) -> str:
+def generate(*, seed: int, **counts: int) -> str:
     out = StringIO()
-    call_command("generate_data", seed=seed, stdout=out, **COUNTS)
+    call_command("generate_data", seed=seed, stdout=out, **(counts or COUNTS))
     return out.getvalue()
 
 
@@ -72,8 +76,11 @@ def test_counts_follow_the_arguments():
     assert Case.objects.count() == COUNTS["cases"]
     assert Visit.objects.count() == COUNTS["visits"]
     assert Referent.objects.count() == 2
-    assert Partner.objects.count() == 10
+    assert Partner.objects.count() == 15
+    assert TechnologySheet.objects.count() == 30
+    assert CaseShare.objects.exists() and VisitShare.objects.exists()
     assert "hub.Enterprise: 30" in output
+    assert "hub.TechnologySheet: 30" in output
     assert "Done in" in output
 
 
@@ -117,3 +124,63 @@ def test_every_record_has_its_creation_in_the_history():
     linked = Visit.cases.through.objects.count()
     assert linked > 0
     assert apps.get_model("visits", "HistoricalVisit_cases").objects.count() == linked
+    for model in (CaseShare, VisitShare):
+        history = model.history.filter(history_type="+")
+        assert history.count() == model.objects.count() > 0
+        assert all(row.history_date == row.shared_at and row.history_user_id == row.shared_by_id for row in history)
+    sheets = TechnologySheet.history.filter(history_type="+")
+    assert sheets.count() == TechnologySheet.objects.count()
+    assert all(row.history_date == row.created_at and row.history_user_id == row.author_id for row in sheets)
+    assert TechnologySheet.history.filter(history_type="~", status="archived").count() == 2
+
+
+def test_the_library_is_written_once_per_hub_and_shares_follow_the_cases():
+    generate(seed=2)
+    sheets = list(TechnologySheet.objects.order_by("pk").values_list("pk", "status"))
+    shares = CaseShare.objects.count()
+    assert Counter(status for _, status in sheets) == {"published": 26, "draft": 2, "archived": 2}
+    generate(seed=2)
+    assert list(TechnologySheet.objects.order_by("pk").values_list("pk", "status")) == sheets
+    assert Partner.objects.count() == 15
+    assert CaseShare.objects.count() > shares
+    assert not CaseShare.objects.filter(sheet__status="draft").exists()
+    assert not VisitShare.objects.filter(sheet__status="draft").exists()
+    for share in CaseShare.objects.exclude(sheet=None).select_related("case", "sheet"):
+        assert share.sheet.hub_id == share.case.hub_id
+        assert share.case.assigned_at < share.shared_at < share.case.resolved_at
+        assert share.sheet.created_at <= share.shared_at
+
+
+def test_the_number_of_queries_does_not_grow_with_the_volume():
+    """Rows go in bulk: twice the enterprises, cases and visits take the same queries besides the inserts
+    (SQLite splits a bulk insert into statements of at most 999 parameters)."""
+    queries = []
+    for factor in (1, 2):
+        empty_database()
+        with CaptureQueriesContext(connection) as captured:
+            generate(seed=6, **{name: number * factor for name, number in COUNTS.items()})
+        statements = [re.sub(r'"s\d+_x\d+"', "", query["sql"]) for query in captured.captured_queries]
+        queries.append(Counter(sql.split("(")[0] for sql in statements if not sql.startswith("INSERT")))
+    assert queries[0] == queries[1]
+
+
+def test_the_library_texts_are_complete():
+    partner_names = {spec.name for spec in [*PARTNERS, *LIBRARY_PARTNERS]}
+    assert len(SHEETS) == 30 and len({sheet.title for sheet in SHEETS}) == 30
+    assert len({sheet.key for sheet in SHEETS}) == 30
+    headings = ["Principe", "Mise en œuvre", "Points de vigilance", "Coûts indicatifs"]
+    for sheet in SHEETS:
+        assert sheet.domain in TechnologyDomain.values, sheet.key
+        assert sheet.sectors and set(sheet.sectors) <= set(IsicSection.values), sheet.key
+        assert set(sheet.topics) <= TOPICS_BY_KEY.keys(), sheet.key
+        assert 1 <= len(sheet.partners) <= 2 and set(sheet.partners) <= partner_names, sheet.key
+        assert re.findall(r"^## (.+)$", sheet.body, flags=re.MULTILINE) == headings, sheet.key
+        assert 200 <= len(sheet.body.split()) <= 400, sheet.key
+        assert 2 <= len(re.findall(r"[.!?](?:\s|$)", sheet.summary)) <= 3, sheet.key
+        assert "<" not in sheet.body and ">" not in sheet.body, sheet.key
+        assert all(address.startswith("https://") for _, address in LINK.findall(sheet.body)), sheet.key
+        assert 0 < sheet.cost_min_xof <= sheet.cost_max_xof, sheet.key
+        assert sheet.equipment and len(sheet.title) <= 200 and len(sheet.summary) <= 1000, sheet.key
+    covered = {topic for sheet in SHEETS if sheet.status != "draft" for topic in sheet.topics}
+    assert {"mango_drying", "shea_press", "improved_stoves", "milk_pasteurisation", "welding_safety"} <= covered
+    assert {"cereal_mill", "solar_pump", "fish_smoking_oven", "rice_parboiling", "oil_press"} <= covered

@@ -13,7 +13,7 @@ from django.db import connection
 
 from cases.models import OPEN_STATUSES, Case, CaseStatus
 from hub.datagen import BAMAKO, ScriptedCase, Spec, generate, hub_create, targets_for, users_create
-from hub.models import AdministrativeUnit, FollowUp, Hub, Partner, Referent, Role, User
+from hub.models import AdministrativeUnit, FollowUp, Hub, Partner, Referent, Role, TechnologySheet, User
 from visits.models import Visit
 
 S = CaseStatus
@@ -68,7 +68,7 @@ STAFF = [
 ]
 
 
-M2M_OWNERS = {Referent: "regions", Partner: "regions", Visit: "cases"}
+M2M_OWNERS = {Referent: "regions", Partner: "regions", Visit: "cases", TechnologySheet: "partners"}
 
 
 def _rows() -> list[dict]:
