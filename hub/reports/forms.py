@@ -1,6 +1,7 @@
 """The filters of the report pages, read from the query string."""
 
 from django import forms
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,8 +22,8 @@ BREAKDOWN_LABELS = {
 
 
 class ReportFilterForm(forms.Form):
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
     hub = forms.ChoiceField(label=_("Hub"), required=False)
     region = forms.ChoiceField(label=_("Region"), required=False)
     sector = forms.ChoiceField(label=_("Sector"), required=False, choices=[("", "—"), *IsicSection.choices])
@@ -33,9 +34,16 @@ class ReportFilterForm(forms.Form):
         widget=forms.Select(choices=[("", "—"), ("true", _("Women-led only")), ("false", _("Not women-led"))]),
     )
     referent = forms.ModelChoiceField(label=_("Referent"), required=False, queryset=User.objects.none())
-    by = forms.ChoiceField(label=_("Break down by"), required=False)
+    by = forms.ChoiceField(label=_("Break down by"))
 
     def __init__(self, data, *, user: User):
+        """`data` is the query string; what it leaves out shows, and counts, as the default: the year
+        to date, broken down by region."""
+        today = timezone.localdate()
+        data = data.copy() if data is not None else QueryDict(mutable=True)
+        for name, default in (("date_from", today.replace(month=1, day=1)), ("date_to", today), ("by", "region")):
+            if not data.get(name):
+                data[name] = default.isoformat() if hasattr(default, "isoformat") else default
         super().__init__(data)
         hubs = Hub.objects.filter(hubs_readable_in_reports(user)).order_by("code")
         self.fields["hub"].choices = [("", _("Every hub")), *hubs.values_list("code", "name")]
@@ -55,12 +63,8 @@ class ReportFilterForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        today = timezone.localdate()
-        data["date_from"] = data.get("date_from") or today.replace(month=1, day=1)
-        data["date_to"] = data.get("date_to") or today
-        if data["date_from"] > data["date_to"]:
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", _("The end of the period is before its start."))
-        data["by"] = data.get("by") or "region"
         return data
 
     def to_filters(self) -> ReportFilters:

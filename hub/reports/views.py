@@ -26,7 +26,7 @@ def _filters(request):
     """The valid filter form for `request`, or the 403 / the form with its errors."""
     if not request.user.is_authenticated or not reads_reports(request.user):
         raise PermissionDenied
-    return ReportFilterForm(request.GET or None, user=request.user)
+    return ReportFilterForm(request.GET, user=request.user)
 
 
 def _svg(chart: bytes) -> str:
@@ -45,11 +45,8 @@ def _hub_name(report: dict) -> str:
 
 def report_page(request):
     form = _filters(request)
-    if request.GET and not form.is_valid():
+    if not form.is_valid():
         return render(request, "reports/report.html", {"form": form, "report": None}, status=400)
-    if not request.GET:
-        form = ReportFilterForm({}, user=request.user)
-        form.is_valid()
     by = form.cleaned_data["by"]
     report = full_report(user=request.user, filters=form.to_filters(), by=by)
     quality = report["service_quality"]
