@@ -143,7 +143,8 @@ def moves_offered(*, case: Case, user: User) -> list[str]:
 
 def case_timeline(*, case: Case, user: User) -> list[TimelineEntry]:
     """Everything that happened to the case that `user` may read, oldest first: status changes, notes and
-    messages, visits, attachments and, for those who may read the history, other field changes."""
+    messages, visits, attachments, items shared and, for those who may read the history, other field
+    changes."""
     entries = [
         TimelineEntry(
             event.created_at,
@@ -176,6 +177,16 @@ def case_timeline(*, case: Case, user: User) -> list[TimelineEntry]:
             attachment.uploaded_at, "attachment", attachment.uploaded_by, _("File attached"), attachment.original_name
         )
         for attachment in case.attachments.select_related("uploaded_by")
+    ]
+    entries += [
+        TimelineEntry(
+            share.shared_at,
+            "share",
+            share.shared_by,
+            _("Sheet shared") if share.sheet_id else _("Partner shared"),
+            share.sheet.title if share.sheet_id else share.partner_name,
+        )
+        for share in case_shares(case=case)
     ]
     if can(user, Action.VIEW_HISTORY):
         entries += _history_changes(case)
