@@ -137,9 +137,11 @@ def case_transition(
     resolution_summary: str = "",
     rejection_reason: str = "",
     partner: Partner | None = None,
+    referent: User | None = None,
     expected_version: int | None = None,
 ) -> Case:
-    """Move `case` to `to_status` if the transition table lets `by`'s role make that move.
+    """Move `case` to `to_status` if the transition table lets `by`'s role make that move; a move to
+    assigned gives the case to `referent` (or to the referent it already names).
 
     Raises ValidationError for a move the table does not have or data the move needs,
     PermissionDenied when the role or the person may not make it, and CaseChanged when
@@ -161,8 +163,12 @@ def case_transition(
         raise PermissionDenied(_("Only the assigned referent can work on this case."))
 
     now = timezone.now()
-    if to_status == S.ASSIGNED and case.assigned_to_id is None:
-        raise ValidationError({"assigned_to": _("Choose the referent to assign.")})
+    if to_status == S.ASSIGNED:
+        referent = referent or case.assigned_to
+        if referent is None:
+            raise ValidationError({"assigned_to": _("Choose the referent to assign.")})
+        _check_assignable(case=case, referent=referent)
+        case.assigned_to = referent
     if to_status == S.REJECTED:
         if not rejection_reason.strip():
             raise ValidationError({"rejection_reason": _("Give the reason for the rejection.")})
@@ -212,11 +218,32 @@ def case_transition(
 
 @transaction.atomic
 def case_assign(*, case: Case, referent: User, by: User, note: str = "", expected_version: int | None = None) -> Case:
-    """Assign (from qualified) or reassign (while open) the case to a referent of its hub."""
+    """Assign (from qualified, through `case_transition`) or reassign (while open, the status kept) the case
+    to a referent of its hub."""
     if not can(by, Action.ASSIGN_CASES):
         raise PermissionDenied(_("Your role cannot assign cases."))
     case = _lock(case, expected_version=expected_version)
     _check_actor_reaches_case(case=case, by=by)
+    _check_assignable(case=case, referent=referent)
+    if case.status not in OPEN_STATUSES or case.status == S.NEW:
+        raise ValidationError({"status": _("Only a qualified or open case can be assigned.")})
+    if case.status == S.QUALIFIED:
+        return case_transition(case=case, to_status=S.ASSIGNED, by=by, note=note, referent=referent)
+    now = timezone.now()
+    from_status, previous_id = case.status, case.assigned_to_id
+    case.assigned_to = referent
+    case.assigned_at = now
+    case.first_contact_due = _due(case, case.hub.first_contact_days, now)
+    case.version += 1
+    case.save()
+    CaseEvent.objects.create(
+        case=case, from_status=from_status, to_status=case.status, actor=by, note=note, created_at=now
+    )
+    notifications.notify_case_assigned(case=case, previous_id=previous_id, by=by)
+    return case
+
+
+def _check_assignable(*, case: Case, referent: User) -> None:
     profile = related_or_none(referent, "referent")
     if (
         referent.role != Role.REFERENT
@@ -226,22 +253,6 @@ def case_assign(*, case: Case, referent: User, by: User, note: str = "", expecte
         or not profile.is_active
     ):
         raise ValidationError({"assigned_to": _("Assign the case to an active referent of its hub.")})
-    if case.status not in OPEN_STATUSES or case.status == S.NEW:
-        raise ValidationError({"status": _("Only a qualified or open case can be assigned.")})
-    now = timezone.now()
-    from_status, previous_id = case.status, case.assigned_to_id
-    case.assigned_to = referent
-    case.assigned_at = now
-    case.first_contact_due = _due(case, case.hub.first_contact_days, now)
-    if case.status == S.QUALIFIED:
-        case.status = S.ASSIGNED
-    case.version += 1
-    case.save()
-    CaseEvent.objects.create(
-        case=case, from_status=from_status, to_status=case.status, actor=by, note=note, created_at=now
-    )
-    notifications.notify_case_assigned(case=case, previous_id=previous_id, by=by)
-    return case
 
 
 @transaction.atomic
