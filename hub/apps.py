@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class HubConfig(AppConfig):
     name = "hub"
     verbose_name = _("Programme")
+
+    def ready(self):
+        from hub import security  # noqa: F401 (connects the sign-in and deactivation receivers)

@@ -1471,7 +1471,7 @@ class _Generator:
         The hub and the cases it already has are part of the seed: another hub, or another run into the same
         hub, does not repeat the visits' UUIDs."""
         seed = f"{self.spec.seed}:{self.hub.code}:{self.earlier_cases}:{stream}"
-        return Random(seed)  # noqa: S311 - reproducible data, not secrets
+        return Random(seed)  # noqa: S311 - reproducible data, not secrets  # nosec B311
 
     def _count(self, model, number: int) -> None:
         label = model._meta.label

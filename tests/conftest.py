@@ -1,6 +1,7 @@
 """Shared fixtures: two Mali hubs and one user per role in the first one."""
 
 import pytest
+from django.core.cache import cache
 
 from tests.factories import (
     AdminFactory,
@@ -12,6 +13,14 @@ from tests.factories import (
     SmeUserFactory,
     ViewerFactory,
 )
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Sign-in failure counts and throttles live in the cache: each test starts without them."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -61,7 +61,7 @@ def search(queryset: QuerySet, query: str, *, field: str = "search_text") -> Que
         terms = " & ".join(f"{term}:*" for term in stems)
         table = connection.ops.quote_name(queryset.model._meta.db_table)
         column = connection.ops.quote_name(queryset.model._meta.get_field(field).column)
-        matches = RawSQL(  # noqa: S611 (quoted names; the terms go as a parameter)
+        matches = RawSQL(  # noqa: S611 - quoted names; the terms go as a parameter  # nosec B611
             f"to_tsvector('french', {table}.{column}) @@ to_tsquery('french', %s)",
             [terms],
             output_field=BooleanField(),

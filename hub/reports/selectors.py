@@ -295,7 +295,7 @@ def _reached_by(cases: QuerySet, visits: QuerySet, by: str) -> dict:
         return {}
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH pairs (grp, enterprise, women_led) AS ({sql}) "  # noqa: S608 (the ORM's own SQL and parameters)
+            f"WITH pairs (grp, enterprise, women_led) AS ({sql}) "  # noqa: S608 - the ORM's own SQL  # nosec B608
             "SELECT grp, COUNT(DISTINCT enterprise), COUNT(DISTINCT CASE WHEN women_led THEN enterprise END) "
             "FROM pairs GROUP BY grp",
             params,

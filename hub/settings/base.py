@@ -48,6 +48,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "hub.security.SecurityHeadersMiddleware",
     "api.middleware.FieldGZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -55,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "hub.security.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -92,7 +94,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORMS_URLFIELD_ASSUME_HTTPS = True
 
 AUTH_USER_MODEL = "hub.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend", "hub.backends.PhoneNumberBackend"]
+AUTHENTICATION_BACKENDS = [
+    "hub.security.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "hub.backends.PhoneNumberBackend",
+]
+SESSION_COOKIE_AGE = 7 * 24 * 3600
+"""The absolute limit; `hub.security.SessionTimeoutMiddleware` also ends sessions idle for 8 hours."""
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

@@ -17,7 +17,7 @@ from hub.models import AdministrativeUnit, FollowUp, Hub, Partner, Referent, Rol
 from visits.models import Visit
 
 S = CaseStatus
-DEMO_PASSWORD = "demo-2026"  # noqa: S105 - the published password of the demo accounts
+DEMO_PASSWORD = "demo-2026"  # noqa: S105 - the published password of the demo accounts  # nosec B105
 SEED = 2026
 START = datetime.date(2026, 1, 5)
 END = datetime.date(2026, 11, 20)
@@ -138,7 +138,7 @@ class Command(BaseCommand):
         users_create(users=staff)
         counts = generate(hub=hub, manager=staff[1], spec=SPEC)
         hasher = PBKDF2PasswordHasher()
-        salts = Random(SEED)  # noqa: S311 - a stable fixture, the password is published anyway
+        salts = Random(SEED)  # noqa: S311 - a stable fixture, the password is published anyway  # nosec B311
         for username in ("admin", "manager", "viewer", "referent", "sme"):
             salt = f"{salts.getrandbits(96):024x}"
             User.objects.filter(username=username).update(password=hasher.encode(DEMO_PASSWORD, salt))
