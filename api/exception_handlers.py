@@ -1,6 +1,7 @@
 """Every API error is JSON: {"detail": ...} or one list of messages per field."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -15,6 +16,14 @@ from visits.services import VisitConflict
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"
+
+
+class PayloadTooLarge(exceptions.APIException):
+    """413, as Django's own limit on request bodies answers for the API (`hub.views.bad_request`)."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = _("The request is too large.")
+    default_code = "too_large"
 
 
 def exception_handler(exc, context):

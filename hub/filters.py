@@ -4,8 +4,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from hub.classifications import IsicSection, SizeClass
-from hub.models import Enterprise, FollowUp
+from hub.classifications import Country, IsicSection, SizeClass, TechnologyDomain
+from hub.models import Enterprise, FollowUp, Hub, Referent
 from hub.selectors import in_region
 
 
@@ -49,3 +49,39 @@ class FollowUpFilter(django_filters.FilterSet):
     class Meta:
         model = FollowUp
         fields = []
+
+
+class HubFilter(django_filters.FilterSet):
+    country = django_filters.MultipleChoiceFilter(choices=Country.choices)
+    code = django_filters.CharFilter(lookup_expr="iexact", label=_("code"))
+
+    class Meta:
+        model = Hub
+        fields = []
+
+
+class ReferentFilter(django_filters.FilterSet):
+    domain = django_filters.MultipleChoiceFilter(
+        choices=TechnologyDomain.choices, method="filter_domain", label=_("technology domain")
+    )
+    region = django_filters.CharFilter(method="filter_region", label=_("region"))
+    active = django_filters.BooleanFilter(field_name="is_active", label=_("active"))
+
+    class Meta:
+        model = Referent
+        fields = []
+
+    def filter_domain(self, queryset, name, value):
+        """Referents knowing any of the domains; the JSON list is searched as text, the same on SQLite and
+        PostgreSQL (the codes are validated choices, so the quotes cannot be forged)."""
+        condition = Q()
+        for code in value:
+            condition |= Q(domains__icontains=f'"{code}"')
+        return queryset.filter(condition)
+
+    def filter_region(self, queryset, name, value):
+        """Referents covering the region or a region carved from it, as `in_region` rolls up the reform for
+        records with one region. Filtered through a subquery: a referent covering two such regions is
+        listed once."""
+        covering = Referent.objects.filter(Q(regions=value) | Q(regions__carved_from=value))
+        return queryset.filter(pk__in=covering.values("pk"))

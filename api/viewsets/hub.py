@@ -1,11 +1,12 @@
 from django.db.models import Count, Q
 from rest_framework import mixins, viewsets
+from rest_framework.permissions import IsAuthenticated
 
 from api.permissions import Allows
 from api.serializers.hub import EnterpriseSerializer, FollowUpSerializer, HubSerializer, ReferentSerializer
 from api.viewsets.base import ScopedObjectMixin
 from cases.models import OPEN_STATUSES
-from hub.filters import EnterpriseFilter, FollowUpFilter
+from hub.filters import EnterpriseFilter, FollowUpFilter, HubFilter, ReferentFilter
 from hub.models import Enterprise, FollowUp, Referent
 from hub.permissions import Action, scope
 from hub.selectors import enterprises_visible_to, hubs_visible_to
@@ -13,9 +14,12 @@ from hub.services import enterprise_save, followup_save
 
 
 class HubViewSet(ScopedObjectMixin, viewsets.ReadOnlyModelViewSet):
-    """Hubs and their service standards; regional viewers and administrators see every hub."""
+    """Hubs and their service standards; regional viewers and administrators see every hub. Filters:
+    `country`, `code`."""
 
     serializer_class = HubSerializer
+    filterset_class = HubFilter
+    permission_classes = [IsAuthenticated]  # hub descriptions hold no personal data: regional viewers read them
 
     def get_queryset(self):
         return hubs_visible_to(user=self.request.user)
@@ -49,9 +53,11 @@ class EnterpriseViewSet(
 
 
 class ReferentViewSet(ScopedObjectMixin, viewsets.ReadOnlyModelViewSet):
-    """Referents of the hub with their current open load."""
+    """Referents of the hub with their current open load. Filters: `domain`, `region` (a region also matches
+    the regions carved from it), `active`."""
 
     serializer_class = ReferentSerializer
+    filterset_class = ReferentFilter
     permission_classes = [Allows(read=Action.VIEW_DIRECTORY, write=None)]
 
     def get_queryset(self):

@@ -1,9 +1,11 @@
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from api.exception_handlers import PayloadTooLarge
 from api.permissions import Allows
 from api.serializers.library import ShareSerializer
 from api.serializers.visits import PhotoUploadSerializer, VisitPhotoSerializer, VisitSerializer
@@ -11,7 +13,22 @@ from api.viewsets.base import ScopedObjectMixin
 from hub.permissions import Action
 from visits.filters import VisitFilter
 from visits.selectors import visits_visible_to
-from visits.services import visit_add_photo, visit_record, visit_share
+from visits.services import MAX_PHOTO_BYTES, visit_add_photo, visit_record, visit_share
+
+PHOTO_FORM_ALLOWANCE = 64 * 1024
+"""Room in a photo upload's body, besides the photo, for the caption, the token and the multipart framing."""
+
+
+def refuse_oversized_photo(request) -> None:
+    """Answer 413 from the announced length alone, before anything is read or parsed (the CSRF check of
+    session authentication would parse the body): Django reads no more than CONTENT_LENGTH, and a body
+    without one is read as empty."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return
+    if length > MAX_PHOTO_BYTES + PHOTO_FORM_ALLOWANCE:
+        raise PayloadTooLarge(_("A photo can be at most 10 MB."))
 
 
 class VisitViewSet(ScopedObjectMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -19,6 +36,11 @@ class VisitViewSet(ScopedObjectMixin, mixins.ListModelMixin, mixins.RetrieveMode
     filterset_class = VisitFilter
     ordering_fields = ["started_at", "created_at"]
     permission_classes = [Allows(read=Action.VIEW_VISITS, write=Action.LOG_VISITS)]
+
+    def initial(self, request, *args, **kwargs):
+        if self.action == "photos":
+            refuse_oversized_photo(request)
+        super().initial(request, *args, **kwargs)
 
     def get_queryset(self):
         return visits_visible_to(user=self.request.user).select_related("hub").prefetch_related("cases", "photos")
@@ -45,15 +67,18 @@ class VisitViewSet(ScopedObjectMixin, mixins.ListModelMixin, mixins.RetrieveMode
         responses={
             201: VisitPhotoSerializer,
             200: OpenApiResponse(VisitPhotoSerializer, description="Already stored under this token."),
+            413: OpenApiResponse(description="The photo is larger than 10 MB."),
         },
     )
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
     def photos(self, request, pk=None):
-        """Add a photo (multipart `image`); at most 5 per visit, by the referent who made it. Resending
-        with the same `token` returns the photo already stored."""
+        """Add a photo (multipart `image`, at most 10 MB, or 413); at most 5 per visit, by the referent who
+        made it. Resending with the same `token` returns the photo already stored."""
         serializer = PhotoUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        if data["image"].size > MAX_PHOTO_BYTES:
+            raise PayloadTooLarge(_("A photo can be at most 10 MB."))
         photo, created = visit_add_photo(
             visit=self.get_object(), by=request.user, upload=data["image"], caption=data["caption"], token=data["token"]
         )

@@ -27,7 +27,6 @@ def cases(enterprise, other_enterprise, hub):
         ("sme_user", {"own"}),
         ("referent", {"own", "same_hub"}),
         ("manager", {"own", "same_hub"}),
-        ("viewer", set()),
         ("admin_user", {"own", "same_hub", "other_hub"}),
     ],
 )

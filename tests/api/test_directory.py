@@ -2,8 +2,8 @@
 
 import pytest
 
-from hub.models import Enterprise, FollowUp
-from tests.factories import CaseFactory, EnterpriseFactory, FollowUpFactory, ReferentUserFactory
+from hub.models import Enterprise, FollowUp, HubTarget
+from tests.factories import CaseFactory, EnterpriseFactory, FollowUpFactory, HubFactory, ReferentUserFactory
 
 
 @pytest.fixture
@@ -156,3 +156,75 @@ def test_list_queries_do_not_grow_with_the_page(
     with django_assert_num_queries(queries):
         response = client.get(f"/api/v1/{path}/?page_size={page_size}")
     assert len(response.json()["results"]) == page_size
+
+
+@pytest.mark.parametrize("page_size", [10, 50, 200])
+def test_the_hub_list_costs_the_same_queries_whatever_the_page_size(api, viewer, page_size, django_assert_num_queries):
+    for hub in HubFactory.create_batch(205):
+        HubTarget.objects.create(hub=hub, year=2026, indicator="visits", value=100)
+    client = api(viewer)
+    with django_assert_num_queries(2):
+        response = client.get(f"/api/v1/hubs/?page_size={page_size}")
+    assert len(response.json()["results"]) == page_size
+    assert all(
+        row["targets"] == [{"year": 2026, "indicator": "visits", "value": 100}] for row in response.json()["results"]
+    )
+
+
+@pytest.fixture
+def referents(hub):
+    """Referents of the hub by what they know and where they go (ML-KTL and ML-BGN were carved from ML-SIK)."""
+    made = {
+        "koutiala_energy": ReferentUserFactory(hub=hub, profile__domains=["energy"]),
+        "sikasso_both": ReferentUserFactory(hub=hub, profile__domains=["agro", "ict"]),
+        "bamako_agro": ReferentUserFactory(hub=hub, profile__domains=["agro"]),
+        "retired": ReferentUserFactory(hub=hub, profile__domains=["textiles"], profile__is_active=False),
+    }
+    made["koutiala_energy"].referent.regions.set(["ML-KTL"])
+    made["sikasso_both"].referent.regions.set(["ML-KTL", "ML-BGN"])
+    made["bamako_agro"].referent.regions.set(["ML-BKO"])
+    return made
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ("domain=agro", {"sikasso_both", "bamako_agro"}),
+        ("domain=energy&domain=ict", {"koutiala_energy", "sikasso_both"}),
+        ("region=ML-KTL", {"koutiala_energy", "sikasso_both"}),
+        ("region=ML-SIK", {"koutiala_energy", "sikasso_both"}),
+        ("region=ML-BKO&domain=energy", set()),
+        ("active=false", {"retired"}),
+        ("active=true&region=ML-BGN", {"sikasso_both"}),
+        ("region=ML-XXX", set()),
+    ],
+)
+def test_referent_filters(api, manager, referents, params, expected):
+    response = api(manager).get(f"/api/v1/referents/?{params}")
+    assert response.status_code == 200
+    listed = [row["user_id"] for row in response.json()["results"]]
+    assert sorted(listed) == sorted(referents[name].pk for name in expected)
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "field"),
+    [
+        ("referents", "domain=nonsense", "domain"),
+        ("hubs", "country=XX", "country"),
+    ],
+)
+def test_unknown_filter_values_are_a_400(api, manager, path, params, field):
+    response = api(manager).get(f"/api/v1/{path}/?{params}")
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [("country=ML", {"ML", "ML2"}), ("country=SN", {"SN"}), ("country=BF&country=SN", {"SN"}), ("code=ml2", {"ML2"})],
+)
+def test_hub_filters(api, viewer, hub, other_hub, params, expected):
+    HubFactory(code="SN", country="SN")
+    response = api(viewer).get(f"/api/v1/hubs/?{params}")
+    assert response.status_code == 200
+    assert {row["code"] for row in response.json()["results"]} == expected

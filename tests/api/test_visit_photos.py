@@ -8,6 +8,7 @@ from PIL import Image
 
 from tests.factories import ManagerFactory, SmeUserFactory, VisitFactory
 from visits.models import VisitPhoto
+from visits.services import MAX_PHOTO_BYTES
 
 GPS_IFD = 0x8825
 
@@ -82,3 +83,35 @@ def test_the_visit_lists_its_photos(api, referent, manager, visit):
     upload(api, referent, visit, jpeg_with_gps(40, 30))
     photos = api(manager).get(f"/api/v1/visits/{visit.pk}/").json()["photos"]
     assert [photo["caption"] for photo in photos] == ["Séchoir"]
+
+
+def test_a_photo_over_10_mb_is_a_json_413_and_nothing_is_stored(api, referent, visit):
+    oversized = SimpleUploadedFile("big.jpg", b"\xff\xd8" + b"\0" * MAX_PHOTO_BYTES, content_type="image/jpeg")
+    response = api(referent).post(
+        f"/api/v1/visits/{visit.pk}/photos/", {"image": oversized}, format="multipart", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["detail"] == "A photo can be at most 10 MB."
+    assert not VisitPhoto.objects.exists()
+
+
+def test_a_body_announced_over_the_limit_is_refused_before_it_is_read(api, referent, visit):
+    """The payload is shorter than announced: reading it would fail the test client's own check."""
+    response = api(referent).post(
+        f"/api/v1/visits/{visit.pk}/photos/",
+        {"image": jpeg_with_gps(40, 30)},
+        format="multipart",
+        CONTENT_LENGTH=str(MAX_PHOTO_BYTES * 3),
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    assert response.status_code == 413
+    assert response.json()["detail"] == "Une photo ne peut pas dépasser 10 Mo."
+    assert not VisitPhoto.objects.exists()
+
+
+def test_a_photo_at_the_limit_is_not_refused_for_its_size(api, referent, visit):
+    at_limit = SimpleUploadedFile("big.jpg", b"\xff\xd8" + b"\0" * (MAX_PHOTO_BYTES - 2), content_type="image/jpeg")
+    response = upload(api, referent, visit, at_limit)
+    assert response.status_code == 400
+    assert "image" in response.json()
