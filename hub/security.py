@@ -137,8 +137,9 @@ def _on_logged_out(sender, request, user, **kwargs):
 
 
 @receiver(post_save, sender=User)
-def _on_user_saved(sender, instance: User, **kwargs):
-    if not instance.is_active:
+def _on_user_saved(sender, instance: User, raw=False, **kwargs):
+    """Not for rows loaded raw (loaddata, restore): they end nobody's session."""
+    if not raw and not instance.is_active:
         end_sessions_and_tokens(user=instance)
 
 
