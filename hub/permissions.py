@@ -107,11 +107,12 @@ def scope(queryset: QuerySet, *, user: User, hub_field: str = "hub", enterprise_
 
 def sheets_scope(queryset: QuerySet, *, user: User) -> QuerySet:
     """Hub staff read every sheet of their hub, drafts included; SME users the published sheets of their
-    hub (and, with their cases, the sheets shared with them: see `cases.selectors`); others none."""
+    hub and the sheets shared with them in their cases, archived ones included; others none."""
     if not can(user, A.READ_LIBRARY):
         return queryset.none()
     if user.role == Role.SME:
-        return queryset.filter(hub=user.hub_id, status=TechnologySheet.Status.PUBLISHED)
+        published = Q(hub=user.hub_id, status=TechnologySheet.Status.PUBLISHED)
+        return queryset.filter(published | Q(caseshares__case__enterprise=user.enterprise_id)).distinct()
     return scope(queryset, user=user)
 
 

@@ -67,19 +67,19 @@ class CaseViewSet(
 
     @extend_schema(request=QualifySerializer, responses=CaseSerializer)
     @action(detail=True, methods=["post"])
-    def qualify(self, request, pk=None):
+    def qualify(self, request, pk=None, format=None):
         case = services.case_qualify(case=self.get_object(), by=request.user, **self._action_data(QualifySerializer))
         return self._respond(case)
 
     @extend_schema(request=AssignSerializer, responses=CaseSerializer)
     @action(detail=True, methods=["post"])
-    def assign(self, request, pk=None):
+    def assign(self, request, pk=None, format=None):
         case = services.case_assign(case=self.get_object(), by=request.user, **self._action_data(AssignSerializer))
         return self._respond(case)
 
     @extend_schema(request=TransitionSerializer, responses=CaseSerializer)
     @action(detail=True, methods=["post"])
-    def transition(self, request, pk=None):
+    def transition(self, request, pk=None, format=None):
         case = services.case_transition(
             case=self.get_object(), by=request.user, **self._action_data(TransitionSerializer)
         )
@@ -87,7 +87,7 @@ class CaseViewSet(
 
     @extend_schema(request=RateSerializer, responses=CaseSerializer)
     @action(detail=True, methods=["post"])
-    def rate(self, request, pk=None):
+    def rate(self, request, pk=None, format=None):
         serializer = RateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         case = services.case_rate(case=self.get_object(), by=request.user, **serializer.validated_data)
@@ -96,7 +96,7 @@ class CaseViewSet(
     @extend_schema(methods=["GET"], responses=CaseNoteSerializer(many=True))
     @extend_schema(methods=["POST"], request=CaseNoteSerializer, responses={201: CaseNoteSerializer})
     @action(detail=True, methods=["get", "post"], pagination_class=None)
-    def notes(self, request, pk=None):
+    def notes(self, request, pk=None, format=None):
         """Internal notes and messages to the SME; SME users read and write messages only, and their message
         moves a case waiting for them back to in progress, as on the portal."""
         case = self.get_object()
@@ -115,7 +115,7 @@ class CaseViewSet(
     @extend_schema(methods=["GET"], responses=ShareSerializer(many=True))
     @extend_schema(methods=["POST"], request=ShareSerializer, responses={201: ShareSerializer})
     @action(detail=True, methods=["get", "post"], pagination_class=None)
-    def shares(self, request, pk=None):
+    def shares(self, request, pk=None, format=None):
         """Technology sheets and partner organisations shared with the SME in this case."""
         case = self.get_object()
         if request.method == "GET":

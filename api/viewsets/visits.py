@@ -71,7 +71,7 @@ class VisitViewSet(ScopedObjectMixin, mixins.ListModelMixin, mixins.RetrieveMode
         },
     )
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
-    def photos(self, request, pk=None):
+    def photos(self, request, pk=None, format=None):
         """Add a photo (multipart `image`, at most 10 MB, or 413); at most 5 per visit, by the referent who
         made it. Resending with the same `token` returns the photo already stored."""
         serializer = PhotoUploadSerializer(data=request.data)
@@ -89,7 +89,7 @@ class VisitViewSet(ScopedObjectMixin, mixins.ListModelMixin, mixins.RetrieveMode
     @extend_schema(methods=["GET"], responses=ShareSerializer(many=True))
     @extend_schema(methods=["POST"], request=ShareSerializer, responses={201: ShareSerializer})
     @action(detail=True, methods=["get", "post"], pagination_class=None)
-    def shares(self, request, pk=None):
+    def shares(self, request, pk=None, format=None):
         """Technology sheets and partner organisations handed over at this visit; recorded by its referent."""
         visit = self.get_object()
         if request.method == "GET":

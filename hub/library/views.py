@@ -4,7 +4,6 @@ portal's sheets. The referents' pages for the phone are in `visits.views`."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -111,7 +110,7 @@ def sheet_attach(request, pk: int):
 @require(Action.READ_LIBRARY)
 def sheet_attachment(request, pk: int, token):
     """Files are served after the same check as their sheet (for SME users: published or shared)."""
-    sheet = access(_readable_sheets(request.user), pk=pk)
+    sheet = access(sheets_visible_to(user=request.user), pk=pk)
     return attachment_download(access(sheet.attachments.all(), token=token))
 
 
@@ -166,18 +165,6 @@ def partner_delete(request, pk: int):
     return redirect("library:partners")
 
 
-def _readable_sheets(user):
-    """Sheets `user` may read: those of the library scope, and for SME users also the sheets shared with
-    one of their cases, archived ones included."""
-    sheets = sheets_visible_to(user=user)
-    if can(user, Action.SHARE_LIBRARY) or not user.enterprise_id:
-        return sheets
-    shared = TechnologySheet.objects.filter(
-        Q(pk__in=sheets.values("pk")) | Q(caseshares__case__enterprise=user.enterprise_id)
-    )
-    return shared.select_related("hub", "author").distinct()
-
-
 @require(Action.READ_LIBRARY)
 def portal_sheet_list(request):
     return _sheet_list(request, template="library/portal_sheet_list.html", statuses=False)
@@ -185,7 +172,7 @@ def portal_sheet_list(request):
 
 @require(Action.READ_LIBRARY)
 def portal_sheet(request, pk: int):
-    sheet = access(_readable_sheets(request.user), pk=pk)
+    sheet = access(sheets_visible_to(user=request.user), pk=pk)
     context = {
         "sheet": sheet,
         "body": render_body(sheet.body),

@@ -1,6 +1,7 @@
 """The report pages under /manage/reports/: the programme report on screen with its charts, the same
 report as PDF, CSV and XLSX, and the records behind its figures for hub staff."""
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -23,8 +24,8 @@ EXPORTS = {
 
 
 def _filters(request):
-    """The valid filter form for `request`, or the 403 / the form with its errors."""
-    if not request.user.is_authenticated or not reads_reports(request.user):
+    """The filter form for `request`; a 403 for those who may not read reports. Precondition: signed in."""
+    if not reads_reports(request.user):
         raise PermissionDenied
     return ReportFilterForm(request.GET, user=request.user)
 
@@ -43,6 +44,7 @@ def _hub_name(report: dict) -> str:
     return names[0] if len(names) == 1 else _("All hubs")
 
 
+@login_required
 def report_page(request):
     form = _filters(request)
     if not form.is_valid():
@@ -75,6 +77,7 @@ def _target_lines(targets: dict) -> list[dict]:
     return targets["hubs"][0]["indicators"] if targets["hubs"] else []
 
 
+@login_required
 def report_export(request, fmt: str):
     if fmt not in EXPORTS:
         raise Http404
@@ -95,6 +98,7 @@ def report_export(request, fmt: str):
     return response
 
 
+@login_required
 def report_records(request, kind: str):
     """The records behind a figure, for those who may read them; `?format=csv|xlsx` exports them all."""
     if kind not in RECORDS:
