@@ -73,6 +73,15 @@ def _enterprise_conditions(filters: ReportFilters, prefix: str) -> Q:
     return condition
 
 
+def _within_period(field: str, filters: ReportFilters) -> dict:
+    """The period's days in the current time zone as a range of instants: the same rows as comparing
+    `field__date`, but the database can use an index on the column instead of converting every row."""
+    zone = timezone.get_current_timezone()
+    start = datetime.datetime.combine(filters.date_from, datetime.time.min, tzinfo=zone)
+    end = datetime.datetime.combine(filters.date_to + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
+    return {f"{field}__gte": start, f"{field}__lt": end}
+
+
 def readable_hubs(*, user: User, filters: ReportFilters) -> QuerySet[Hub]:
     hubs = Hub.objects.filter(hubs_readable_in_reports(user))
     if filters.hub:
@@ -84,7 +93,7 @@ def _filtered(queryset: QuerySet, *, user: User, filters: ReportFilters, date_fi
     """Rows of the readable hubs dated within the period, narrowed by the enterprise and referent filters."""
     rows = queryset.filter(
         hub__in=readable_hubs(user=user, filters=filters),
-        **{f"{date_field}__date__gte": filters.date_from, f"{date_field}__date__lte": filters.date_to},
+        **_within_period(date_field, filters),
     ).filter(_enterprise_conditions(filters, "enterprise__"))
     if filters.referent:
         rows = rows.filter(**{person_field: filters.referent})
@@ -148,8 +157,7 @@ def _shared_in_period(shares: QuerySet, *, record: str, user: User, filters: Rep
     rows = shares.filter(
         **{
             f"{record}__hub__in": readable_hubs(user=user, filters=filters),
-            "shared_at__date__gte": filters.date_from,
-            "shared_at__date__lte": filters.date_to,
+            **_within_period("shared_at", filters),
         }
     ).filter(_enterprise_conditions(filters, f"{record}__enterprise__"))
     return rows.filter(shared_by=filters.referent) if filters.referent else rows
