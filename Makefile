@@ -6,7 +6,7 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install run test test-postgres test-browser lint messages
+.PHONY: install run test test-postgres test-browser lint messages bench
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -47,3 +47,9 @@ lint: install
 messages: install
 	$(BIN)/python manage.py makemessages --locale fr --locale en --no-obsolete --no-location --ignore ".venv/*" --ignore "tests/*"
 	$(BIN)/python manage.py compilemessages --ignore ".venv"
+
+# Benchmarks (docs/PERFORMANCE.md): 10k, 100k and 1M cases and visits on SQLite and PostgreSQL, in bench
+# databases of their own; generating 1M rows takes tens of minutes per database (kept for later runs).
+# Narrow it with BENCH_ARGS, e.g. make bench BENCH_ARGS="--sizes 10000,100000 --databases sqlite".
+bench: install
+	$(BIN)/python manage.py bench $(BENCH_ARGS)
