@@ -17,11 +17,18 @@ BAMAKO = {"latitude": 12.6392, "longitude": -8.0029, "accuracy": 15}
 
 @pytest.fixture
 def field_phone(chromium, live_server):
-    """A phone that grants its position; `service_workers="block"` is left to tests that reroute requests."""
+    """A phone that grants its position; `service_workers="block"` is left to tests that reroute requests.
+    Playwright's `wait_for_function` evaluates its predicates with `eval`, which the app's Content Security
+    Policy forbids: these contexts bypass the policy (the other browser tests run under it)."""
 
     def open_phone(**options):
         context = chromium.new_context(
-            viewport=PHONE, locale="fr-FR", geolocation=BAMAKO, permissions=["geolocation"], **options
+            viewport=PHONE,
+            locale="fr-FR",
+            geolocation=BAMAKO,
+            permissions=["geolocation"],
+            bypass_csp=True,
+            **options,
         )
         contexts.append(context)
         return context, context.new_page()
