@@ -27,7 +27,8 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db import transaction
+from django.core.signals import request_finished
+from django.db import close_old_connections, transaction
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -798,7 +799,14 @@ def request(client, method: str, url: str, *, is_api: bool = False, **kwargs) ->
         response = getattr(client, method)(url, **kwargs)
         transaction.set_rollback(True)
     body = b"".join(response.streaming_content) if response.streaming else response.content
-    response.close()
+    # Closing a response sends request_finished, whose close_old_connections would close the database
+    # connection in the middle of the module's transaction (PostgreSQL): Django's test client keeps it
+    # disconnected the same way.
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
     answer = Answer(response.status_code, response.get("Location", ""), body)
     if getattr(response, "exc_info", None):
         answer.error = f"({response.exc_info[0].__name__}: {response.exc_info[1]})"
