@@ -1,15 +1,19 @@
-"""SME accounts: signing up from the login page, a manager's invitation and its acceptance."""
+"""Accounts: an SME signing up from the login page, a manager's invitation and its acceptance, and the
+reset of a forgotten password."""
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
 from hub import services
-from hub.forms import AcceptInvitationForm, InviteForm, SignUpForm
+from hub.forms import AcceptInvitationForm, InviteForm, NewPasswordForm, PasswordResetRequestForm, SignUpForm
 from hub.permissions import Action, access, require
 from hub.selectors import enterprises_visible_to
 
@@ -96,3 +100,31 @@ def accept_invitation(request, token: str):
             return redirect("cases:portal-home")
     context = {"form": form, "invited": user, "enterprise": user.enterprise}
     return render(request, "accounts/accept_invitation.html", context)
+
+
+@never_cache
+def password_reset(request):
+    """Asks for a phone number, user name or e-mail and answers the same whatever it names."""
+    form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.password_reset_request(identifier=form.cleaned_data["identifier"], request=request)
+        return redirect("accounts:password-reset-sent")
+    return render(request, "accounts/password_reset.html", {"form": form})
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's check of the link (its token leaves the address bar before the form shows), then the new
+    password through `services.password_reset_complete`."""
+
+    form_class = NewPasswordForm
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password-reset-done")
+
+    def form_valid(self, form):
+        try:
+            services.password_reset_complete(user=self.user, password=form.cleaned_data["password1"])
+        except ValidationError as error:
+            _add_errors(form, error)
+            return self.form_invalid(form)
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        return HttpResponseRedirect(self.get_success_url())

@@ -1,5 +1,6 @@
-"""The forms of SME accounts: signing up, being invited by a manager and accepting the invitation. The
-services in `hub.services` check the rest (duplicates, password strength, the hub)."""
+"""The forms of accounts: an SME signing up, being invited by a manager and accepting the invitation, and
+anyone resetting a forgotten password. The services in `hub.services` check the rest (duplicates,
+password strength, the hub)."""
 
 from django import forms
 from django.db.models import Count
@@ -120,3 +121,19 @@ class AcceptInvitationForm(PasswordTwiceForm):
         super().__init__(*args, **kwargs)
         if not needs_consent:
             del self.fields["consent"]
+
+
+class PasswordResetRequestForm(forms.Form):
+    identifier = forms.CharField(
+        label=_("Phone number, user name or e-mail"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )
+
+
+class NewPasswordForm(PasswordTwiceForm):
+    """The new password of a reset; `user` is the person the link was made for."""
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)

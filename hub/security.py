@@ -36,6 +36,11 @@ logger = logging.getLogger("hub.security")
 LOCKOUT_ATTEMPTS = 5
 ADDRESS_ATTEMPTS = 30
 LOCKOUT_WINDOW = datetime.timedelta(minutes=15)
+RESET_REQUESTS = 3
+"""Password-reset links sent for one name within RESET_WINDOW; further requests are answered alike and
+send nothing, so nobody can flood a person's phone."""
+RESET_ADDRESS_REQUESTS = 20
+RESET_WINDOW = datetime.timedelta(hours=1)
 SESSION_IDLE = datetime.timedelta(hours=8)
 SESSION_ABSOLUTE = datetime.timedelta(days=7)
 SEEN_EVERY = datetime.timedelta(minutes=5)
@@ -69,13 +74,32 @@ def is_locked(*, username: str, request) -> bool:
     )
 
 
+def _count(key: str, window: datetime.timedelta) -> int:
+    """One more in the count at `key`, which starts at the first and lasts `window`; returns the count."""
+    if cache.add(key, 1, timeout=int(window.total_seconds())):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=int(window.total_seconds()))
+        return 1
+
+
 def _count_failure(kind: str, value: str) -> None:
-    key = _key(kind, value)
-    if not cache.add(key, 1, timeout=int(LOCKOUT_WINDOW.total_seconds())):
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, timeout=int(LOCKOUT_WINDOW.total_seconds()))
+    _count(_key(kind, value), LOCKOUT_WINDOW)
+
+
+def clear_failures(user: User) -> None:
+    """The failed sign-ins counted against the person's user name and phone number are forgotten."""
+    cache.delete_many([_key("name", _name(name)) for name in (user.get_username(), str(user.phone or "")) if name])
+
+
+def reset_allowed(*, identifier: str, request) -> bool:
+    """Counts a password-reset request for `identifier` and the client address; False once either went
+    past its limit within RESET_WINDOW."""
+    by_name = _count(_key("reset-name", _name(identifier)), RESET_WINDOW)
+    by_address = _count(_key("reset-address", client_address(request)), RESET_WINDOW)
+    return by_name <= RESET_REQUESTS and by_address <= RESET_ADDRESS_REQUESTS
 
 
 class LockoutBackend(ModelBackend):
@@ -119,9 +143,7 @@ def _on_login_failed(sender, credentials, request=None, **kwargs):
 
 @receiver(user_logged_in)
 def _on_logged_in(sender, request, user, **kwargs):
-    cache.delete(_key("name", _name(user.get_username())))
-    if user.phone:
-        cache.delete(_key("name", str(user.phone)))
+    clear_failures(user)
     if request is not None and hasattr(request, "session"):
         now = timezone.now().timestamp()
         request.session["signed_in_at"] = request.session["seen_at"] = now

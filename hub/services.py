@@ -1,5 +1,5 @@
-"""Writes to the programme-wide domain: the directory of enterprises, the impact follow-ups and the SME
-accounts (signing up, invitations)."""
+"""Writes to the programme-wide domain: the directory of enterprises, the impact follow-ups, the SME
+accounts (signing up, invitations) and password resets."""
 
 import datetime
 import logging
@@ -7,6 +7,7 @@ from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
@@ -15,8 +16,11 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from hub import security
 from hub.backends import phone_in_e164
 from hub.holidays import mali_holidays
 from hub.models import AdministrativeUnit, Enterprise, FollowUp, Hub, HubHoliday, Role, User
@@ -320,4 +324,70 @@ def sme_accept_invitation(*, user: User, password: str, consent: bool = False) -
         enterprise.save(update_fields=["consent_given", "consent_date"])
     _set_password(user, password)
     user.save(update_fields=["password"])
+    return user
+
+
+def password_reset_users(identifier: str) -> list[User]:
+    """The active accounts with a password that `identifier` names: a phone number, a user name or an
+    e-mail address (which several accounts may share)."""
+    text = (identifier or "").strip()
+    if not text:
+        return []
+    phone = phone_in_e164(text)
+    matches = Q(username__iexact=text) | Q(email__iexact=text)
+    if phone:
+        matches |= Q(phone=phone) | Q(username=phone)
+    return [user for user in User.objects.filter(matches, is_active=True) if user.has_usable_password()]
+
+
+def password_reset_request(*, identifier: str, request) -> None:
+    """Send each account that `identifier` names a link to choose a new password, valid
+    PASSWORD_RESET_TIMEOUT, by text message and e-mail once this commits. Says nothing back: the page
+    answers the same whether an account exists or not, and past the limits of `reset_allowed` nothing
+    more is sent."""
+    if not security.reset_allowed(identifier=identifier, request=request):
+        security.logger.warning("password reset refused (too many requests) from %s", security.client_address(request))
+        return
+    for user in password_reset_users(identifier):
+        security.logger.info("password reset link sent: user %s", user.pk)
+        transaction.on_commit(partial(send_password_reset, user=user), robust=True)
+
+
+def send_password_reset(*, user: User) -> int:
+    """The reset link by text message and e-mail, in the person's language; returns how many went out."""
+    token = default_token_generator.make_token(user)
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    context = {
+        "user": user,
+        "url": settings.SITE_URL + reverse("accounts:password-reset-confirm", args=[uid, token]),
+        "hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
+    }
+    sent = 0
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        if user.phone:
+            try:
+                body = " ".join(render_to_string("accounts/password_reset_sms.txt", context).split())
+                send_sms(str(user.phone), body)
+                sent += 1
+            except Exception:
+                logger.exception("The password reset text message could not be sent.")
+        if user.email:
+            try:
+                subject = " ".join(render_to_string("accounts/password_reset_subject.txt", context).split())
+                send_mail(subject, render_to_string("accounts/password_reset_email.txt", context), None, [user.email])
+                sent += 1
+            except Exception:
+                logger.exception("The password reset e-mail could not be sent.")
+    return sent
+
+
+@transaction.atomic
+def password_reset_complete(*, user: User, password: str) -> User:
+    """The new password, checked by the validators. Every session and API token of the person ends (the
+    link may have been asked for because someone else got in), and their name is no longer locked."""
+    _set_password(user, password)
+    user.save(update_fields=["password"])
+    security.end_sessions_and_tokens(user=user)
+    security.clear_failures(user)
+    security.logger.info("password reset: user %s", user.pk)
     return user

@@ -250,6 +250,12 @@ PAGES: dict[str, tuple[Check, ...]] = {
     "accounts/invitation/<str:token>/": (
         Check("accounts:accept-invitation", of(ROLES, 410), fixed(token="not-a-token"), label="forged"),
     ),
+    "accounts/password-reset/": (Check("accounts:password-reset", ALL),),
+    "accounts/password-reset/sent/": (Check("accounts:password-reset-sent", ALL),),
+    "accounts/password-reset/done/": (Check("accounts:password-reset-done", ALL),),
+    "accounts/password-reset/<uidb64>/<token>/": (
+        Check("accounts:password-reset-confirm", ALL, fixed(uidb64="MQ", token="forged-token"), label="forged"),
+    ),
     "accounts/invite/<int:enterprise_pk>/": (
         Check(
             "accounts:invite",

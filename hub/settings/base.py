@@ -99,6 +99,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "hub.backends.PhoneNumberBackend",
 ]
+PASSWORD_RESET_TIMEOUT = 2 * 3600
+"""A reset link sent by text message is valid two hours, and only until the password changes."""
 SESSION_COOKIE_AGE = 7 * 24 * 3600
 """The absolute limit; `hub.security.SessionTimeoutMiddleware` also ends sessions idle for 8 hours."""
 AUTH_PASSWORD_VALIDATORS = [
