@@ -53,7 +53,7 @@ def free_port() -> int:
 class Server:
     """One gunicorn with one worker serving hub.wsgi with the production settings."""
 
-    def __init__(self, *, log_dir: Path, secret_key: str):
+    def __init__(self, *, log_dir: Path, secret_key: str, extra_env: dict | None = None):
         self.port = free_port()
         env = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
         env.update(
@@ -62,6 +62,7 @@ class Server:
             DJANGO_ALLOWED_HOSTS="127.0.0.1",
             DATABASE_URL=database_url(),
             DJANGO_LOG_LEVEL="WARNING",
+            **(extra_env or {}),
         )
         self.log = log_dir / f"gunicorn-{self.port}.log"
         command = [
