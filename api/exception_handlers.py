@@ -10,12 +10,18 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from api.serializers.cases import CaseSerializer
 from api.serializers.visits import VisitSerializer
 from cases.services import CaseChanged
+from hub.uploads import StorageFailure
 from visits.services import VisitConflict
 
 
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"
+
+
+class StorageUnavailable(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "storage_unavailable"
 
 
 class PayloadTooLarge(exceptions.APIException):
@@ -27,7 +33,9 @@ class PayloadTooLarge(exceptions.APIException):
 
 
 def exception_handler(exc, context):
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, StorageFailure):
+        exc = StorageUnavailable(exc.messages[0])
+    elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     if isinstance(exc, CaseChanged):
         current = CaseSerializer(exc.case, context=context).data

@@ -29,7 +29,7 @@ from cases.selectors import DueDigest, RatingRequest, due_digests, satisfaction_
 from hub.library.services import shared_item
 from hub.models import Enterprise, Partner, Role, TechnologySheet, User, related_or_none
 from hub.permissions import Action, can
-from hub.uploads import document_type
+from hub.uploads import document_type, removed_on_error
 from hub.workdays import add_working_days, hub_holidays
 
 S = CaseStatus
@@ -321,7 +321,7 @@ def case_attach_files(*, case: Case, by: User, uploads: list, visible_to_sme: bo
     for upload in uploads:
         checked.append((upload, *document_type(upload, field="attachments")))
     attachments = []
-    with transaction.atomic():
+    with transaction.atomic(), removed_on_error() as stored:
         for upload, extension, content_type in checked:
             attachment = CaseAttachment(
                 case=case,
@@ -333,6 +333,7 @@ def case_attach_files(*, case: Case, by: User, uploads: list, visible_to_sme: bo
                 uploaded_by=by,
             )
             attachment.file.save(f"file.{extension}", upload, save=False)
+            stored.append(attachment.file)
             attachment.save()
             attachments.append(attachment)
     return attachments

@@ -1,8 +1,17 @@
-"""Checks shared by every upload of documents (case attachments, sheet attachments): the type is read
-from the file's first bytes, never from its name."""
+"""Uploads: the checks shared by every document (case attachments, sheet attachments), whose type is read
+from the file's first bytes, never from its name; and storing files so that a failure (a full disk, a
+database error after the write) leaves neither a partial file nor a file without its row."""
 
-from django.core.exceptions import ValidationError
+import contextlib
+import os
+import uuid
+from collections.abc import Iterator
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.files.storage import FileSystemStorage
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 SIGNATURES = {
@@ -23,3 +32,44 @@ def document_type(upload, *, field: str) -> tuple[str, str]:
         if head.startswith(signature):
             return kind
     raise ValidationError({field: _("Only PDF documents and JPEG or PNG pictures can be attached.")})
+
+
+class StorageFailure(ValidationError):
+    """The server could not write a file. Pages show it as a form error; the API answers 503, which the
+    mobile app retries later."""
+
+    def __init__(self):
+        message = gettext_lazy("The file could not be stored on the server. Nothing was saved: try again later.")
+        super().__init__({NON_FIELD_ERRORS: [message]})
+
+
+class AtomicFileSystemStorage(FileSystemStorage):
+    """Writes each file under a temporary name beside its place and renames it there once whole (a rename
+    within one directory is atomic): a failed write removes what it wrote and raises StorageFailure."""
+
+    def _save(self, name, content):
+        directory, base = os.path.split(name)
+        temporary = os.path.join(directory, f".{uuid.uuid4().hex}.{base}.part")
+        try:
+            written = super()._save(temporary, content)
+            os.replace(self.path(written), self.path(name))
+        except OSError as error:
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(self.path(temporary))
+            raise StorageFailure from error
+        return name
+
+
+@contextlib.contextmanager
+def removed_on_error() -> Iterator[list[FieldFile]]:
+    """The files appended to the yielded list are deleted from their storage if the block raises: a row
+    that could not be saved leaves no file behind."""
+    stored: list[FieldFile] = []
+    try:
+        yield stored
+    except BaseException:
+        for field_file in stored:
+            if field_file.name:
+                with contextlib.suppress(OSError):
+                    field_file.storage.delete(field_file.name)
+        raise

@@ -20,6 +20,7 @@ from cases.services import case_create
 from hub.library.services import shared_item
 from hub.models import Enterprise, Partner, Role, TechnologySheet, User
 from hub.permissions import Action, can
+from hub.uploads import removed_on_error
 from visits.models import Visit, VisitPhoto, VisitShare
 
 
@@ -196,9 +197,11 @@ def visit_add_photo(
         raise ValidationError({"image": _("A visit has at most 5 photos.")})
     content, width, height = _reencode_photo(upload)
     photo = VisitPhoto(visit=visit, token=token or uuid.uuid4(), caption=caption.strip()[:200])
-    photo.image.save("photo.jpg", content, save=False)
-    photo.width, photo.height = width, height
-    photo.save()
+    with removed_on_error() as stored:
+        photo.image.save("photo.jpg", content, save=False)
+        stored.append(photo.image)
+        photo.width, photo.height = width, height
+        photo.save()
     return photo, True
 
 

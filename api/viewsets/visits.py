@@ -68,6 +68,7 @@ class VisitViewSet(ScopedObjectMixin, mixins.ListModelMixin, mixins.RetrieveMode
             201: VisitPhotoSerializer,
             200: OpenApiResponse(VisitPhotoSerializer, description="Already stored under this token."),
             413: OpenApiResponse(description="The photo is larger than 10 MB."),
+            503: OpenApiResponse(description="The server could not write the file (a full disk): nothing stored."),
         },
     )
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from hub.library.search import searchable
 from hub.models import Partner, Role, SheetAttachment, TechnologySheet, User
 from hub.permissions import Action, can
-from hub.uploads import document_type
+from hub.uploads import document_type, removed_on_error
 
 SHEET_FIELDS = [
     "title",
@@ -87,8 +87,10 @@ def sheet_attach(*, sheet: TechnologySheet, by: User, upload) -> SheetAttachment
         size=upload.size,
         uploaded_by=by,
     )
-    attachment.file.save(upload.name, ContentFile(upload.read()), save=False)
-    attachment.save()
+    with removed_on_error() as stored:
+        attachment.file.save(upload.name, ContentFile(upload.read()), save=False)
+        stored.append(attachment.file)
+        attachment.save()
     return attachment
 
 
