@@ -49,6 +49,7 @@ LIST_RESOURCES = ("cases", "visits", "enterprises")
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 DEFAULT_SQLITE_DIR = Path(tempfile.gettempdir()) / "hubiit-bench"
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/bench"
+GUNICORN_CONFIG = BASE_DIR / "docs" / "deploy" / "gunicorn.conf.py"
 GOALS = {
     "api_vs_plain": 0.5,
     "deep_vs_first_p99": 1.5,
@@ -113,7 +114,9 @@ def _plain_rows(resource: str, user, before: int | None) -> list[dict]:
             linked[visit_id].append(case_id)
         from visits.models import VisitPhoto
 
-        for photo in VisitPhoto.objects.filter(visit_id__in=ids).values("id", "visit_id", "caption", "token"):
+        for photo in VisitPhoto.objects.filter(visit_id__in=ids).values(
+            "id", "visit_id", "caption", "width", "height", "token", "uploaded_at"
+        ):
             photos[photo["visit_id"]].append(photo)
         for row in rows:
             row["cases"], row["photos"] = linked[row["id"]], photos[row["id"]]
@@ -303,7 +306,8 @@ def gunicorn(
     *, database_url: str, workers: int, threads: int, log: Path, startup_timeout: float = 60.0
 ) -> Iterator[int]:
     """gunicorn serving `hub.bench:application` on a free port of 127.0.0.1, with the production
-    settings; yields the port and stops the server on the way out, whatever happened."""
+    settings and the deployment's gunicorn configuration (docs/deploy/gunicorn.conf.py; workers are not
+    recycled during the bench); yields the port and stops the server on the way out, whatever happened."""
     port = free_port()
     env = {
         **_clean_env(),
@@ -315,12 +319,11 @@ def gunicorn(
         "DJANGO_LOG_LEVEL": "WARNING",
         "DATABASE_URL": database_url,
     }
+    env["GUNICORN_ACCESSLOG"] = ""  # no access log: it would cost the API and the plain view alike
     command = [
-        sys.executable, "-m", "gunicorn", "hub.bench:application",
-        "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-        "--worker-class", "gthread", "--threads", str(threads),
-        "--timeout", "120", "--graceful-timeout", "5", "--keep-alive", "5",
-        "--error-logfile", str(log), "--log-level", "warning",
+        sys.executable, "-m", "gunicorn", "hub.bench:application", "--config", str(GUNICORN_CONFIG),
+        "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
+        "--max-requests", "0", "--graceful-timeout", "5", "--error-logfile", str(log), "--log-level", "warning",
     ]  # fmt: skip
     server = subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)  # noqa: S603  # nosec B603
     try:
@@ -491,11 +494,6 @@ class HandSql:
             return f"to_char({column} AT TIME ZONE 'Africa/Bamako', 'YYYY-MM')"
         return f"strftime('%%Y-%%m', {column})"
 
-    def days_between(self, later: str, earlier: str) -> str:
-        if self.vendor == "postgresql":
-            return f"EXTRACT(EPOCH FROM ({later} - {earlier})) / 86400"
-        return f"(julianday({later}) - julianday({earlier}))"
-
     def run(self, sql: str, params: dict | None = None) -> list[tuple]:
         with self.connection.cursor() as cursor:
             cursor.execute(sql, {**self.params, **(params or {})})
@@ -551,7 +549,9 @@ class HandSql:
         (row,) = self.run(
             f"SELECT {counts}, COUNT(CASE WHEN status IN ('resolved', 'closed') THEN 1 END), "
             f"COUNT(satisfaction_rating), COUNT(CASE WHEN satisfaction_rating >= 4 THEN 1 END), "
-            f"AVG(satisfaction_rating) {self.CASES}"
+            f"AVG(satisfaction_rating), "
+            f"COUNT(CASE WHEN satisfaction_rating IS NOT NULL AND status IN ('resolved', 'closed') THEN 1 END) "
+            f"{self.CASES}"
         )
         percentiles = self._percentiles(done_counts=row[0:8:2])
         delays = {}
@@ -564,7 +564,7 @@ class HandSql:
                 "p90_days": p90,
                 "within_standard_share": round(within / done, 4) if done else None,
             }
-        resolved, rated, satisfied, mean = row[8:12]
+        resolved, rated, satisfied, mean, rated_resolved = row[8:13]
         return {
             "delays": delays,
             "backlog_by_age": self.backlog(now=now),
@@ -572,7 +572,7 @@ class HandSql:
                 "rated": rated,
                 "mean": round(float(mean), 2) if mean is not None else None,
                 "satisfied_share": round(satisfied / rated, 4) if rated else None,
-                "answer_rate": round(rated / resolved, 4) if resolved else None,
+                "answer_rate": round(rated_resolved / resolved, 4) if resolved else None,
             },
         }
 
@@ -602,12 +602,18 @@ class HandSql:
                     values.append(None)
                     continue
                 rank = max(math.ceil(share * count), 1) - 1
-                (found,) = self.run(
-                    f"SELECT {self.days_between(done, 'received_at')} AS delay {self.CASES} AND {done} IS NOT NULL "
-                    f"ORDER BY delay LIMIT 1 OFFSET %(rank)s",
+                ((later, earlier),) = self.run(
+                    f"SELECT {done}, received_at {self.CASES} AND {done} IS NOT NULL "
+                    f"ORDER BY julianday({done}) - julianday(received_at) LIMIT 1 OFFSET %(rank)s",
                     {"rank": rank},
                 )
-                values.append(round(found[0], 2))
+                # The delay of that row to the microsecond (julianday's floats are for the order only).
+                later, earlier = (
+                    datetime.datetime.fromisoformat(value) if isinstance(value, str) else value
+                    for value in (later, earlier)
+                )
+                delay = later - earlier
+                values.append(round(delay.total_seconds() / 86400, 2))
             result[name] = tuple(values)
         return result
 
@@ -727,8 +733,6 @@ def _reports(user) -> list[dict]:
     for name, (orm, sql) in pairs.items():
         orm_ms, orm_result = best_of(orm)
         sql_ms, sql_result = best_of(sql)
-        with timestamp_ranges():
-            ranges_ms, ranges_result = best_of(orm)
         same, missing = compare(orm_result, sql_result)
         rows.append(
             {
@@ -738,9 +742,6 @@ def _reports(user) -> list[dict]:
                 "ratio": round(orm_ms / sql_ms, 2) if sql_ms else None,
                 "same_figures": same,
                 "sql_lacks": missing,
-                "ranges_ms": ranges_ms,
-                "ranges_ratio": round(ranges_ms / sql_ms, 2) if sql_ms else None,
-                "ranges_same_figures": compare(ranges_result, sql_result)[0],
             }
         )
     for name, function in {
@@ -748,49 +749,8 @@ def _reports(user) -> list[dict]:
         "targets": lambda: selectors.targets(user=user, filters=filters),
     }.items():
         milliseconds, _result = best_of(function)
-        with timestamp_ranges():
-            ranges_ms, _result = best_of(function)
-        rows.append(
-            {
-                "report": name,
-                "orm_ms": milliseconds,
-                "sql_ms": None,
-                "ratio": None,
-                "same_figures": None,
-                "ranges_ms": ranges_ms,
-                "ranges_ratio": None,
-                "ranges_same_figures": None,
-            }
-        )
+        rows.append({"report": name, "orm_ms": milliseconds, "sql_ms": None, "ratio": None, "same_figures": None})
     return rows
-
-
-@contextlib.contextmanager
-def timestamp_ranges() -> Iterator[None]:
-    """What-if, for this process only: the report selectors with the period written as a half-open range
-    of timestamps (`received_at >= first midnight`, `< the midnight after the last day`) instead of
-    `received_at__date` between two dates. Same rows; SQLite no longer calls a Python function per row
-    and PostgreSQL can use the (hub, received_at) and (hub, started_at) indexes."""
-    from unittest import mock
-
-    from django.utils import timezone
-
-    from hub.reports import selectors
-
-    def filtered(queryset, *, user, filters, date_field: str, person_field: str):
-        zone = timezone.get_current_timezone()
-        start = datetime.datetime.combine(filters.date_from, datetime.time(), tzinfo=zone)
-        end = datetime.datetime.combine(filters.date_to + datetime.timedelta(days=1), datetime.time(), tzinfo=zone)
-        rows = queryset.filter(
-            hub__in=selectors.readable_hubs(user=user, filters=filters),
-            **{f"{date_field}__gte": start, f"{date_field}__lt": end},
-        ).filter(selectors._enterprise_conditions(filters, "enterprise__"))
-        if filters.referent:
-            rows = rows.filter(**{person_field: filters.referent})
-        return rows
-
-    with mock.patch.object(selectors, "_filtered", filtered):
-        yield
 
 
 HAND_MONTHLY_KEYS = (
@@ -1066,10 +1026,30 @@ def bench(
     deep_pages: int,
     rebuild: bool,
     say: Callable[[str], None],
+    progress: Callable[[dict], None] = lambda result: None,
 ) -> dict:
+    """Every size on every database; `progress` gets the figures so far after each of them, so that an
+    interrupted run keeps what it measured."""
     runs = []
     log_dir = sqlite_dir
     log_dir.mkdir(parents=True, exist_ok=True)
+    result = {
+        "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "settings": {
+            "requests": requests,
+            "concurrency": concurrency,
+            "workers": workers,
+            "threads": threads,
+            "deep_pages": deep_pages,
+            "enterprise_ratio": enterprise_ratio,
+            "seed": seed,
+        },
+        "runs": [],
+    }
+    if "postgresql" in vendors:
+        with contextlib.suppress(Exception):
+            result["machine"]["postgresql"] = postgres_version(postgres_url)
     for size in sizes:
         enterprises = max(size // enterprise_ratio, 1)
         for vendor in vendors:
@@ -1109,23 +1089,8 @@ def bench(
             except Exception as error:  # one database failing leaves the others measured; the table says so
                 run.error = f"{type(error).__name__}: {error}"
                 say(f"{vendor} {size}: FAILED {run.error}")
-    result = {
-        "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "machine": machine(),
-        "settings": {
-            "requests": requests,
-            "concurrency": concurrency,
-            "workers": workers,
-            "threads": threads,
-            "deep_pages": deep_pages,
-            "enterprise_ratio": enterprise_ratio,
-            "seed": seed,
-        },
-        "runs": [asdict(run) for run in runs],
-    }
-    if "postgresql" in vendors:
-        with contextlib.suppress(Exception):
-            result["machine"]["postgresql"] = postgres_version(postgres_url)
+            result["runs"] = [asdict(run) for run in runs]
+            progress(result)
     return result
 
 
@@ -1232,16 +1197,12 @@ def render(result: dict) -> str:
             lines += _table(["path", "queries", "ms"], [[r["path"], r["queries"], r["ms"]] for r in measure["queries"]])
             lines += ["", f"Reports for hub {HUB_CODE}, {REPORT_YEAR} (ms, best of 5)"]
             lines += _table(
-                ["report", "ORM", "hand SQL", "ratio", "same figures", "ORM, ranges", "ratio", "same"],
+                ["report", "ORM", "hand SQL", "ratio", "same figures"],
                 [
-                    [
-                        r["report"], r["orm_ms"], r["sql_ms"] or "-", r["ratio"] or "-", _same(r["same_figures"]),
-                        r["ranges_ms"], r["ranges_ratio"] or "-", _same(r["ranges_same_figures"]),
-                    ]
+                    [r["report"], r["orm_ms"], r["sql_ms"] or "-", r["ratio"] or "-", _same(r["same_figures"])]
                     for r in measure["reports"]
                 ],
-            )  # fmt: skip
-            lines.append("ORM, ranges: the same selectors with the period as a timestamp range (a what-if)")
+            )
             for r in measure["reports"]:
                 if r.get("sql_lacks"):
                     lines.append(f"{r['report']}: the hand-written SQL lacks {', '.join(r['sql_lacks'])}")

@@ -48,7 +48,11 @@ class Command(BaseCommand):
             "--deep-pages", type=int, default=5, help="`next` links followed from the middle of each list (default 5)."
         )
         parser.add_argument("--rebuild", action="store_true", help="Drop and regenerate the bench databases.")
-        parser.add_argument("--output", type=Path, help="Write the figures as JSON here too.")
+        parser.add_argument(
+            "--output",
+            type=Path,
+            help="The figures as JSON, written after each data set (default <sqlite-dir>/results.json).",
+        )
         parser.add_argument("--stage", choices=STAGES, help="Internal: one stage inside a bench database.")
         parser.add_argument("--size", type=int, help="Internal: with --stage.")
         parser.add_argument("--enterprises", type=int, help="Internal: with --stage prepare.")
@@ -70,6 +74,8 @@ class Command(BaseCommand):
             raise CommandError("--requests, --concurrency, --workers and --threads are at least 1.")
         if not 1 <= options["enterprise_ratio"] <= 1000 or not 0 <= options["deep_pages"] <= 100:
             raise CommandError("--enterprise-ratio is between 1 and 1000, --deep-pages between 0 and 100.")
+        output = options["output"] or options["sqlite_dir"] / "results.json"
+        output.parent.mkdir(parents=True, exist_ok=True)
         result = bench.bench(
             sizes=sizes,
             vendors=vendors,
@@ -84,9 +90,8 @@ class Command(BaseCommand):
             deep_pages=options["deep_pages"],
             rebuild=options["rebuild"],
             say=lambda message: self.stderr.write(message),
+            progress=lambda so_far: output.write_text(json.dumps(so_far, indent=1, default=str)),
         )
-        output = options["output"] or options["sqlite_dir"] / "results.json"
-        output.write_text(json.dumps(result, indent=1, default=str))
         self.stdout.write(bench.render(result))
         self.stdout.write(f"\nFigures as JSON: {output}")
         if any(run["error"] for run in result["runs"]):
