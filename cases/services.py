@@ -29,6 +29,7 @@ from cases.selectors import DueDigest, RatingRequest, due_digests, satisfaction_
 from hub.library.services import shared_item
 from hub.models import Enterprise, Partner, Role, TechnologySheet, User, related_or_none
 from hub.permissions import Action, can
+from hub.services import check_not_anonymised
 from hub.uploads import document_type, removed_on_error
 from hub.workdays import add_working_days, hub_holidays
 
@@ -98,6 +99,7 @@ def case_create(
         raise PermissionDenied(_("You can only submit requests for your own enterprise."))
     if by.role in (Role.MANAGER, Role.REFERENT) and by.hub_id != enterprise.hub_id:
         raise PermissionDenied(_("This enterprise belongs to another hub."))
+    check_not_anonymised(enterprise)
     now = timezone.now()
     case = Case(
         hub=enterprise.hub,

@@ -1,4 +1,5 @@
-"""The form a manager registers or corrects an enterprise with; `hub.services.enterprise_save` saves it."""
+"""The forms a manager registers or corrects an enterprise with (`hub.services.enterprise_save` saves it)
+and confirms its anonymisation with."""
 
 from django import forms
 from django.utils import timezone
@@ -58,3 +59,19 @@ class EnterpriseForm(forms.ModelForm):
     def sections(self):
         """The form's fields grouped under their legends, for the template."""
         return [(legend, [self[name] for name in names if name in self.fields]) for legend, names in self.SECTIONS]
+
+
+class AnonymiseForm(forms.Form):
+    """Anonymising cannot be undone: the manager types the enterprise's name to confirm."""
+
+    confirm_name = forms.CharField(label=_("Type the name of the enterprise to confirm"), max_length=200)
+
+    def __init__(self, *args, enterprise: Enterprise, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.enterprise = enterprise
+
+    def clean_confirm_name(self):
+        typed = self.cleaned_data["confirm_name"]
+        if " ".join(typed.split()).casefold() != " ".join(self.enterprise.name.split()).casefold():
+            raise forms.ValidationError(_("This is not the name of the enterprise: nothing was changed."))
+        return typed

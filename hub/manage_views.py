@@ -1,15 +1,20 @@
-"""Managers' directory pages: enterprises with their cases, visits and follow-ups, and referents with their
-workload. Enterprises are written through `hub.services.enterprise_save`."""
+"""Managers' directory pages: enterprises with their cases, visits and follow-ups, their export and
+anonymisation on request, and referents with their workload. Enterprises are written through
+`hub.services.enterprise_save`."""
+
+import tempfile
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hub import privacy
 from hub.classifications import IsicSection, SizeClass
-from hub.directory_forms import EnterpriseForm
+from hub.directory_forms import AnonymiseForm, EnterpriseForm
 from hub.filters import EnterpriseFilter
 from hub.models import AdministrativeUnit, Enterprise, Role
 from hub.permissions import Action, access, can, require
@@ -65,8 +70,9 @@ def enterprise_detail(request, pk: int):
         "followups": enterprise_followups(user=user, enterprise=enterprise),
         "sme_users": enterprise.users.filter(role=Role.SME).order_by("last_name", "first_name"),
         "changes": enterprise_changes(enterprise=enterprise) if can(user, Action.VIEW_HISTORY) else None,
-        "can_edit": can(user, Action.MANAGE_DIRECTORY),
-        "can_triage": can(user, Action.TRIAGE_CASES),
+        "can_edit": can(user, Action.MANAGE_DIRECTORY) and enterprise.anonymised_at is None,
+        "can_handle_privacy": can(user, Action.MANAGE_DIRECTORY),
+        "can_triage": can(user, Action.TRIAGE_CASES) and enterprise.anonymised_at is None,
     }
     return render(request, "hub/enterprise_detail.html", context)
 
@@ -94,6 +100,32 @@ def enterprise_edit(request, pk: int | None = None):
                 messages.success(request, _("The changes are saved."))
             return redirect("directory:enterprise-detail", pk=enterprise.pk)
     return render(request, "hub/enterprise_form.html", {"form": form, "enterprise": enterprise})
+
+
+@require(Action.MANAGE_DIRECTORY)
+def enterprise_export(request, pk: int):
+    """Everything the programme holds on the enterprise, as a zip of JSON and files (a request under the
+    data protection law); the download is written to the security log."""
+    enterprise = access(enterprises_visible_to(user=request.user), pk=pk)
+    archive = tempfile.SpooledTemporaryFile(max_size=20 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
+    privacy.enterprise_export_archive(enterprise=enterprise, by=request.user, target=archive)
+    archive.seek(0)
+    return FileResponse(archive, as_attachment=True, filename=f"entreprise-{enterprise.pk}.zip")
+
+
+@require(Action.MANAGE_DIRECTORY)
+def enterprise_anonymise(request, pk: int):
+    """Confirmation page, then the anonymisation (`hub.privacy.enterprise_anonymise`), for good."""
+    enterprise = access(enterprises_visible_to(user=request.user), pk=pk)
+    if enterprise.anonymised_at is not None:
+        messages.info(request, _("This enterprise is already anonymised."))
+        return redirect("directory:enterprise-detail", pk=enterprise.pk)
+    form = AnonymiseForm(request.POST or None, enterprise=enterprise)
+    if request.method == "POST" and form.is_valid():
+        privacy.enterprise_anonymise(enterprise=enterprise, by=request.user)
+        messages.success(request, _("The enterprise is anonymised. Its figures stay in the reports."))
+        return redirect("directory:enterprise-detail", pk=enterprise.pk)
+    return render(request, "hub/enterprise_anonymise.html", {"form": form, "enterprise": enterprise})
 
 
 @require(Action.MANAGE_REFERENTS)

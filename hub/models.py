@@ -249,6 +249,13 @@ class Enterprise(models.Model):
     consent_given = models.BooleanField(_("consents to data processing"), default=False)
     consent_date = models.DateField(_("consent date"), null=True, blank=True)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    anonymised_at = models.DateTimeField(
+        _("anonymised at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set when its personal data was removed on its request; it can no longer be changed."),
+    )
     history = HistoricalRecords()
 
     class Meta:

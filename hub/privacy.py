@@ -423,6 +423,7 @@ def enterprise_anonymise(*, enterprise: Enterprise, by: User | None) -> Enterpri
 
     for field_name, value in enterprise_anonymised_fields(enterprise.pk).items():
         setattr(enterprise, field_name, value)
+    enterprise.anonymised_at = enterprise.anonymised_at or timezone.now()
     enterprise._history_user = by
     enterprise._change_reason = ANONYMISED_REASON
     enterprise.save()

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -58,11 +58,18 @@ def _check_hub(*, by: User, hub_id: int) -> None:
         raise ValidationError({"hub": _("You can only work in your own hub.")})
 
 
+def check_not_anonymised(enterprise: Enterprise, *, field: str = "enterprise") -> None:
+    """An anonymised enterprise takes no new records: they would bring personal data back."""
+    if enterprise.anonymised_at is not None:
+        raise ValidationError({field: _("This enterprise was anonymised on its request: it takes no new records.")})
+
+
 @transaction.atomic
 def enterprise_save(*, enterprise: Enterprise, by: User, **fields) -> Enterprise:
     """Create (unsaved `enterprise`) or update an enterprise of `by`'s hub after full validation."""
     if not can(by, Action.MANAGE_DIRECTORY):
         raise PermissionDenied(_("Your role cannot change the directory."))
+    check_not_anonymised(enterprise, field=NON_FIELD_ERRORS)
     unknown = set(fields) - set(ENTERPRISE_EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable: {sorted(unknown)}")
@@ -259,6 +266,7 @@ def sme_invite(*, enterprise: Enterprise, phone, name: str, by: User, email: str
     if not can(by, Action.MANAGE_DIRECTORY):
         raise PermissionDenied(_("Your role cannot invite users."))
     _check_hub(by=by, hub_id=enterprise.hub_id)
+    check_not_anonymised(enterprise, field=NON_FIELD_ERRORS)
     phone = _phone_or_error(phone)
     user = User.objects.filter(Q(phone=phone) | Q(username=phone)).first()
     if user is not None and not (

@@ -308,6 +308,14 @@ PAGES: dict[str, tuple[Check, ...]] = {
     "manage/enterprises/<int:pk>/edit/": (
         Check("directory:enterprise-edit", of(MANAGERS, 200), pk_of("enterprise"), scope=STAFF, targets=ENTERPRISES),
     ),
+    "manage/enterprises/<int:pk>/export/": (
+        Check("directory:enterprise-export", of(MANAGERS, 200), pk_of("enterprise"), scope=STAFF, targets=ENTERPRISES),
+    ),
+    "manage/enterprises/<int:pk>/anonymise/": (
+        Check(
+            "directory:enterprise-anonymise", of(MANAGERS, 200), pk_of("enterprise"), scope=STAFF, targets=ENTERPRISES
+        ),
+    ),
     "manage/referents/": (Check("directory:referent-list", of(MANAGERS, 200), lists=STAFF_LISTS),),
     "manage/referents/<int:pk>/": (
         Check(

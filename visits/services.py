@@ -20,6 +20,7 @@ from cases.services import case_create
 from hub.library.services import shared_item
 from hub.models import Enterprise, Partner, Role, TechnologySheet, User
 from hub.permissions import Action, can
+from hub.services import check_not_anonymised
 from hub.uploads import removed_on_error
 from visits.models import Visit, VisitPhoto, VisitShare
 
@@ -116,6 +117,7 @@ def visit_record(*, data: VisitInput, by: User) -> tuple[Visit, bool]:
         return _stored_or_conflict(client_uuid=data.client_uuid, content_hash=content_hash, by=by), False
     if data.enterprise.hub_id != by.hub_id:
         raise ValidationError({"enterprise": _("This enterprise belongs to another hub.")})
+    check_not_anonymised(data.enterprise)
     foreign_cases = [case for case in data.cases if case.enterprise_id != data.enterprise.pk]
     if foreign_cases:
         raise ValidationError({"cases": _("Only cases of the visited enterprise can be linked.")})
