@@ -3,6 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
+REDIS_URL ?= redis://127.0.0.1:6379/15
 
 CHROMIUM ?= /usr/bin/chromium
 
@@ -27,13 +28,13 @@ run: install
 # (the live server empties the database after each test). Where Chromium is missing they are left out
 # with a notice; `make test-browser` fails instead.
 test: install
-	env -u DATABASE_URL $(BIN)/pytest -n 2 -m "not browser and not postgres"
+	env -u DATABASE_URL $(BIN)/pytest -n 2 -m "not browser and not postgres and not redis"
 	@if [ -x $(CHROMIUM) ]; then env -u DATABASE_URL $(BIN)/pytest -m browser; \
 	else echo "Chromium not found at $(CHROMIUM): browser tests left out (apt-get install chromium)"; fi
 
 test-postgres: install
-	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -n 2 -m "not browser and not fuzz and not postgres"
-	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -m postgres
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -n 2 -m "not browser and not fuzz and not postgres and not redis"
+	DATABASE_URL=$(POSTGRES_URL) REDIS_URL=$(REDIS_URL) $(BIN)/pytest -m "postgres or redis"
 
 test-browser: install
 	test -x $(CHROMIUM)
