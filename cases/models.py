@@ -179,16 +179,26 @@ class Case(models.Model):
 
     @property
     def next_due(self):
-        """The earliest date the case must meet now: its current stage's, or its resolution's.
-        `cases.selectors.overdue_condition` is the same rule in SQL."""
-        if not self.is_open:
-            return None
-        stage_due = {
-            CaseStatus.NEW: self.acknowledge_due,
-            CaseStatus.QUALIFIED: self.assign_due,
-            CaseStatus.ASSIGNED: self.first_contact_due,
-        }.get(self.status)
-        return min((due for due in (stage_due, self.resolve_due) if due is not None), default=None)
+        return next_due(
+            status=self.status,
+            acknowledge_due=self.acknowledge_due,
+            assign_due=self.assign_due,
+            first_contact_due=self.first_contact_due,
+            resolve_due=self.resolve_due,
+        )
+
+
+def next_due(*, status: str, acknowledge_due, assign_due, first_contact_due, resolve_due):
+    """The earliest date a case must meet now: its current stage's, or its resolution's; None once it is
+    closed. `cases.selectors.overdue_condition` is the same rule in SQL."""
+    if status not in OPEN_STATUSES:
+        return None
+    stage_due = {
+        CaseStatus.NEW: acknowledge_due,
+        CaseStatus.QUALIFIED: assign_due,
+        CaseStatus.ASSIGNED: first_contact_due,
+    }.get(status)
+    return min((due for due in (stage_due, resolve_due) if due is not None), default=None)
 
 
 class ReferenceCounter(models.Model):

@@ -18,7 +18,6 @@ functions, and `application` and `urlpatterns` are built on first access (PEP 56
 import base64
 import contextlib
 import datetime
-import functools
 import gzip
 import http.client
 import json
@@ -63,8 +62,10 @@ GOALS = {
 
 def _plain_rows(resource: str, user, before: int | None) -> list[dict]:
     """The rows of one page of the API list of `resource`, with `values()`: the same scope (the user's
-    hub), order (-pk), page size and columns as the API, the related names included."""
-    from cases.models import Case
+    hub), order (-pk), page size and columns as the API's summary, `is_overdue` included."""
+    from django.utils import timezone
+
+    from cases.models import OPEN_STATUSES, Case
     from hub.models import Enterprise
     from visits.models import Visit
 
@@ -72,30 +73,22 @@ def _plain_rows(resource: str, user, before: int | None) -> list[dict]:
         "cases": (
             Case,
             [
-                "id", "reference", "hub__code", "enterprise_id", "enterprise__name", "channel", "domain",
-                "title", "description", "priority", "status", "assigned_to_id", "assigned_to__first_name",
-                "assigned_to__last_name", "received_at", "acknowledged_at", "assigned_at", "first_contact_at",
-                "resolved_at", "closed_at", "acknowledge_due", "assign_due", "first_contact_due", "resolve_due",
-                "resolution_summary", "rejection_reason", "referred_to_id", "referred_to_name",
-                "satisfaction_rating", "satisfaction_comment", "rated_at", "version", "updated_at",
+                "id", "reference", "enterprise_id", "domain", "title", "priority", "status", "assigned_to_id",
+                "received_at", "resolve_due", "version", "acknowledge_due", "assign_due", "first_contact_due",
             ],
         ),
         "visits": (
             Visit,
             [
-                "id", "client_uuid", "hub__code", "referent_id", "enterprise_id", "enterprise__name",
-                "started_at", "duration_minutes", "purpose", "observations", "needs_found", "recommendations",
-                "next_step", "follow_up_date", "latitude", "longitude", "gps_accuracy_m",
-                "people_reached_total", "people_reached_women", "created_at",
+                "id", "referent_id", "enterprise_id", "started_at", "duration_minutes", "purpose", "follow_up_date",
+                "people_reached_total", "people_reached_women",
             ],
         ),
         "enterprises": (
             Enterprise,
             [
-                "id", "hub__code", "name", "rccm", "nif", "sector", "activity", "region__code", "region__name",
-                "commune", "address", "latitude", "longitude", "owner_name", "owner_phone", "owner_email",
-                "women_led", "youth_led", "employees_total", "employees_women", "turnover_band", "consent_given",
-                "consent_date", "size_class", "created_at",
+                "id", "name", "sector", "region__code", "commune", "size_class", "women_led", "youth_led",
+                "employees_total", "employees_women",
             ],
         ),
     }  # fmt: skip
@@ -104,38 +97,15 @@ def _plain_rows(resource: str, user, before: int | None) -> list[dict]:
     if before is not None:
         rows = rows.filter(pk__lt=before)
     rows = list(rows.values(*fields)[:PAGE_SIZE])
-    if resource == "visits" and rows:
-        ids = [row["id"] for row in rows]
-        linked: dict[int, list[int]] = {pk: [] for pk in ids}
-        photos: dict[int, list[dict]] = {pk: [] for pk in ids}
-        for visit_id, case_id in Visit.cases.through.objects.filter(visit_id__in=ids).values_list(
-            "visit_id", "case_id"
-        ):
-            linked[visit_id].append(case_id)
-        from visits.models import VisitPhoto
-
-        for photo in VisitPhoto.objects.filter(visit_id__in=ids).values(
-            "id", "visit_id", "caption", "width", "height", "token", "uploaded_at"
-        ):
-            photos[photo["visit_id"]].append(photo)
+    if resource == "cases":
+        today = timezone.localdate()
+        stage_due = {"new": "acknowledge_due", "qualified": "assign_due", "assigned": "first_contact_due"}
         for row in rows:
-            row["cases"], row["photos"] = linked[row["id"]], photos[row["id"]]
+            dues = [row.pop(name) for name in ("acknowledge_due", "assign_due", "first_contact_due")]
+            stage = dict(zip(stage_due.values(), dues, strict=True)).get(stage_due.get(row["status"], ""))
+            open_dues = [due for due in (stage, row["resolve_due"]) if due is not None]
+            row["is_overdue"] = row["status"] in OPEN_STATUSES and bool(open_dues) and min(open_dues) < today
     return rows
-
-
-@functools.cache
-def _plain_encoder():
-    from django.core.serializers.json import DjangoJSONEncoder
-
-    class PlainEncoder(DjangoJSONEncoder):
-        """Phone numbers (django-phonenumber-field) as their E.164 text, as the API writes them."""
-
-        def default(self, o):
-            if type(o).__name__ == "PhoneNumber":
-                return str(o)
-            return super().default(o)
-
-    return PlainEncoder
 
 
 def plain_list(request, resource: str):
@@ -150,7 +120,7 @@ def plain_list(request, resource: str):
         return HttpResponseForbidden()
     before = request.GET.get("before")
     rows = _plain_rows(resource, token.user, int(before) if before and before.isdigit() else None)
-    return JsonResponse({"results": rows}, encoder=_plain_encoder())
+    return JsonResponse({"results": rows})
 
 
 def _urlpatterns() -> list:

@@ -2,8 +2,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from api.serializers.fields import VisibleRelatedField
-from cases.models import Case, CaseNote, CaseStatus, Priority
+from api.serializers.fields import RowSerializer, SelectableFieldsMixin, VisibleRelatedField
+from cases.models import Case, CaseNote, CaseStatus, Priority, next_due
 from hub.classifications import TechnologyDomain
 from hub.library.selectors import partners_visible_to
 from hub.models import Enterprise, Partner, Role, User
@@ -18,7 +18,7 @@ def referents_visible_to(*, user: User):
 CASE_WRITABLE_FIELDS = ("enterprise", "channel", "domain", "title", "description", "priority")
 
 
-class CaseSerializer(serializers.ModelSerializer):
+class CaseSerializer(SelectableFieldsMixin, serializers.ModelSerializer):
     hub = serializers.SlugRelatedField(slug_field="code", read_only=True)
     enterprise = VisibleRelatedField(selector=enterprises_visible_to, queryset=Enterprise.objects.none())
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
@@ -69,6 +69,33 @@ class CaseSerializer(serializers.ModelSerializer):
 
     def get_is_overdue(self, case: Case) -> bool:
         return case.next_due is not None and case.next_due < timezone.localdate()
+
+
+class CaseSummarySerializer(RowSerializer):
+    """A case in a list: the same values as its detail, for these fields only."""
+
+    id = serializers.IntegerField(source="pk")
+    reference = serializers.CharField()
+    enterprise = serializers.IntegerField(source="enterprise_id")
+    domain = serializers.ChoiceField(choices=TechnologyDomain.choices)
+    title = serializers.CharField()
+    priority = serializers.ChoiceField(choices=Priority.choices)
+    status = serializers.ChoiceField(choices=CaseStatus.choices)
+    assigned_to = serializers.IntegerField(source="assigned_to_id", allow_null=True)
+    received_at = serializers.DateTimeField()
+    resolve_due = serializers.DateField(allow_null=True)
+    is_overdue = serializers.SerializerMethodField()
+    version = serializers.IntegerField()
+
+    DUES = ("status", "acknowledge_due", "assign_due", "first_contact_due", "resolve_due")
+
+    @classmethod
+    def columns(cls) -> list[str]:
+        return [*super().columns(), *(name for name in cls.DUES if name not in ("status", "resolve_due"))]
+
+    def get_is_overdue(self, row: dict) -> bool:
+        due = next_due(**{name: row[name] for name in self.DUES})
+        return due is not None and due < timezone.localdate()
 
 
 class VersionedActionSerializer(serializers.Serializer):

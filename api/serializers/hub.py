@@ -2,9 +2,10 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
-from api.serializers.fields import CoordinateField, VisibleRelatedField
+from api.serializers.fields import CoordinateField, RowSerializer, SelectableFieldsMixin, VisibleRelatedField
 from cases.models import Case
 from cases.selectors import cases_visible_to
+from hub.classifications import IsicSection, SizeClass
 from hub.models import AdministrativeUnit, Enterprise, FollowUp, Hub, HubTarget, Referent
 from hub.selectors import enterprises_visible_to
 from hub.services import ENTERPRISE_EDITABLE_FIELDS
@@ -38,7 +39,7 @@ class HubSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class EnterpriseSerializer(serializers.ModelSerializer):
+class EnterpriseSerializer(SelectableFieldsMixin, serializers.ModelSerializer):
     hub = serializers.SlugRelatedField(slug_field="code", read_only=True)
     region = serializers.SlugRelatedField(slug_field="code", queryset=AdministrativeUnit.objects.all())
     region_name = serializers.CharField(source="region.name", read_only=True)
@@ -50,6 +51,22 @@ class EnterpriseSerializer(serializers.ModelSerializer):
         model = Enterprise
         fields = ["id", "hub", *ENTERPRISE_EDITABLE_FIELDS, "region_name", "size_class", "created_at"]
         read_only_fields = ["size_class", "created_at"]
+
+
+class EnterpriseSummarySerializer(RowSerializer):
+    """An enterprise in a list: who it is, where and how large, without its owner's contact details (its
+    detail has them)."""
+
+    id = serializers.IntegerField(source="pk")
+    name = serializers.CharField()
+    sector = serializers.ChoiceField(choices=IsicSection.choices)
+    region = serializers.CharField(source="region_id")
+    commune = serializers.CharField()
+    size_class = serializers.ChoiceField(choices=SizeClass.choices)
+    women_led = serializers.BooleanField()
+    youth_led = serializers.BooleanField()
+    employees_total = serializers.IntegerField()
+    employees_women = serializers.IntegerField()
 
 
 class ReferentSerializer(serializers.ModelSerializer):

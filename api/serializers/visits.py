@@ -2,13 +2,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from api.serializers.fields import CoordinateField, VisibleRelatedField
+from api.serializers.fields import CoordinateField, RowSerializer, SelectableFieldsMixin, VisibleRelatedField
 from cases.models import Case
 from cases.selectors import cases_visible_to
 from hub.classifications import TechnologyDomain
 from hub.models import Enterprise
 from hub.selectors import enterprises_visible_to
-from visits.models import Visit, VisitPhoto
+from visits.models import Purpose, Visit, VisitPhoto
 from visits.services import MAX_NEEDS_PER_VISIT, NeedInput, VisitInput
 
 
@@ -38,7 +38,7 @@ class NeedSerializer(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
 
 
-class VisitSerializer(serializers.ModelSerializer):
+class VisitSerializer(SelectableFieldsMixin, serializers.ModelSerializer):
     hub = serializers.SlugRelatedField(slug_field="code", read_only=True)
     enterprise = VisibleRelatedField(selector=enterprises_visible_to, queryset=Enterprise.objects.none())
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
@@ -95,3 +95,17 @@ class VisitSerializer(serializers.ModelSerializer):
         data["cases"] = list(data.get("cases", []))
         data["new_cases"] = [NeedInput(**need) for need in data.get("new_cases", [])]
         return VisitInput(**data)
+
+
+class VisitSummarySerializer(RowSerializer):
+    """A visit in a list: no notes, position, linked cases or photos (its detail has them)."""
+
+    id = serializers.IntegerField(source="pk")
+    referent = serializers.IntegerField(source="referent_id")
+    enterprise = serializers.IntegerField(source="enterprise_id")
+    started_at = serializers.DateTimeField()
+    duration_minutes = serializers.IntegerField()
+    purpose = serializers.ChoiceField(choices=Purpose.choices)
+    follow_up_date = serializers.DateField(allow_null=True)
+    people_reached_total = serializers.IntegerField()
+    people_reached_women = serializers.IntegerField()

@@ -8,12 +8,13 @@ from api.serializers.cases import (
     AssignSerializer,
     CaseNoteSerializer,
     CaseSerializer,
+    CaseSummarySerializer,
     QualifySerializer,
     RateSerializer,
     TransitionSerializer,
 )
 from api.serializers.library import ShareSerializer
-from api.viewsets.base import ScopedObjectMixin
+from api.viewsets.base import ScopedObjectMixin, SummaryListMixin
 from cases import services
 from cases.filters import CaseFilter
 from cases.models import CaseNote
@@ -33,6 +34,7 @@ and the note rules in the case services."""
 
 class CaseViewSet(
     ScopedObjectMixin,
+    SummaryListMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -42,6 +44,7 @@ class CaseViewSet(
     actions accept the `version` the client read and answer 409 with the current case when it is stale."""
 
     serializer_class = CaseSerializer
+    summary_serializer_class = CaseSummarySerializer
     filterset_class = CaseFilter
     ordering_fields = ["received_at", "reference", "resolve_due", "updated_at"]
 
@@ -49,7 +52,10 @@ class CaseViewSet(
         return [Allows(read=None, write=WRITE_ACTIONS.get(self.action))]
 
     def get_queryset(self):
-        return cases_visible_to(user=self.request.user).select_related("hub")
+        cases = cases_visible_to(user=self.request.user)
+        if self.is_summary_list():
+            return self.summary_rows(cases)
+        return cases.select_related("hub")
 
     def perform_create(self, serializer):
         serializer.instance = services.case_create(by=self.request.user, **serializer.validated_data)

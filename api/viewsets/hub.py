@@ -3,8 +3,14 @@ from rest_framework import mixins, viewsets
 from rest_framework.permissions import IsAuthenticated
 
 from api.permissions import Allows
-from api.serializers.hub import EnterpriseSerializer, FollowUpSerializer, HubSerializer, ReferentSerializer
-from api.viewsets.base import ScopedObjectMixin
+from api.serializers.hub import (
+    EnterpriseSerializer,
+    EnterpriseSummarySerializer,
+    FollowUpSerializer,
+    HubSerializer,
+    ReferentSerializer,
+)
+from api.viewsets.base import ScopedObjectMixin, SummaryListMixin
 from cases.models import OPEN_STATUSES
 from hub.filters import EnterpriseFilter, FollowUpFilter, HubFilter, ReferentFilter
 from hub.models import Enterprise, FollowUp, Referent
@@ -27,6 +33,7 @@ class HubViewSet(ScopedObjectMixin, viewsets.ReadOnlyModelViewSet):
 
 class EnterpriseViewSet(
     ScopedObjectMixin,
+    SummaryListMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -34,12 +41,16 @@ class EnterpriseViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = EnterpriseSerializer
+    summary_serializer_class = EnterpriseSummarySerializer
     filterset_class = EnterpriseFilter
     ordering_fields = ["name", "created_at"]
     permission_classes = [Allows(read=None, write=Action.MANAGE_DIRECTORY)]
 
     def get_queryset(self):
-        return enterprises_visible_to(user=self.request.user)
+        enterprises = enterprises_visible_to(user=self.request.user)
+        if self.is_summary_list():
+            return self.summary_rows(enterprises)
+        return enterprises
 
     def perform_create(self, serializer):
         serializer.instance = enterprise_save(

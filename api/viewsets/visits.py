@@ -8,8 +8,13 @@ from rest_framework.response import Response
 from api.exception_handlers import PayloadTooLarge
 from api.permissions import Allows
 from api.serializers.library import ShareSerializer
-from api.serializers.visits import PhotoUploadSerializer, VisitPhotoSerializer, VisitSerializer
-from api.viewsets.base import ScopedObjectMixin
+from api.serializers.visits import (
+    PhotoUploadSerializer,
+    VisitPhotoSerializer,
+    VisitSerializer,
+    VisitSummarySerializer,
+)
+from api.viewsets.base import ScopedObjectMixin, SummaryListMixin
 from hub.permissions import Action
 from visits.filters import VisitFilter
 from visits.selectors import visits_visible_to
@@ -31,8 +36,11 @@ def refuse_oversized_photo(request) -> None:
         raise PayloadTooLarge(_("A photo can be at most 10 MB."))
 
 
-class VisitViewSet(ScopedObjectMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class VisitViewSet(
+    ScopedObjectMixin, SummaryListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     serializer_class = VisitSerializer
+    summary_serializer_class = VisitSummarySerializer
     filterset_class = VisitFilter
     ordering_fields = ["started_at", "created_at"]
     permission_classes = [Allows(read=Action.VIEW_VISITS, write=Action.LOG_VISITS)]
@@ -43,7 +51,10 @@ class VisitViewSet(ScopedObjectMixin, mixins.ListModelMixin, mixins.RetrieveMode
         super().initial(request, *args, **kwargs)
 
     def get_queryset(self):
-        return visits_visible_to(user=self.request.user).select_related("hub").prefetch_related("cases", "photos")
+        visits = visits_visible_to(user=self.request.user)
+        if self.is_summary_list():
+            return self.summary_rows(visits)
+        return visits.select_related("hub").prefetch_related("cases", "photos")
 
     @extend_schema(
         responses={

@@ -115,14 +115,15 @@ def test_who_reads_visits(api, request, hub, other_hub, user_fixture, sees):
 
 
 @pytest.mark.parametrize("page_size", [10, 50, 200])
+@pytest.mark.parametrize(("fields", "queries"), [("", 1), ("&fields=id,enterprise_name,cases,photos", 3)])
 def test_the_visit_list_costs_the_same_queries_whatever_the_page_size(
-    api, manager, hub, page_size, django_assert_num_queries
+    api, manager, hub, page_size, fields, queries, django_assert_num_queries
 ):
     visits = VisitFactory.create_batch(205, hub=hub)
     case = CaseFactory(enterprise=visits[0].enterprise)
     visits[0].cases.add(case)
-    with django_assert_num_queries(3):
-        response = api(manager).get(f"/api/v1/visits/?page_size={page_size}")
+    with django_assert_num_queries(queries):
+        response = api(manager).get(f"/api/v1/visits/?page_size={page_size}{fields}")
     assert len(response.json()["results"]) == page_size
 
 
