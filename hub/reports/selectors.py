@@ -13,7 +13,6 @@ from django.db.models import (
     Avg,
     Count,
     DurationField,
-    ExpressionWrapper,
     F,
     OuterRef,
     Q,
@@ -22,7 +21,8 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +31,7 @@ from hub.classifications import IsicSection, SizeClass
 from hub.library.search import fold
 from hub.models import AdministrativeUnit, Enterprise, FollowUp, Hub, HubTarget, TargetIndicator, User
 from hub.permissions import hubs_readable_in_reports, reads_personal_data_in_reports
+from hub.reports.expressions import PercentileDisc, delay_order, local_date, local_month
 from hub.selectors import in_region
 from visits.models import Visit, VisitShare
 
@@ -163,32 +164,48 @@ def _shared_in_period(shares: QuerySet, *, record: str, user: User, filters: Rep
     return rows.filter(shared_by=filters.referent) if filters.referent else rows
 
 
-def _percentile_days(cases: QuerySet[Case], *, done_field: str, count: int, share: float) -> float | None:
-    """Nearest-rank percentile of the delay from receipt to `done_field`, in days: the database
-    orders the delays and returns the one at that rank."""
+def _percentile_days_by_rank(cases: QuerySet[Case], *, done_field: str, count: int, share: float) -> float | None:
+    """Nearest-rank percentile of the delay from receipt to `done_field`, in days: the database orders the
+    delays and returns the row at that rank, whose delay is then taken to the microsecond."""
     if count == 0:
         return None
     rank = max(math.ceil(share * count), 1) - 1
-    delay = ExpressionWrapper(F(done_field) - F("received_at"), output_field=DurationField())
-    value = (
+    done, received = (
         cases.filter(**{f"{done_field}__isnull": False})
-        .annotate(delay=delay)
-        .order_by("delay")
-        .values_list("delay", flat=True)[rank]
+        .order_by(delay_order(done_field, "received_at"))
+        .values_list(done_field, "received_at")[rank]
     )
-    return round(value.total_seconds() / 86400, 2)
+    return _days(done - received)
+
+
+def _days(delay: datetime.timedelta | None) -> float | None:
+    return round(delay.total_seconds() / 86400, 2) if delay is not None else None
+
+
+PERCENTILES = {"median_days": 0.5, "p90_days": 0.9}
 
 
 def service_quality(*, user: User, filters: ReportFilters, now: datetime.datetime | None = None) -> dict:
+    """On PostgreSQL one query computes every count and percentile (an ordered-set aggregate); SQLite has
+    none, so each percentile there is the row at its rank, two queries per delay."""
     cases = report_cases(user=user, filters=filters)
+    period = {"date_from": filters.date_from, "date_to": filters.date_to}
+    on_postgresql = connection.vendor == "postgresql"
+    percentiles = {
+        f"{name}_{key}": PercentileDisc(share, delay_order(done, "received_at"), output_field=DurationField())
+        for name, (done, _due) in DELAYS.items()
+        for key, share in PERCENTILES.items()
+        if on_postgresql
+    }
     counts = cases.aggregate(
         **{
             f"{name}_done": Count("pk", filter=Q(**{f"{done}__isnull": False})) for name, (done, _due) in DELAYS.items()
         },
         **{
-            f"{name}_within": Count("pk", filter=Q(**{f"{done}__date__lte": F(due)}))
+            f"{name}_within": Count("pk", filter=LessThanOrEqual(local_date(done, **period), F(due)))
             for name, (done, due) in DELAYS.items()
         },
+        **percentiles,
         resolved=Count("pk", filter=Q(status__in=RESOLVED_STATUSES)),
         rated=Count("pk", filter=Q(satisfaction_rating__isnull=False)),
         rated_resolved=Count("pk", filter=Q(satisfaction_rating__isnull=False, status__in=RESOLVED_STATUSES)),
@@ -198,12 +215,13 @@ def service_quality(*, user: User, filters: ReportFilters, now: datetime.datetim
     delays = {}
     for name, (done, _due) in DELAYS.items():
         done_count = counts[f"{name}_done"]
-        delays[name] = {
-            "count": done_count,
-            "median_days": _percentile_days(cases, done_field=done, count=done_count, share=0.5),
-            "p90_days": _percentile_days(cases, done_field=done, count=done_count, share=0.9),
-            "within_standard_share": _share(counts[f"{name}_within"], done_count),
-        }
+        delays[name] = {"count": done_count}
+        for key, share in PERCENTILES.items():
+            if on_postgresql:
+                delays[name][key] = _days(counts[f"{name}_{key}"])
+            else:
+                delays[name][key] = _percentile_days_by_rank(cases, done_field=done, count=done_count, share=share)
+        delays[name]["within_standard_share"] = _share(counts[f"{name}_within"], done_count)
     return {
         "delays": delays,
         "backlog_by_age": backlog_by_age(user=user, filters=filters, now=now or timezone.now()),
@@ -261,9 +279,9 @@ STAFF_ONLY_BREAKDOWNS = frozenset({"referent"})
 """Figures per referent name people: they are for hub staff, never for regional viewers."""
 
 
-def _breakdown_key(by: str, *, date_field: str, person_field: str):
+def _breakdown_key(by: str, *, date_field: str, person_field: str, filters: ReportFilters):
     if by == "month":
-        return TruncMonth(date_field)
+        return local_month(date_field, date_from=filters.date_from, date_to=filters.date_to)
     if by == "hub":
         return F("hub__code")
     if by == "referent":
@@ -284,15 +302,15 @@ def _months(date_from: datetime.date, date_to: datetime.date) -> list[str]:
     return months
 
 
-def _reached_by(cases: QuerySet, visits: QuerySet, by: str) -> dict:
+def _reached_by(cases: QuerySet, visits: QuerySet, by: str, filters: ReportFilters) -> dict:
     """Distinct enterprises reached per group, by a case received or a visit made in it: one query over
     the union of (group, enterprise) pairs, which neither side alone can count."""
     pairs = (
-        cases.annotate(group=_breakdown_key(by, date_field="received_at", person_field="assigned_to"))
+        cases.annotate(group=_breakdown_key(by, date_field="received_at", person_field="assigned_to", filters=filters))
         .values("group", "enterprise_id", "enterprise__women_led")
         .order_by()
         .union(
-            visits.annotate(group=_breakdown_key(by, date_field="started_at", person_field="referent"))
+            visits.annotate(group=_breakdown_key(by, date_field="started_at", person_field="referent", filters=filters))
             .values("group", "enterprise_id", "enterprise__women_led")
             .order_by()
         )
@@ -350,7 +368,7 @@ def activity_breakdown(*, user: User, filters: ReportFilters, by: str) -> list[d
     cases = report_cases(user=user, filters=filters)
     visits = report_visits(user=user, filters=filters)
     case_rows = (
-        cases.annotate(group=_breakdown_key(by, date_field="received_at", person_field="assigned_to"))
+        cases.annotate(group=_breakdown_key(by, date_field="received_at", person_field="assigned_to", filters=filters))
         .values("group")
         .order_by()
         .annotate(
@@ -360,7 +378,7 @@ def activity_breakdown(*, user: User, filters: ReportFilters, by: str) -> list[d
         )
     )
     visit_rows = (
-        visits.annotate(group=_breakdown_key(by, date_field="started_at", person_field="referent"))
+        visits.annotate(group=_breakdown_key(by, date_field="started_at", person_field="referent", filters=filters))
         .values("group")
         .order_by()
         .annotate(visits=Count("pk"), people=Sum("people_reached_total"), women=Sum("people_reached_women"))
@@ -395,7 +413,7 @@ def activity_breakdown(*, user: User, filters: ReportFilters, by: str) -> list[d
         row(_normal(by, found["group"])).update(
             visits=found["visits"], people_reached=found["people"] or 0, women_reached=found["women"] or 0
         )
-    for key, (reached, women_led) in _reached_by(cases, visits, by).items():
+    for key, (reached, women_led) in _reached_by(cases, visits, by, filters).items():
         row(key).update(enterprises_reached=reached, women_led_enterprises_reached=women_led)
     labels = _labels(by, figures)
     for figure in figures.values():

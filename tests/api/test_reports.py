@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from cases.models import CaseStatus
@@ -161,9 +162,14 @@ def test_a_reversed_period_is_a_400(api, manager):
     assert "date_to" in response.json()
 
 
+SUMMARY_QUERIES = 7 if connection.vendor == "postgresql" else 13
+"""Activity 5, service quality 2 (counts, backlog); SQLite ranks each percentile of a delay that some
+case reached in a query of its own (6 here)."""
+
+
 def test_the_report_query_count_does_not_grow_with_the_data(api, manager, data, django_assert_num_queries):
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(SUMMARY_QUERIES):
         summary(api, manager)
     CaseFactory.create_batch(20, enterprise=data["late"].enterprise, received_at=at(12), resolved_at=at(13))
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(SUMMARY_QUERIES):
         summary(api, manager)
