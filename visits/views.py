@@ -11,12 +11,14 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, JsonResponse
+from django.middleware.http import ConditionalGetMiddleware
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import decorator_from_middleware
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_POST
 
 from cases import services as case_services
@@ -102,9 +104,11 @@ def visit_new(request):
     return render(request, "visits/visit_form.html", context)
 
 
-@never_cache
+@cache_control(private=True, no_cache=True)
+@decorator_from_middleware(ConditionalGetMiddleware)
 @require(Action.LOG_VISITS)
 def directory(request):
+    """Revalidated on every load: an unchanged copy costs the phone a `304` and no body."""
     return JsonResponse(field_directory(user=request.user))
 
 

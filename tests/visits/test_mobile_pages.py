@@ -116,9 +116,10 @@ class TestDirectory:
 
         assert response["Content-Type"] == "application/json"
         assert response.json() == {
+            "places": ["Commune III", neighbour.region.name],
             "enterprises": [
-                [neighbour.pk, "Atelier Diallo", neighbour.region.name],
-                [enterprise.pk, "Karité Plus SARL", "Commune III"],
+                [enterprise.pk, "Karité Plus SARL", 0],
+                [neighbour.pk - enterprise.pk, "Atelier Diallo", 1],
             ],
             "cases": sorted(
                 [
@@ -139,6 +140,26 @@ class TestDirectory:
         with django_assert_num_queries(4):
             response = as_referent.get(DIRECTORY)
         assert len(response.json()["enterprises"]) == len(response.json()["cases"]) == enterprises
+
+    def test_an_unchanged_copy_is_revalidated_without_a_body(self, as_referent, referent, hub, enterprise):
+        first = as_referent.get(DIRECTORY, HTTP_ACCEPT_ENCODING="gzip")
+        again = as_referent.get(DIRECTORY, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=first["ETag"])
+        EnterpriseFactory(hub=hub, name="Huilerie Sanou")
+        changed = as_referent.get(DIRECTORY, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=first["ETag"])
+
+        assert first.status_code == 200 and "no-cache" in first["Cache-Control"] and "private" in first["Cache-Control"]
+        assert again.status_code == 304 and again.content == b""
+        assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
+
+    def test_a_gap_of_ids_and_a_shared_place_give_back_every_enterprise(self, as_referent, hub):
+        made = [EnterpriseFactory(hub=hub, commune="Niono") for _ in range(4)]
+        made[1].delete()
+
+        copy = as_referent.get(DIRECTORY).json()
+
+        ids = [sum(row[0] for row in copy["enterprises"][: index + 1]) for index in range(len(copy["enterprises"]))]
+        assert ids == [made[0].pk, made[2].pk, made[3].pk]
+        assert {copy["places"][row[2]] for row in copy["enterprises"]} == {"Niono"}
 
 
 class TestServiceWorker:

@@ -164,12 +164,19 @@
   // ---- The enterprise picker works on the copy of the directory kept in IndexedDB.
   let directory = { enterprises: [], cases: [] };
   const plain = (value) => value.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  // The server sends ids as gaps and places as indexes (visits.selectors.field_directory).
+  function unpacked(copy) {
+    let id = 0;
+    const enterprises = copy.enterprises.map(([gap, name, place]) => [(id += gap), name, copy.places[place]]);
+    enterprises.sort((a, b) => a[1].localeCompare(b[1], "fr"));
+    return { enterprises, cases: copy.cases };
+  }
   async function loadDirectory() {
     directory = (await store("meta", "readonly", (s) => s.get("directory"))) || directory;
     try {
       const response = await fetch(cfg.directory, { credentials: "same-origin" });
       if (response.ok) {
-        directory = await response.json();
+        directory = unpacked(await response.json());
         await store("meta", "readwrite", (s) => s.put(directory, "directory"));
       }
     } catch (error) {
