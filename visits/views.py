@@ -59,6 +59,7 @@ def app_config(request) -> dict:
         "user": request.user.pk,
         "visits": reverse("visit-list"),
         "directory": reverse("visits:directory"),
+        "enterprises": reverse("enterprise-list"),
         "worker": reverse("visits:service-worker"),
         "maxPhotos": MAX_PHOTOS_PER_VISIT,
         "text": {
@@ -77,6 +78,7 @@ def app_config(request) -> dict:
             ),
             "saved": _("Visit saved on the phone."),
             "noMatch": _("No enterprise of the directory matches."),
+            "noMatchOffline": _("No enterprise of your regions matches. Online, the whole hub is searched."),
             "locating": _("Looking for your position…"),
             "located": _("Position recorded, within %(metres)s m."),
             "noPosition": _("Position not available (%(reason)s): the visit will be saved without it."),

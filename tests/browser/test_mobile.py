@@ -5,6 +5,7 @@ visits unsent."""
 import pytest
 
 from cases.models import Case, CaseStatus
+from hub.models import AdministrativeUnit
 from tests.browser.conftest import PHONE, screenshot
 from tests.browser.test_pages import assert_fits_the_phone, sign_in
 from tests.factories import CaseFactory, EnterpriseFactory, SheetFactory
@@ -95,6 +96,29 @@ def test_a_visit_logged_online_is_stored_with_its_position_and_the_case_raised(f
         "visit",
     )
     screenshot(page, "mobile-visit-sent")
+
+
+def test_an_enterprise_outside_my_regions_is_found_online_and_then_kept_offline(field_phone, live_server, referent):
+    sikasso = AdministrativeUnit.objects.get(code="ML-SIK")
+    referent.referent.regions.set([sikasso])
+    EnterpriseFactory(hub=referent.hub, name="Huilerie Traoré", region=sikasso, commune="Sikasso")
+    EnterpriseFactory(hub=referent.hub, name="Huilerie Sanou", commune="Commune IV")
+    context, page = field_phone()
+    sign_in(page, live_server.url, referent.username)
+    open_form(page, live_server.url)
+
+    page.fill("#enterprise-search", "huil")
+    page.locator("#enterprise-results button", has_text="Huilerie Sanou").click()
+    page.fill("#id_observations", "Presse hors de ma région.")
+    page.click("#visit-form button[type=submit]")
+    wait_for_states(page, "sent", 1)
+    assert Visit.objects.get().enterprise.name == "Huilerie Sanou"
+
+    context.set_offline(True)
+    page.reload()
+    page.wait_for_selector("#visit-form[data-ready]")
+    page.fill("#enterprise-search", "sanou")
+    assert page.locator("#enterprise-results button", has_text="Huilerie Sanou").count() == 1
 
 
 def test_three_visits_saved_offline_survive_a_reload_and_are_sent_once(field_phone, live_server, referent):

@@ -10,7 +10,8 @@ from django.templatetags.static import static
 from django.utils import timezone
 
 from cases.models import CaseEvent, CaseNote, CaseStatus
-from tests.factories import CaseFactory, EnterpriseFactory, ReferentUserFactory
+from hub.models import AdministrativeUnit
+from tests.factories import CaseFactory, EnterpriseFactory, ReferentUserFactory, VisitFactory
 
 S = CaseStatus
 HOME = "/m/"
@@ -128,6 +129,7 @@ class TestDirectory:
                 ],
                 key=lambda row: (row[1], row[2]),
             ),
+            "partial": False,
         }
 
     @pytest.mark.parametrize("enterprises", [3, 30])
@@ -136,10 +138,27 @@ class TestDirectory:
     ):
         for made in EnterpriseFactory.create_batch(enterprises, hub=hub):
             CaseFactory(enterprise=made, assigned_to=referent, status=S.IN_PROGRESS)
-        # The session, the user, the enterprises, the cases.
-        with django_assert_num_queries(4):
+        # The session, the user, the referent's regions, the enterprises, the cases.
+        with django_assert_num_queries(5):
             response = as_referent.get(DIRECTORY)
         assert len(response.json()["enterprises"]) == len(response.json()["cases"]) == enterprises
+
+    def test_a_referent_who_covers_regions_keeps_them_their_cases_and_their_visits(self, as_referent, referent, hub):
+        referent.referent.regions.set([AdministrativeUnit.objects.get(code="ML-SIK")])
+        sikasso = EnterpriseFactory(hub=hub, region=AdministrativeUnit.objects.get(code="ML-SIK"))
+        koutiala = EnterpriseFactory(hub=hub, region=AdministrativeUnit.objects.get(code="ML-KTL"))
+        with_case = EnterpriseFactory(hub=hub)
+        visited = EnterpriseFactory(hub=hub)
+        elsewhere = EnterpriseFactory(hub=hub)
+        CaseFactory(enterprise=with_case, assigned_to=referent, status=S.IN_PROGRESS)
+        CaseFactory(enterprise=elsewhere, assigned_to=referent, status=S.CLOSED)
+        VisitFactory(enterprise=visited, referent=referent)
+
+        copy = as_referent.get(DIRECTORY).json()
+
+        ids = [sum(row[0] for row in copy["enterprises"][: index + 1]) for index in range(len(copy["enterprises"]))]
+        assert ids == sorted(e.pk for e in (sikasso, koutiala, with_case, visited))
+        assert copy["partial"] is True
 
     def test_an_unchanged_copy_is_revalidated_without_a_body(self, as_referent, referent, hub, enterprise):
         first = as_referent.get(DIRECTORY, HTTP_ACCEPT_ENCODING="gzip")

@@ -169,7 +169,7 @@
     let id = 0;
     const enterprises = copy.enterprises.map(([gap, name, place]) => [(id += gap), name, copy.places[place]]);
     enterprises.sort((a, b) => a[1].localeCompare(b[1], "fr"));
-    return { enterprises, cases: copy.cases };
+    return { enterprises, cases: copy.cases, partial: Boolean(copy.partial) };
   }
   async function loadDirectory() {
     directory = (await store("meta", "readonly", (s) => s.get("directory"))) || directory;
@@ -184,6 +184,7 @@
     }
   }
   function choose(enterprise, checkedCases) {
+    keepChosen(enterprise);
     $("#id_enterprise").value = enterprise[0];
     $("#enterprise-search").value = enterprise[1];
     $("#enterprise-search").setCustomValidity("");
@@ -204,20 +205,12 @@
     none.textContent = text.noCase;
     box.replaceChildren(legend, ...(rows.length ? rows : [none]));
   }
-  function search() {
-    $("#id_enterprise").value = "";
-    const words = plain($("#enterprise-search").value).split(/[^a-z0-9]+/).filter(Boolean);
+  function showFound(found) {
     const results = $("#enterprise-results");
-    if (!words.length) return results.replaceChildren();
-    const starts = (e) => {
-      const tokens = plain(`${e[1]} ${e[2]}`).split(/[^a-z0-9]+/);
-      return words.every((word) => tokens.some((token) => token.startsWith(word)));
-    };
-    const found = directory.enterprises.filter(starts).slice(0, 8);
     if (!found.length) {
       const none = document.createElement("li");
       none.className = "muted";
-      none.textContent = text.noMatch;
+      none.textContent = directory.partial && !navigator.onLine ? text.noMatchOffline : text.noMatch;
       return results.replaceChildren(none);
     }
     results.replaceChildren(
@@ -227,6 +220,43 @@
         return item;
       })
     );
+  }
+  // The copy holds the referent's regions only (`partial`): online, the rest of the hub is asked of the
+  // API, and an enterprise chosen from there joins the copy.
+  let asking = null;
+  async function searchHub(query, found) {
+    asking?.abort();
+    asking = new AbortController();
+    try {
+      const url = `${cfg.enterprises}?${new URLSearchParams({ q: query, page_size: 8 })}`;
+      const response = await fetch(url, { credentials: "same-origin", signal: asking.signal });
+      if (!response.ok) return;
+      const known = new Set(found.map((e) => e[0]));
+      const more = (await response.json()).results
+        .filter((row) => !known.has(row.id))
+        .map((row) => [row.id, row.name, row.commune || row.region, "hub"]);
+      if ($("#enterprise-search").value === query) showFound([...found, ...more].slice(0, 8));
+    } catch (error) {
+      // Aborted by a newer search, or the network is gone: the copy's matches stay shown.
+    }
+  }
+  function search() {
+    $("#id_enterprise").value = "";
+    const query = $("#enterprise-search").value;
+    const words = plain(query).split(/[^a-z0-9]+/).filter(Boolean);
+    if (!words.length) return $("#enterprise-results").replaceChildren();
+    const starts = (e) => {
+      const tokens = plain(`${e[1]} ${e[2]}`).split(/[^a-z0-9]+/);
+      return words.every((word) => tokens.some((token) => token.startsWith(word)));
+    };
+    const found = directory.enterprises.filter(starts).slice(0, 8);
+    showFound(found);
+    if (directory.partial && found.length < 8 && navigator.onLine) searchHub(query, found);
+  }
+  async function keepChosen(enterprise) {
+    if (enterprise[3] !== "hub" || directory.enterprises.some((e) => e[0] === enterprise[0])) return;
+    directory.enterprises.push(enterprise.slice(0, 3));
+    await store("meta", "readwrite", (s) => s.put(directory, "directory"));
   }
 
   // ---- GPS and photos.
