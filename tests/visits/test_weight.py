@@ -1,9 +1,14 @@
 """The visit form's first load fits the budget of 14 KB compressed for a hub the size of the pilot: an
 exact quantity, so it is asserted (timings never are)."""
 
+from pathlib import Path
+
+from django.contrib.staticfiles import finders
+from whitenoise.compress import Compressor
+
 from hub.models import Enterprise
 from tests.factories import CaseFactory, EnterpriseFactory
-from visits.weight import BUDGET_BYTES, visit_form_weight
+from visits.weight import BUDGET_BYTES, served_static_bytes, visit_form_weight
 
 
 def test_the_visit_form_with_a_pilot_sized_directory_fits_the_budget(referent):
@@ -20,3 +25,14 @@ def test_the_visit_form_with_a_pilot_sized_directory_fits_the_budget(referent):
     assert any(url.endswith("hub/site.css") for url in urls)
     assert all(resource.compressed_bytes < resource.raw_bytes for resource in resources)
     assert sum(resource.compressed_bytes for resource in resources) <= BUDGET_BYTES
+
+
+def test_collectstatic_writes_the_brotli_copy_that_the_budget_counts(tmp_path):
+    script = tmp_path / "mobile.js"
+    script.write_bytes(Path(finders.find("visits/mobile.js")).read_bytes())
+
+    written = Compressor(quiet=True).compress(str(script))
+
+    assert sorted(Path(name).suffix for name in written) == [".br", ".gz"]
+    assert (tmp_path / "mobile.js.br").stat().st_size == served_static_bytes(script.read_bytes())
+    assert served_static_bytes(script.read_bytes()) < (tmp_path / "mobile.js.gz").stat().st_size
