@@ -1,6 +1,7 @@
-"""The API's filter backend."""
+"""The API's filter and ordering backends."""
 
 from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework.filters import OrderingFilter
 
 NOT_FILTERS = frozenset({"cursor", "page_size", "ordering", "fields", "format"})
 """Query parameters of pagination, ordering and representation, which no filter set reads."""
@@ -14,3 +15,14 @@ class FilterBackend(DjangoFilterBackend):
         if NOT_FILTERS.issuperset(request.query_params):
             return queryset
         return super().filter_queryset(request, queryset, view)
+
+
+class StableOrderingFilter(OrderingFilter):
+    """The requested order, then the newest first: rows with equal values (many cases share a due date)
+    keep one order, so the cursor pages neither repeat nor skip them."""
+
+    def get_ordering(self, request, queryset, view):
+        ordering = super().get_ordering(request, queryset, view)
+        if ordering and not any(name.lstrip("-") in ("pk", "id") for name in ordering):
+            ordering = [*ordering, "-pk"]
+        return ordering
