@@ -80,8 +80,7 @@ def _plain_rows(resource: str, user, before: int | None) -> list[dict]:
         "visits": (
             Visit,
             [
-                "id", "client_uuid", "referent_id", "enterprise_id", "started_at", "duration_minutes", "purpose",
-                "follow_up_date",
+                "id", "referent_id", "enterprise_id", "started_at", "duration_minutes", "purpose", "follow_up_date",
                 "people_reached_total", "people_reached_women",
             ],
         ),

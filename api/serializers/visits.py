@@ -101,7 +101,6 @@ class VisitSummarySerializer(RowSerializer):
     """A visit in a list: no notes, position, linked cases or photos (its detail has them)."""
 
     id = serializers.IntegerField(source="pk")
-    client_uuid = serializers.UUIDField()
     referent = serializers.IntegerField(source="referent_id")
     enterprise = serializers.IntegerField(source="enterprise_id")
     started_at = serializers.DateTimeField()
