@@ -296,23 +296,9 @@ def send_invitation(*, user: User, enterprise: Enterprise, token: str) -> int:
         "url": settings.SITE_URL + reverse("accounts:accept-invitation", args=[token]),
         "days": INVITATION_MAX_AGE.days,
     }
-    sent = 0
-    with translation.override(settings.LANGUAGE_CODE):
-        if user.phone:
-            try:
-                body = " ".join(render_to_string("accounts/invitation_sms.txt", context).split())
-                send_sms(str(user.phone), body)
-                sent += 1
-            except Exception:
-                logger.exception("The invitation text message could not be sent.")
-        if user.email:
-            try:
-                subject = " ".join(render_to_string("accounts/invitation_subject.txt", context).split())
-                send_mail(subject, render_to_string("accounts/invitation_email.txt", context), None, [user.email])
-                sent += 1
-            except Exception:
-                logger.exception("The invitation e-mail could not be sent.")
-    return sent
+    return _send_text_and_mail(
+        user=user, templates="accounts/invitation", context=context, language=settings.LANGUAGE_CODE, what="invitation"
+    )
 
 
 @transaction.atomic
@@ -370,22 +356,33 @@ def send_password_reset(*, user: User) -> int:
         "url": settings.SITE_URL + reverse("accounts:password-reset-confirm", args=[uid, token]),
         "hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
     }
+    return _send_text_and_mail(
+        user=user,
+        templates="accounts/password_reset",
+        context=context,
+        language=user.language or settings.LANGUAGE_CODE,
+        what="password reset",
+    )
+
+
+def _send_text_and_mail(*, user: User, templates: str, context: dict, language: str, what: str) -> int:
+    """`<templates>_sms.txt` by text message and `<templates>_subject.txt` / `_email.txt` by e-mail, in
+    `language`; returns how many went out. A failing backend is logged and does not stop the other."""
     sent = 0
-    with translation.override(user.language or settings.LANGUAGE_CODE):
+    with translation.override(language):
         if user.phone:
             try:
-                body = " ".join(render_to_string("accounts/password_reset_sms.txt", context).split())
-                send_sms(str(user.phone), body)
+                send_sms(str(user.phone), " ".join(render_to_string(f"{templates}_sms.txt", context).split()))
                 sent += 1
             except Exception:
-                logger.exception("The password reset text message could not be sent.")
+                logger.exception("The %s text message could not be sent.", what)
         if user.email:
             try:
-                subject = " ".join(render_to_string("accounts/password_reset_subject.txt", context).split())
-                send_mail(subject, render_to_string("accounts/password_reset_email.txt", context), None, [user.email])
+                subject = " ".join(render_to_string(f"{templates}_subject.txt", context).split())
+                send_mail(subject, render_to_string(f"{templates}_email.txt", context), None, [user.email])
                 sent += 1
             except Exception:
-                logger.exception("The password reset e-mail could not be sent.")
+                logger.exception("The %s e-mail could not be sent.", what)
     return sent
 
 
