@@ -140,6 +140,7 @@ def service_worker(request):
         "static_prefix": settings.STATIC_URL,
         "scope": reverse("visits:mobile-home"),
         "photos": reverse("visits:mobile-home") + "photos/",
+        "directory": reverse("visits:directory"),
     }
     response = render(request, "visits/sw.js", context, content_type="text/javascript")
     response["Cache-Control"] = "no-cache"

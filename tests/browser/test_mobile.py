@@ -106,6 +106,8 @@ def test_an_enterprise_outside_my_regions_is_found_online_and_then_kept_offline(
     context, page = field_phone()
     sign_in(page, live_server.url, referent.username)
     open_form(page, live_server.url)
+    page.reload()  # now under the service worker, which must not keep the directory's answer for offline use
+    page.wait_for_selector("#visit-form[data-ready]")
 
     page.fill("#enterprise-search", "huil")
     page.locator("#enterprise-results button", has_text="Huilerie Sanou").click()

@@ -1,6 +1,7 @@
 {% load static %}// The offline shell of the mobile app. Pages are fetched from the network first and kept for when it
 // fails; static files are served from the cache. Writes (POST) are never touched: the page's outbox
-// sends them itself. The sheets a referent keeps for offline reading sit in a cache of their own,
+// sends them itself, and neither is the directory: the page keeps its copy in IndexedDB, where an
+// enterprise found online joins it, and a stale cached answer would overwrite that copy offline. The sheets a referent keeps for offline reading sit in a cache of their own,
 // "hubiit-saved", which a new version leaves alone.
 "use strict";
 const CACHE = "hubiit-mobile-{{ version }}";
@@ -41,6 +42,7 @@ async function cacheFirst(request) {
 self.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
   if (event.request.method !== "GET" || url.origin !== self.location.origin) return;
+  if (url.pathname === "{{ directory|escapejs }}") return;
   if (url.pathname.startsWith("{{ static_prefix|escapejs }}")) event.respondWith(cacheFirst(event.request));
   else if (url.pathname.startsWith("{{ scope|escapejs }}") && !url.pathname.startsWith("{{ photos|escapejs }}"))
     event.respondWith(networkFirst(event.request));
