@@ -1,7 +1,7 @@
 """What the visit form costs a phone on its first load: the page, the files it links to, the service
 worker and the directory copy, each as the server sends it compressed: pages gzipped by Django, static
-files as whitenoise serves them (the Brotli copy that collectstatic writes, which browsers ask for over
-HTTPS)."""
+files as whitenoise serves them (minified, then the Brotli copy that collectstatic writes, which browsers
+ask for over HTTPS)."""
 
 import gzip
 import re
@@ -15,6 +15,7 @@ from django.urls import reverse
 from whitenoise.compress import Compressor
 
 from hub.models import User
+from hub.static_storage import served_content
 
 BUDGET_BYTES = 14 * 1024
 LINKED = re.compile(rb'(?:src|href)="([^"]+)"')
@@ -28,7 +29,8 @@ class Resource:
 
 
 def _static(url: str) -> bytes:
-    return Path(finders.find(url.removeprefix(settings.STATIC_URL))).read_bytes()
+    name = url.removeprefix(settings.STATIC_URL)
+    return served_content(name, Path(finders.find(name)).read_bytes())
 
 
 def served_static_bytes(content: bytes) -> int:

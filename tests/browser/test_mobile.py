@@ -2,10 +2,14 @@
 phone across a reload, sent once, refusals shown with their reason, and a warning before signing out with
 visits unsent."""
 
+from pathlib import Path
+
 import pytest
+from django.contrib.staticfiles import finders
 
 from cases.models import Case, CaseStatus
 from hub.models import AdministrativeUnit
+from hub.static_storage import served_content
 from tests.browser.conftest import PHONE, screenshot
 from tests.browser.test_pages import assert_fits_the_phone, sign_in
 from tests.factories import CaseFactory, EnterpriseFactory, SheetFactory
@@ -169,6 +173,35 @@ def test_an_answer_lost_on_the_way_is_resent_and_the_visit_stored_once(field_pho
     page.click("#send-now")
     wait_for_states(page, "sent", 1)
     assert Visit.objects.count() == 1
+
+
+def test_the_script_minified_as_production_serves_it_logs_a_visit(field_phone, live_server, referent):
+    enterprise = EnterpriseFactory(hub=referent.hub, name="Savonnerie Dembélé")
+    case = CaseFactory(enterprise=enterprise, assigned_to=referent, status=CaseStatus.ASSIGNED, title="Moule")
+    source = Path(finders.find("visits/mobile.js")).read_bytes()
+    minified = served_content("visits/mobile.js", source)
+    assert len(minified) < len(source)
+    served = []
+
+    def serve_minified(route):
+        served.append(route.request.url)
+        route.fulfill(body=minified, content_type="text/javascript")
+
+    _context, page = field_phone(service_workers="block")
+    page.route("**/static/visits/mobile.js", serve_minified)
+    sign_in(page, live_server.url, referent.username)
+    page.goto(f"{live_server.url}/m/visits/new/")
+    page.wait_for_selector("#visit-form[data-ready]")
+    page.fill("#enterprise-search", "savon")
+    page.locator("#enterprise-results button", has_text="Savonnerie Dembélé").click()
+    page.check(f"#linked-cases input[value='{case.pk}']")
+    page.fill("#id_observations", "Moules à savon fissurés.")
+    page.click("#visit-form button[type=submit]")
+    wait_for_states(page, "sent", 1)
+
+    assert served
+    visit = Visit.objects.get()
+    assert (visit.enterprise, list(visit.cases.all())) == (enterprise, [case])
 
 
 def test_a_refused_visit_stays_visible_with_its_reason_until_discarded(field_phone, live_server, referent, other_hub):

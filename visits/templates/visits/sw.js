@@ -1,9 +1,11 @@
-{% load static %}// The offline shell of the mobile app. Pages are fetched from the network first and kept for when it
-// fails; static files are served from the cache. Writes (POST) are never touched: the page's outbox
-// sends them itself, and neither is the directory: the page keeps its copy in IndexedDB, where an
-// enterprise found online joins it, and a stale cached answer would overwrite that copy offline. The sheets a referent keeps for offline reading sit in a cache of their own,
-// "hubiit-saved", which a new version leaves alone.
-"use strict";
+{% load static %}{% comment %}
+The offline shell of the mobile app. Pages are fetched from the network first and kept for when it
+fails; static files are served from the cache. Writes (POST) are never touched: the page's outbox sends
+them itself. Neither is the directory: the page keeps its copy in IndexedDB, where an enterprise found
+online joins it, and a stale cached answer would overwrite that copy offline. The sheets a referent
+keeps for offline reading sit in a cache of their own, "hubiit-saved", which a new version leaves alone.
+Django comments, not script ones: the phone downloads none of this.
+{% endcomment %}"use strict";
 const CACHE = "hubiit-mobile-{{ version }}";
 const SHELL = [{% for url in shell %}"{{ url|escapejs }}"{% if not forloop.last %}, {% endif %}{% endfor %}];
 
