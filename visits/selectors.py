@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.db import models
 from django.db.models import Q, QuerySet
 
 from cases.models import OPEN_STATUSES, Case
@@ -14,28 +16,34 @@ def visits_visible_to(*, user: User) -> QuerySet[Visit]:
 
 
 def field_enterprises(*, user: User) -> tuple[QuerySet[Enterprise], bool]:
-    """The enterprises a referent keeps offline, and whether the hub has others: those of the regions they
-    cover (with the regions carved from them), of their open cases and of their visits. A referent who
-    covers no region keeps the whole hub. The others are found online: the picker then asks the API."""
+    """The enterprises a referent may keep offline, best first, and whether the hub has others: those of
+    their open cases, then of their visits, then of the regions they cover (with the regions carved from
+    them; the whole hub for a referent who covers no region), the newest registered first within each. The
+    others are found online: the picker then asks the API."""
     enterprises = enterprises_visible_to(user=user)
+    open_cases = Case.objects.filter(assigned_to=user, status__in=OPEN_STATUSES).values("enterprise_id")
+    visited = Visit.objects.filter(referent=user).values("enterprise_id")
     regions = Referent.regions.through.objects.filter(referent__user=user).values_list("administrativeunit", flat=True)
-    kept = Q()
+    covered = Q()
     for code in regions:
-        kept |= in_region(code)
-    if not kept:
-        return enterprises, False
-    kept |= Q(pk__in=Case.objects.filter(assigned_to=user, status__in=OPEN_STATUSES).values("enterprise_id"))
-    kept |= Q(pk__in=Visit.objects.filter(referent=user).values("enterprise_id"))
-    return enterprises.filter(kept), True
+        covered |= in_region(code)
+    if covered:
+        enterprises = enterprises.filter(covered | Q(pk__in=open_cases) | Q(pk__in=visited))
+    rank = models.Case(models.When(pk__in=open_cases, then=0), models.When(pk__in=visited, then=1), default=2)
+    return enterprises.annotate(rank=rank).order_by("rank", "-pk"), bool(covered)
 
 
 def field_directory(*, user: User) -> dict:
-    """The compact copy of the directory that the mobile app keeps for offline use: `field_enterprises` in
-    the order of their ids as [gap from the previous id, name, index in `places`] (the commune, or the
-    region without one), and the open cases assigned to `user` as [id, enterprise id, reference, title].
-    Gaps and place indexes keep a thousand enterprises near 8 KB compressed; `partial` says the hub has
-    more enterprises than the copy. Three queries, whatever the size of the hub."""
-    enterprises, partial = field_enterprises(user=user)
+    """The compact copy of the directory that the mobile app keeps for offline use: the first
+    `settings.FIELD_DIRECTORY_SIZE` of `field_enterprises` in the order of their ids as [gap from the
+    previous id, name, index in `places`] (the commune, or the region without one), and the open cases
+    assigned to `user` as [id, enterprise id, reference, title]. The cap and the gaps and place indexes keep
+    the copy within the visit form's budget whatever the size of the hub; `partial` says the hub has more
+    enterprises than the copy. Three queries."""
+    ranked, partial = field_enterprises(user=user)
+    limit = settings.FIELD_DIRECTORY_SIZE
+    kept = list(ranked.values_list("pk", "name", "commune", "region__name")[: limit + 1])
+    partial = partial or len(kept) > limit
     cases = (
         cases_visible_to(user=user)
         .filter(assigned_to=user, status__in=OPEN_STATUSES)
@@ -44,7 +52,7 @@ def field_directory(*, user: User) -> dict:
     )
     places: dict[str, int] = {}
     rows, previous = [], 0
-    for pk, name, commune, region in enterprises.order_by("pk").values_list("pk", "name", "commune", "region__name"):
+    for pk, name, commune, region in sorted(kept[:limit]):
         rows.append([pk - previous, name, places.setdefault(commune or region, len(places))])
         previous = pk
     return {"places": list(places), "enterprises": rows, "cases": [list(row) for row in cases], "partial": partial}

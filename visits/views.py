@@ -78,7 +78,7 @@ def app_config(request) -> dict:
             ),
             "saved": _("Visit saved on the phone."),
             "noMatch": _("No enterprise of the directory matches."),
-            "noMatchOffline": _("No enterprise of your regions matches. Online, the whole hub is searched."),
+            "noMatchOffline": _("No enterprise kept on this phone matches. Online, the whole hub is searched."),
             "locating": _("Looking for your position…"),
             "located": _("Position recorded, within %(metres)s m."),
             "noPosition": _("Position not available (%(reason)s): the visit will be saved without it."),

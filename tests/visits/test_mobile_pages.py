@@ -33,6 +33,15 @@ def text(response) -> str:
     return response.content.decode()
 
 
+def gap_ids(copy: dict) -> list[int]:
+    """The enterprise ids of a directory copy, which sends each as the gap from the previous one."""
+    ids, previous = [], 0
+    for gap, *_ in copy["enterprises"]:
+        previous += gap
+        ids.append(previous)
+    return ids
+
+
 @pytest.fixture
 def as_referent(client, referent):
     client.force_login(referent)
@@ -156,9 +165,32 @@ class TestDirectory:
 
         copy = as_referent.get(DIRECTORY).json()
 
-        ids = [sum(row[0] for row in copy["enterprises"][: index + 1]) for index in range(len(copy["enterprises"]))]
-        assert ids == sorted(e.pk for e in (sikasso, koutiala, with_case, visited))
+        assert gap_ids(copy) == sorted(e.pk for e in (sikasso, koutiala, with_case, visited))
         assert copy["partial"] is True
+
+    def test_a_copy_over_its_size_keeps_my_cases_then_my_visits_then_the_newest(
+        self, as_referent, referent, hub, settings
+    ):
+        settings.FIELD_DIRECTORY_SIZE = 3
+        with_case, visited, older, newer = EnterpriseFactory.create_batch(4, hub=hub)
+        newest = EnterpriseFactory(hub=hub)
+        CaseFactory(enterprise=with_case, assigned_to=referent, status=S.WAITING_SME)
+        VisitFactory(enterprise=visited, referent=referent)
+
+        copy = as_referent.get(DIRECTORY).json()
+
+        assert gap_ids(copy) == [with_case.pk, visited.pk, newest.pk]
+        assert copy["partial"] is True
+        assert not {older.pk, newer.pk} & set(gap_ids(copy))
+
+    def test_a_copy_at_its_size_is_whole(self, as_referent, hub, settings):
+        settings.FIELD_DIRECTORY_SIZE = 3
+        made = EnterpriseFactory.create_batch(3, hub=hub)
+
+        copy = as_referent.get(DIRECTORY).json()
+
+        assert gap_ids(copy) == [e.pk for e in made]
+        assert copy["partial"] is False
 
     def test_an_unchanged_copy_is_revalidated_without_a_body(self, as_referent, referent, hub, enterprise):
         first = as_referent.get(DIRECTORY, HTTP_ACCEPT_ENCODING="gzip")
@@ -176,8 +208,7 @@ class TestDirectory:
 
         copy = as_referent.get(DIRECTORY).json()
 
-        ids = [sum(row[0] for row in copy["enterprises"][: index + 1]) for index in range(len(copy["enterprises"]))]
-        assert ids == [made[0].pk, made[2].pk, made[3].pk]
+        assert gap_ids(copy) == [made[0].pk, made[2].pk, made[3].pk]
         assert {copy["places"][row[2]] for row in copy["enterprises"]} == {"Niono"}
 
 
@@ -193,6 +224,10 @@ class TestServiceWorker:
         shell = json.loads(re.search(r"const SHELL = (\[.*?\]);", source).group(1))
         assert shell == [HOME, VISIT_NEW, "/m/library/", static("hub/site.css"), static("visits/mobile.js")]
         assert 'if (event.request.method !== "GET"' in source
+        assert f'if (url.pathname === "{DIRECTORY}") return;' in source
+
+    def test_sends_no_comment_to_the_phone(self, client, db):
+        assert "//" not in text(client.get(SERVICE_WORKER)).replace("://", "")
 
 
 class TestCasePage:
