@@ -1,4 +1,3 @@
-from django.db.models import Count, Q
 from rest_framework import mixins, viewsets
 from rest_framework.permissions import IsAuthenticated
 
@@ -11,11 +10,10 @@ from api.serializers.hub import (
     ReferentSerializer,
 )
 from api.viewsets.base import ScopedObjectMixin, SummaryListMixin
-from cases.models import OPEN_STATUSES
 from hub.filters import EnterpriseFilter, FollowUpFilter, HubFilter, ReferentFilter
-from hub.models import Enterprise, FollowUp, Referent
+from hub.models import Enterprise, FollowUp
 from hub.permissions import Action, scope
-from hub.selectors import enterprises_visible_to, hubs_visible_to
+from hub.selectors import enterprises_visible_to, hubs_visible_to, referent_profiles_visible_to
 from hub.services import enterprise_save, followup_save
 
 
@@ -72,10 +70,7 @@ class ReferentViewSet(ScopedObjectMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = [Allows(read=Action.VIEW_DIRECTORY, write=None)]
 
     def get_queryset(self):
-        referents = Referent.objects.select_related("user").prefetch_related("regions")
-        return scope(referents, user=self.request.user, hub_field="user__hub").annotate(
-            open_cases=Count("user__assigned_cases", filter=Q(user__assigned_cases__status__in=OPEN_STATUSES))
-        )
+        return referent_profiles_visible_to(user=self.request.user)
 
 
 class FollowUpViewSet(
