@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Case, CaseStatus, Channel, Priority
 from cases.selectors import overdue_condition
 from hub.classifications import IsicSection, SizeClass, TechnologyDomain
+from hub.filters import TrueOrFalseFilter
 from hub.selectors import in_region
 
 
@@ -19,10 +20,10 @@ class CaseFilter(django_filters.FilterSet):
     region = django_filters.CharFilter(method="filter_region", label=_("region"))
     sector = django_filters.ChoiceFilter(field_name="enterprise__sector", choices=IsicSection.choices)
     size_class = django_filters.ChoiceFilter(field_name="enterprise__size_class", choices=SizeClass.choices)
-    women_led = django_filters.BooleanFilter(field_name="enterprise__women_led")
+    women_led = TrueOrFalseFilter(field_name="enterprise__women_led")
     received_from = django_filters.DateFilter(field_name="received_at", lookup_expr="date__gte", label=_("from"))
     received_to = django_filters.DateFilter(field_name="received_at", lookup_expr="date__lte", label=_("to"))
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"))
+    overdue = TrueOrFalseFilter(method="filter_overdue", label=_("overdue"))
     q = django_filters.CharFilter(method="search", label=_("search"))
 
     class Meta:

@@ -1,6 +1,7 @@
 import re
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -9,12 +10,37 @@ from hub.models import Enterprise, FollowUp, Hub, Referent
 from hub.selectors import in_region
 
 
+class TrueOrFalseField(forms.NullBooleanField):
+    """`true` or `false` (or `1`, `0`), any case; left out or empty, no filter. Anything else is an error:
+    read as no filter, `women_led=yes` would answer every enterprise as if they were the women-led ones."""
+
+    widget = forms.TextInput
+    VALUES = {"true": True, "1": True, "false": False, "0": False}
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if isinstance(value, bool):
+            return value
+        try:
+            return self.VALUES[str(value).strip().lower()]
+        except KeyError:
+            raise forms.ValidationError(_("Give true or false."), code="invalid") from None
+
+    def validate(self, value):
+        """Any value `to_python` accepted, None included, is valid."""
+
+
+class TrueOrFalseFilter(django_filters.BooleanFilter):
+    field_class = TrueOrFalseField
+
+
 class EnterpriseFilter(django_filters.FilterSet):
     region = django_filters.CharFilter(method="filter_region", label=_("region"))
     sector = django_filters.MultipleChoiceFilter(choices=IsicSection.choices)
     size_class = django_filters.MultipleChoiceFilter(choices=SizeClass.choices)
-    women_led = django_filters.BooleanFilter()
-    youth_led = django_filters.BooleanFilter()
+    women_led = TrueOrFalseFilter()
+    youth_led = TrueOrFalseFilter()
     q = django_filters.CharFilter(method="search", label=_("search"))
 
     class Meta:
@@ -44,7 +70,7 @@ class FollowUpFilter(django_filters.FilterSet):
     case = django_filters.NumberFilter(field_name="case", label=_("case"))
     due_from = django_filters.DateFilter(field_name="due_date", lookup_expr="gte", label=_("from"))
     due_to = django_filters.DateFilter(field_name="due_date", lookup_expr="lte", label=_("to"))
-    collected = django_filters.BooleanFilter(field_name="collected_on", lookup_expr="isnull", exclude=True)
+    collected = TrueOrFalseFilter(field_name="collected_on", lookup_expr="isnull", exclude=True)
 
     class Meta:
         model = FollowUp
@@ -65,7 +91,7 @@ class ReferentFilter(django_filters.FilterSet):
         choices=TechnologyDomain.choices, method="filter_domain", label=_("technology domain")
     )
     region = django_filters.CharFilter(method="filter_region", label=_("region"))
-    active = django_filters.BooleanFilter(field_name="is_active", label=_("active"))
+    active = TrueOrFalseFilter(field_name="is_active", label=_("active"))
 
     class Meta:
         model = Referent

@@ -200,10 +200,11 @@ def test_filters(api, manager, hub, enterprise, params, expected):
     assert ids(response) == {made[name].pk for name in expected}
 
 
-def test_unknown_filter_values_are_a_400(api, manager):
-    response = api(manager).get("/api/v1/cases/?status=nonsense")
+@pytest.mark.parametrize(("params", "field"), [("status=nonsense", "status"), ("overdue=yes", "overdue")])
+def test_unknown_filter_values_are_a_400(api, manager, params, field):
+    response = api(manager).get(f"/api/v1/cases/?{params}")
     assert response.status_code == 400
-    assert "status" in response.json()
+    assert field in response.json()
 
 
 @pytest.mark.parametrize("page_size", [10, 50, 200])

@@ -211,12 +211,26 @@ def test_referent_filters(api, manager, referents, params, expected):
     [
         ("referents", "domain=nonsense", "domain"),
         ("hubs", "country=XX", "country"),
+        ("enterprises", "women_led=yes", "women_led"),
+        ("enterprises", "youth_led=2", "youth_led"),
+        ("referents", "active=maybe", "active"),
+        ("followups", "collected=oui", "collected"),
     ],
 )
 def test_unknown_filter_values_are_a_400(api, manager, path, params, field):
     response = api(manager).get(f"/api/v1/{path}/?{params}")
     assert response.status_code == 400
     assert field in response.json()
+
+
+@pytest.mark.parametrize(
+    ("value", "women_led"), [("true", True), ("True", True), ("1", True), ("FALSE", False), ("0", False)]
+)
+def test_a_true_or_false_filter_reads_either_spelling(api, manager, hub, value, women_led):
+    led = {flag: EnterpriseFactory(hub=hub, women_led=flag) for flag in (True, False)}
+    response = api(manager).get(f"/api/v1/enterprises/?women_led={value}")
+    assert response.status_code == 200
+    assert [row["id"] for row in response.json()["results"]] == [led[women_led].pk]
 
 
 @pytest.mark.parametrize(
@@ -228,3 +242,8 @@ def test_hub_filters(api, viewer, hub, other_hub, params, expected):
     response = api(viewer).get(f"/api/v1/hubs/?{params}")
     assert response.status_code == 200
     assert {row["code"] for row in response.json()["results"]} == expected
+
+
+def test_a_true_or_false_filter_says_what_it_takes_in_french(api, manager):
+    response = api(manager).get("/api/v1/enterprises/?women_led=oui")
+    assert response.json() == {"women_led": ["Indiquez true ou false."]}
