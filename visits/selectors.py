@@ -19,8 +19,9 @@ def field_enterprises(*, user: User) -> tuple[QuerySet[Enterprise], bool]:
     """The enterprises a referent may keep offline, best first, and whether the hub has others: those of
     their open cases, then of their visits, then of the regions they cover (with the regions carved from
     them; the whole hub for a referent who covers no region), the newest registered first within each. The
-    others are found online: the picker then asks the API."""
-    enterprises = enterprises_visible_to(user=user)
+    others are found online: the picker then asks the API. An anonymised enterprise takes no visit, so it is
+    left out."""
+    enterprises = enterprises_visible_to(user=user).filter(anonymised_at__isnull=True)
     open_cases = Case.objects.filter(assigned_to=user, status__in=OPEN_STATUSES).values("enterprise_id")
     visited = Visit.objects.filter(referent=user).values("enterprise_id")
     regions = Referent.regions.through.objects.filter(referent__user=user).values_list("administrativeunit", flat=True)

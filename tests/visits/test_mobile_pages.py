@@ -183,6 +183,12 @@ class TestDirectory:
         assert copy["partial"] is True
         assert not {older.pk, newer.pk} & set(gap_ids(copy))
 
+    def test_an_anonymised_enterprise_is_left_out(self, as_referent, hub):
+        kept, anonymised = EnterpriseFactory.create_batch(2, hub=hub)
+        type(anonymised).objects.filter(pk=anonymised.pk).update(anonymised_at=timezone.now())
+
+        assert gap_ids(as_referent.get(DIRECTORY).json()) == [kept.pk]
+
     def test_a_copy_at_its_size_is_whole(self, as_referent, hub, settings):
         settings.FIELD_DIRECTORY_SIZE = 3
         made = EnterpriseFactory.create_batch(3, hub=hub)
