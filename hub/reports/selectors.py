@@ -304,14 +304,15 @@ def _months(date_from: datetime.date, date_to: datetime.date) -> list[str]:
 
 def _reached_by(cases: QuerySet, visits: QuerySet, by: str, filters: ReportFilters) -> dict:
     """Distinct enterprises reached per group, by a case received or a visit made in it: one query over
-    the union of (group, enterprise) pairs, which neither side alone can count."""
+    the union of (group, enterprise) pairs, which neither side alone can count, joined to the enterprises
+    once the union has removed the duplicates (not in each branch, for every case and visit)."""
     pairs = (
         cases.annotate(group=_breakdown_key(by, date_field="received_at", person_field="assigned_to", filters=filters))
-        .values("group", "enterprise_id", "enterprise__women_led")
+        .values("group", "enterprise_id")
         .order_by()
         .union(
             visits.annotate(group=_breakdown_key(by, date_field="started_at", person_field="referent", filters=filters))
-            .values("group", "enterprise_id", "enterprise__women_led")
+            .values("group", "enterprise_id")
             .order_by()
         )
     )
@@ -319,11 +320,14 @@ def _reached_by(cases: QuerySet, visits: QuerySet, by: str, filters: ReportFilte
         sql, params = pairs.query.sql_with_params()
     except EmptyResultSet:
         return {}
+    enterprises, pk = (
+        connection.ops.quote_name(name) for name in (Enterprise._meta.db_table, Enterprise._meta.pk.column)
+    )
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH pairs (grp, enterprise, women_led) AS ({sql}) "  # noqa: S608 - the ORM's own SQL  # nosec B608
-            "SELECT grp, COUNT(DISTINCT enterprise), COUNT(DISTINCT CASE WHEN women_led THEN enterprise END) "
-            "FROM pairs GROUP BY grp",
+            f"WITH pairs (grp, enterprise) AS ({sql}) "  # noqa: S608 - the ORM's own SQL  # nosec B608
+            "SELECT grp, COUNT(DISTINCT enterprise), COUNT(DISTINCT CASE WHEN e.women_led THEN enterprise END) "
+            f"FROM pairs JOIN {enterprises} e ON e.{pk} = pairs.enterprise GROUP BY grp",
             params,
         )
         return {_normal(by, group): (reached, women_led) for group, reached, women_led in cursor.fetchall()}
