@@ -2,12 +2,13 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cases.models import OPEN_STATUSES, TRANSITIONS, Case, CaseNote, CaseShare, CaseStatus
-from hub.models import Enterprise, Hub, HubHoliday, Role, User
+from hub.models import Enterprise, Hub, HubHoliday, Referent, Role, User
 from hub.permissions import Action, can, scope
 from hub.workdays import add_working_days
 
@@ -76,14 +77,23 @@ class ReferentSuggestion:
 
 def referent_suggestions(*, case: Case) -> list[ReferentSuggestion]:
     """Active referents of the case's hub, best first: technology domain, then region covered, then the
-    lightest open load. Counted in one query; a hub has tens of referents, so ranking is done here."""
+    lightest open load. Counted in one query, by subqueries per referent (a join would run over every case
+    they were ever assigned); a hub has tens of referents, so ranking is done here."""
     region = case.enterprise.region_id
+    open_load = (
+        Case.objects.filter(assigned_to=OuterRef("pk"), status__in=OPEN_STATUSES)
+        .order_by()
+        .values("assigned_to")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    coverage = Referent.regions.through.objects.filter(referent__user=OuterRef("pk"), administrativeunit=region)
     referents = (
         User.objects.filter(role=Role.REFERENT, hub=case.hub_id, is_active=True, referent__is_active=True)
         .select_related("referent")
         .annotate(
-            open_cases=Count("assigned_cases", filter=Q(assigned_cases__status__in=OPEN_STATUSES), distinct=True),
-            covers_region=Count("referent__regions", filter=Q(referent__regions=region), distinct=True),
+            open_cases=Coalesce(Subquery(open_load, output_field=IntegerField()), Value(0)),
+            covers_region=Exists(coverage),
         )
     )
     suggestions = [

@@ -34,7 +34,7 @@ def in_region(code: str, *, prefix: str = "") -> Q:
     return Q(**{f"{prefix}region": code}) | Q(**{f"{prefix}region__carved_from": code})
 
 
-def _count(queryset: QuerySet, *, key: str, outer: str = "pk") -> Coalesce:
+def count_per_row(queryset: QuerySet, *, key: str, outer: str = "pk") -> Coalesce:
     """How many rows of `queryset` have `key` equal to the outer row's `outer` field, as a correlated
     subquery: computed only for the rows shown, and no join that would multiply other counts."""
     counted = queryset.filter(**{key: OuterRef(outer)}).order_by().values(key).annotate(n=Count("pk")).values("n")
@@ -45,7 +45,7 @@ def enterprise_directory(*, user: User) -> QuerySet[Enterprise]:
     """The enterprises `user` may read, each with its open cases and its last visit's start."""
     last_visit = Visit.objects.filter(enterprise=OuterRef("pk")).order_by().values("enterprise")
     return enterprises_visible_to(user=user).annotate(
-        open_cases=_count(Case.objects.filter(status__in=OPEN_STATUSES), key="enterprise"),
+        open_cases=count_per_row(Case.objects.filter(status__in=OPEN_STATUSES), key="enterprise"),
         last_visit_at=Subquery(last_visit.annotate(last=Max("started_at")).values("last")),
     )
 
@@ -61,7 +61,7 @@ def referent_profiles_visible_to(*, user: User) -> QuerySet[Referent]:
     only: a count joined over every case of the hub took seconds on a million of them)."""
     profiles = Referent.objects.select_related("user").prefetch_related("regions")
     return scope(profiles, user=user, hub_field="user__hub").annotate(
-        open_cases=_count(Case.objects.filter(status__in=OPEN_STATUSES), key="assigned_to", outer="user_id")
+        open_cases=count_per_row(Case.objects.filter(status__in=OPEN_STATUSES), key="assigned_to", outer="user_id")
     )
 
 
@@ -69,9 +69,9 @@ def referent_workloads(*, user: User, today: datetime.date) -> QuerySet[User]:
     """Referents `user` may read with their open and overdue cases and their visits of the last 30 days."""
     since = today - datetime.timedelta(days=30)
     return referents_visible_to(user=user).annotate(
-        open_cases=_count(Case.objects.filter(status__in=OPEN_STATUSES), key="assigned_to"),
-        overdue_cases=_count(Case.objects.filter(overdue_condition(today=today)), key="assigned_to"),
-        recent_visits=_count(Visit.objects.filter(started_at__date__gte=since), key="referent"),
+        open_cases=count_per_row(Case.objects.filter(status__in=OPEN_STATUSES), key="assigned_to"),
+        overdue_cases=count_per_row(Case.objects.filter(overdue_condition(today=today)), key="assigned_to"),
+        recent_visits=count_per_row(Visit.objects.filter(started_at__date__gte=since), key="referent"),
     )
 
 

@@ -1,6 +1,5 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig
-from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -8,8 +7,9 @@ from django.utils.translation import gettext as _
 from django.views import defaults
 
 from cases.selectors import case_counts, cases_visible_to
-from hub.models import Hub, Role
-from hub.permissions import Action, can, hubs_readable_in_reports, reads_reports
+from hub.models import Role
+from hub.permissions import Action, can, reads_reports
+from hub.reports.selectors import hub_totals
 from hub.selectors import enterprises_visible_to
 
 ROLE_HOMES = {
@@ -40,16 +40,7 @@ def manage_home(request):
         context["enterprise_count"] = enterprises_visible_to(user=user).count()
         context["recent_cases"] = cases.order_by("-received_at")[:10]
     if can(user, Action.VIEW_REGIONAL_REPORTS):
-        context["hubs"] = (
-            Hub.objects.filter(hubs_readable_in_reports(user))
-            .annotate(
-                enterprise_count=Count("enterprises", distinct=True),
-                case_count=Count("cases", distinct=True),
-                resolved_count=Count("cases", filter=Q(cases__status__in=["resolved", "closed"]), distinct=True),
-                visit_count=Count("visits", distinct=True),
-            )
-            .order_by("code")
-        )
+        context["hubs"] = hub_totals(user=user)
     return render(request, "hub/manage_home.html", context)
 
 

@@ -104,3 +104,33 @@ def test_viewer_home_shows_aggregates_of_every_hub_and_no_record(client, viewer,
     assert "counts" not in response.context
     assert "Titre confidentiel" not in response.content.decode()
     assert enterprise.name not in response.content.decode()
+
+
+def test_viewer_home_counts_each_hubs_enterprises_cases_resolved_and_visits(client, viewer, hub, other_hub):
+    first, second = EnterpriseFactory.create_batch(2, hub=hub)
+    EnterpriseFactory(hub=hub)
+    CaseFactory.create_batch(2, enterprise=first, status=CaseStatus.RESOLVED)
+    CaseFactory(enterprise=first, status=CaseStatus.CLOSED)
+    CaseFactory(enterprise=second, status=CaseStatus.IN_PROGRESS)
+    VisitFactory.create_batch(3, enterprise=second)
+    elsewhere = EnterpriseFactory(hub=other_hub)
+    VisitFactory(enterprise=elsewhere)
+    client.force_login(viewer)
+
+    hubs = client.get("/manage/").context["hubs"]
+
+    totals = {h.code: (h.enterprise_count, h.case_count, h.resolved_count, h.visit_count) for h in hubs}
+    assert totals == {"ML": (3, 4, 3, 3), "ML2": (1, 0, 0, 1)}
+
+
+@pytest.mark.parametrize("visits", [1, 6])
+def test_viewer_home_costs_the_same_queries_whatever_the_records(
+    client, viewer, hub, visits, django_assert_num_queries
+):
+    enterprise = EnterpriseFactory(hub=hub)
+    CaseFactory.create_batch(visits, enterprise=enterprise)
+    VisitFactory.create_batch(visits, enterprise=enterprise)
+    client.force_login(viewer)
+    # The session, the user, the hubs with their four counts.
+    with django_assert_num_queries(3):
+        client.get("/manage/")
