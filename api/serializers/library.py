@@ -10,6 +10,25 @@ from hub.library.services import PARTNER_FIELDS, SHEET_FIELDS
 from hub.models import Partner, SheetAttachment, TechnologySheet
 
 
+class SheetFiltersSerializer(serializers.Serializer):
+    """The query parameters of the sheets list: an unknown code is a 400, never an empty list."""
+
+    q = serializers.CharField(required=False, default="", allow_blank=True, max_length=200)
+    domain = serializers.ChoiceField(choices=TechnologyDomain.choices, required=False, default="", allow_blank=True)
+    sector = serializers.ChoiceField(choices=IsicSection.choices, required=False, default="", allow_blank=True)
+    status = serializers.ChoiceField(
+        choices=TechnologySheet.Status.choices, required=False, default="", allow_blank=True
+    )
+
+
+class PartnerFiltersSerializer(serializers.Serializer):
+    """The query parameters of the partners list."""
+
+    q = serializers.CharField(required=False, default="", allow_blank=True, max_length=200)
+    kind = serializers.ChoiceField(choices=Partner.Kind.choices, required=False, default="", allow_blank=True)
+    domain = serializers.ChoiceField(choices=TechnologyDomain.choices, required=False, default="", allow_blank=True)
+
+
 class SheetAttachmentSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
 

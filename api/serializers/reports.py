@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from hub.classifications import IsicSection, SizeClass
-from hub.models import TargetIndicator
+from hub.models import AdministrativeUnit, Hub, Role, TargetIndicator, User
+from hub.permissions import hubs_readable_in_reports
 from hub.reports.selectors import BREAKDOWNS, ReportFilters
 
 
@@ -18,6 +19,27 @@ class ReportFiltersSerializer(serializers.Serializer):
     size_class = serializers.ChoiceField(choices=SizeClass.choices, required=False, allow_null=True)
     women_led = serializers.BooleanField(required=False, allow_null=True, default=None)
     referent = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+
+    def validate_hub(self, code):
+        """A hub whose figures the user reads: any other code would answer zeros as if they were figures."""
+        if code and not Hub.objects.filter(hubs_readable_in_reports(self._user()), code=code).exists():
+            raise serializers.ValidationError(_("No hub with this code whose figures you may read."))
+        return code
+
+    def validate_region(self, code):
+        if code and not AdministrativeUnit.objects.filter(code=code).exists():
+            raise serializers.ValidationError(_("No region with this code."))
+        return code
+
+    def validate_referent(self, pk):
+        readable = Hub.objects.filter(hubs_readable_in_reports(self._user()))
+        if pk and not User.objects.filter(pk=pk, role=Role.REFERENT, hub__in=readable).exists():
+            raise serializers.ValidationError(_("No referent with this id in the hubs whose figures you may read."))
+        return pk
+
+    def _user(self) -> User:
+        """Precondition: the view passes the request in the context."""
+        return self.context["request"].user
 
     def validate(self, attrs):
         today = timezone.localdate()

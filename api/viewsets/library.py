@@ -1,7 +1,13 @@
-from rest_framework import mixins, viewsets
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, viewsets
 
 from api.permissions import Allows
-from api.serializers.library import PartnerSerializer, SheetSerializer
+from api.serializers.library import (
+    PartnerFiltersSerializer,
+    PartnerSerializer,
+    SheetFiltersSerializer,
+    SheetSerializer,
+)
 from api.viewsets.base import ScopedObjectMixin
 from hub.library import services
 from hub.library.selectors import partners_found, sheets_found
@@ -10,12 +16,20 @@ from hub.permissions import Action
 
 
 class LibraryFilterMixin:
-    """`q` searches as the library pages do (accents, plurals and word endings folded)."""
+    """`q` searches as the library pages do (accents, plurals and word endings folded); the other filters
+    are codes, validated by `filters_class` on lists (a detail reads none of them)."""
 
-    def param(self, name: str) -> str:
-        return self.request.query_params.get(name, "")[:200]
+    filters_class: type[serializers.Serializer]
+
+    def filters(self) -> dict:
+        if self.action != "list":
+            return {}
+        params = self.filters_class(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        return params.validated_data
 
 
+@extend_schema_view(list=extend_schema(parameters=[SheetFiltersSerializer]))
 class SheetViewSet(
     ScopedObjectMixin,
     LibraryFilterMixin,
@@ -29,17 +43,13 @@ class SheetViewSet(
     `q`, `domain`, `sector`, `status`."""
 
     serializer_class = SheetSerializer
+    filters_class = SheetFiltersSerializer
     ordering_fields = ["title", "updated_at"]
     permission_classes = [Allows(read=Action.READ_LIBRARY, write=Action.WRITE_LIBRARY)]
 
     def get_queryset(self):
-        sheets = sheets_found(
-            user=self.request.user,
-            query=self.param("q"),
-            domain=self.param("domain"),
-            sector=self.param("sector"),
-            status=self.param("status"),
-        )
+        filters = self.filters()
+        sheets = sheets_found(user=self.request.user, query=filters.pop("q", ""), **filters)
         return sheets.prefetch_related("partners", "attachments").order_by("title", "pk")
 
     def _save(self, serializer, sheet: TechnologySheet):
@@ -56,6 +66,7 @@ class SheetViewSet(
         self._save(serializer, serializer.instance)
 
 
+@extend_schema_view(list=extend_schema(parameters=[PartnerFiltersSerializer]))
 class PartnerViewSet(
     ScopedObjectMixin,
     LibraryFilterMixin,
@@ -70,13 +81,13 @@ class PartnerViewSet(
     its name on the cases referred to it and on the items shared."""
 
     serializer_class = PartnerSerializer
+    filters_class = PartnerFiltersSerializer
     ordering_fields = ["name"]
     permission_classes = [Allows(read=Action.SHARE_LIBRARY, write=Action.MANAGE_DIRECTORY)]
 
     def get_queryset(self):
-        partners = partners_found(
-            user=self.request.user, query=self.param("q"), kind=self.param("kind"), domain=self.param("domain")
-        )
+        filters = self.filters()
+        partners = partners_found(user=self.request.user, query=filters.pop("q", ""), **filters)
         return partners.prefetch_related("regions").order_by("name", "pk")
 
     def _save(self, serializer, partner: Partner):

@@ -32,7 +32,7 @@ class ReportView(APIView):
         """The user and the filters for the selectors; the other options validated go to `self.options`."""
         if not reads_reports(request.user):
             raise PermissionDenied
-        params = self.params_class(data=request.query_params)
+        params = self.params_class(data=request.query_params, context={"request": request})
         params.is_valid(raise_exception=True)
         personal = reads_personal_data_in_reports(request.user)
         if params.validated_data.get("referent") and not personal:

@@ -72,3 +72,25 @@ class TestApi:
             api(referent).post(f"/api/v1/cases/{case.pk}/shares/", {"sheet": draft.pk}, format="json").status_code
             == 400
         )
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "field"),
+    [
+        ("sheets", "status=nonsense", "status"),
+        ("sheets", "domain=cooking", "domain"),
+        ("sheets", "sector=ZZ", "sector"),
+        ("partners", "kind=friend", "kind"),
+        ("partners", "domain=cooking", "domain"),
+    ],
+)
+def test_an_unknown_library_filter_code_is_a_400_not_an_empty_list(api, manager, path, params, field):
+    response = api(manager).get(f"/api/v1/{path}/?{params}")
+    assert response.status_code == 400
+    assert list(response.json()) == [field]
+
+
+def test_library_filters_narrow_the_lists(api, manager, hub, sheet):
+    draft = SheetFactory(hub=hub, status=Status.DRAFT, domain=sheet.domain)
+    response = api(manager).get(f"/api/v1/sheets/?status=draft&domain={sheet.domain}&q=")
+    assert [found["id"] for found in response.json()["results"]] == [draft.pk]

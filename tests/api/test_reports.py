@@ -147,8 +147,26 @@ def test_viewers_cannot_break_figures_down_by_referent(api, viewer, referent, da
 
 
 def test_manager_cannot_read_another_hub(api, manager, data):
-    result = summary(api, manager, "hub=ML2&date_from=2026-01-01&date_to=2026-12-31")
-    assert result["activity"]["cases_received"] == 0
+    response = api(manager).get("/api/v1/reports/summary/?hub=ML2&date_from=2026-01-01&date_to=2026-12-31")
+    assert response.status_code == 400
+    assert response.json() == {"hub": ["Aucun hub avec ce code dont vous pouvez lire les chiffres."]}
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [("hub=XX", "hub"), ("region=ML-NOWHERE", "region"), ("referent=999999", "referent")],
+)
+def test_an_unknown_hub_region_or_referent_is_a_400_not_zeros(api, viewer, manager, data, params, field):
+    reader = manager if field == "referent" else viewer
+    response = api(reader).get(f"/api/v1/reports/summary/?{params}")
+    assert response.status_code == 400
+    assert list(response.json()) == [field]
+
+
+def test_a_referent_of_another_hub_is_a_400(api, manager, other_referent):
+    response = api(manager).get(f"/api/v1/reports/summary/?referent={other_referent.pk}")
+    assert response.status_code == 400
+    assert "referent" in response.json()
 
 
 @pytest.mark.parametrize("user_fixture", ["referent", "sme_user"])
