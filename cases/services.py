@@ -52,6 +52,19 @@ def _lock(case: Case, *, expected_version: int | None) -> Case:
     return locked
 
 
+def case_visited(*, case: Case, at: datetime.datetime) -> Case:
+    """A visit that started `at` was made about the case: its first contact is then at the latest that
+    visit (a visit logged offline may reach the server after the case moved on), never before it was
+    received. Precondition: inside a transaction."""
+    case = _lock(case, expected_version=None)
+    if at < case.received_at or (case.first_contact_at is not None and case.first_contact_at <= at):
+        return case
+    case.first_contact_at = at
+    case.version += 1
+    case.save()
+    return case
+
+
 def next_case_reference(*, hub, year: int) -> str:
     """Precondition: called inside a transaction; the counter row stays locked until it commits."""
     ReferenceCounter.objects.get_or_create(hub=hub, year=year)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from cases.models import Case
-from cases.services import case_create
+from cases.services import case_create, case_visited
 from hub.library.services import shared_item
 from hub.models import Enterprise, Partner, Role, TechnologySheet, User
 from hub.permissions import Action, can
@@ -107,8 +107,9 @@ def visit_record(*, data: VisitInput, by: User) -> tuple[Visit, bool]:
     """Store the visit `by` made, or return the one already stored under its client UUID.
 
     Returns (visit, created). Each need of `new_cases` becomes a case linked to the visit, in the same
-    transaction. Raises VisitConflict when the UUID is stored with other content, PermissionDenied when
-    `by` may not log visits, ValidationError on invalid content.
+    transaction; each case linked is first contacted at the visit's start at the latest. Raises
+    VisitConflict when the UUID is stored with other content, PermissionDenied when `by` may not log
+    visits, ValidationError on invalid content.
     """
     if not can(by, Action.LOG_VISITS) or by.role != Role.REFERENT:
         raise PermissionDenied(_("Only referents log visits."))
@@ -149,6 +150,8 @@ def visit_record(*, data: VisitInput, by: User) -> tuple[Visit, bool]:
                 for need in data.new_cases
             ]
             visit.cases.set([*data.cases, *raised])
+            for case in data.cases:
+                case_visited(case=case, at=visit.started_at)
     except IntegrityError:
         if not Visit.objects.filter(client_uuid=data.client_uuid).exists():
             raise

@@ -128,3 +128,54 @@ class TestVisitRecord:
             visit_record(data=data, by=referent)
         assert {"people_reached_women", "longitude"} <= set(caught.value.message_dict)
         assert not Visit.objects.exists()
+
+
+class TestFirstContact:
+    """A visit about a case is its first contact, which the report's "time to first contact or visit" reads."""
+
+    def received(self, enterprise, *, hours_ago: int, **fields):
+        return CaseFactory(
+            enterprise=enterprise, received_at=timezone.now() - datetime.timedelta(hours=hours_ago), **fields
+        )
+
+    def test_a_visit_about_a_case_never_contacted_is_its_first_contact(self, referent, enterprise):
+        case = self.received(enterprise, hours_ago=30, status="assigned", assigned_to=referent)
+        data = visit_input(enterprise=enterprise, cases=[case])
+
+        visit_record(data=data, by=referent)
+
+        case.refresh_from_db()
+        assert case.first_contact_at == data.started_at
+        assert case.version == 2
+        assert case.history.count() == 2
+
+    def test_an_earlier_contact_is_kept(self, referent, enterprise):
+        contacted = timezone.now().replace(microsecond=0) - datetime.timedelta(hours=5)
+        case = self.received(enterprise, hours_ago=30, status="in_progress", first_contact_at=contacted)
+
+        visit_record(data=visit_input(enterprise=enterprise, cases=[case]), by=referent)
+
+        case.refresh_from_db()
+        assert (case.first_contact_at, case.version) == (contacted, 1)
+
+    def test_a_visit_logged_offline_before_a_later_contact_takes_its_place(self, referent, enterprise):
+        case = self.received(
+            enterprise,
+            hours_ago=30,
+            status="in_progress",
+            first_contact_at=timezone.now() - datetime.timedelta(hours=1),
+        )
+        data = visit_input(enterprise=enterprise, cases=[case])
+
+        visit_record(data=data, by=referent)
+
+        case.refresh_from_db()
+        assert case.first_contact_at == data.started_at
+
+    def test_a_visit_before_the_case_was_received_is_no_contact_about_it(self, referent, enterprise):
+        case = self.received(enterprise, hours_ago=1)
+
+        visit_record(data=visit_input(enterprise=enterprise, cases=[case]), by=referent)
+
+        case.refresh_from_db()
+        assert (case.first_contact_at, case.version) == (None, 1)
