@@ -6,8 +6,10 @@ from rest_framework import serializers
 
 from hub.classifications import IsicSection, SizeClass
 from hub.models import AdministrativeUnit, Hub, Role, TargetIndicator, User
-from hub.permissions import hubs_readable_in_reports
-from hub.reports.selectors import BREAKDOWNS, ReportFilters
+from hub.permissions import hubs_readable_in_reports, reads_personal_data_in_reports
+from hub.reports.selectors import BREAKDOWNS, STAFF_ONLY_BREAKDOWNS, ReportFilters
+
+STAFF_ONLY = _("Figures per referent are for hub staff only.")
 
 
 class ReportFiltersSerializer(serializers.Serializer):
@@ -32,6 +34,8 @@ class ReportFiltersSerializer(serializers.Serializer):
         return code
 
     def validate_referent(self, pk):
+        if pk and not reads_personal_data_in_reports(self._user()):
+            raise serializers.ValidationError(STAFF_ONLY)
         readable = Hub.objects.filter(hubs_readable_in_reports(self._user()))
         if pk and not User.objects.filter(pk=pk, role=Role.REFERENT, hub__in=readable).exists():
             raise serializers.ValidationError(_("No referent with this id in the hubs whose figures you may read."))
@@ -112,6 +116,11 @@ class BreakdownParamsSerializer(ReportFiltersSerializer):
     by = serializers.ChoiceField(
         choices=BREAKDOWNS, default="month", help_text=_("The dimension; per referent for hub staff only.")
     )
+
+    def validate_by(self, by):
+        if by in STAFF_ONLY_BREAKDOWNS and not reads_personal_data_in_reports(self._user()):
+            raise serializers.ValidationError(STAFF_ONLY)
+        return by
 
 
 class BreakdownRowSerializer(serializers.Serializer):

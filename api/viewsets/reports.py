@@ -1,6 +1,5 @@
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -12,9 +11,8 @@ from api.serializers.reports import (
     SummarySerializer,
     TargetsSerializer,
 )
-from hub.permissions import reads_personal_data_in_reports, reads_reports
+from hub.permissions import reads_reports
 from hub.reports.selectors import (
-    STAFF_ONLY_BREAKDOWNS,
     activity_breakdown,
     impact,
     summary,
@@ -34,11 +32,6 @@ class ReportView(APIView):
             raise PermissionDenied
         params = self.params_class(data=request.query_params, context={"request": request})
         params.is_valid(raise_exception=True)
-        personal = reads_personal_data_in_reports(request.user)
-        if params.validated_data.get("referent") and not personal:
-            raise ValidationError({"referent": [_("Figures per referent are for hub staff only.")]})
-        if params.validated_data.get("by") in STAFF_ONLY_BREAKDOWNS and not personal:
-            raise ValidationError({"by": [_("Figures per referent are for hub staff only.")]})
         self.options = params.validated_data
         return {"user": request.user, "filters": params.to_filters()}
 
