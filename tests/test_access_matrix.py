@@ -89,7 +89,7 @@ REPORT_HUBS = MappingProxyType(
     {"manager": frozenset({"own"}), "other_manager": HUB2, "admin": HUBS["admin"], "viewer": HUBS["viewer"]}
 )
 REFERENT_FIGURES = MappingProxyType({"manager": frozenset({"own"}), "other_manager": HUB2, "admin": HUBS["admin"]})
-"""Figures per referent are for hub staff only."""
+"""Figures per referent, and per enterprise, are for hub staff only."""
 
 CASES = ("own", "other_ent", "other_hub")
 ENTERPRISES = CASES
@@ -673,6 +673,16 @@ API: dict[str, tuple[Check, ...]] = {
     "api/v1/reports/breakdown/": report_checks("report-breakdown"),
     "api/v1/reports/impact/": report_checks("report-impact"),
     "api/v1/reports/targets/": report_checks("report-targets"),
+    "api/v1/reports/impact/enterprises/": (
+        api(
+            "report-impact-enterprises",
+            of(MANAGERS, 200),
+            query=hub_query,
+            scope=REFERENT_FIGURES,
+            targets=HUB_TARGETS,
+            missing=None,
+        ),
+    ),
     "api/v1/": (api("api-root", ANY_USER),),
     "api/v1/<drf_format_suffix:format>": with_suffix(api("api-root", ANY_USER)),
     "api/schema/": (api("api-schema", ALL),),

@@ -167,6 +167,20 @@ class ImpactSerializer(serializers.Serializer):
     turnover = TurnoverSerializer()
 
 
+class EnterpriseImpactSerializer(serializers.Serializer):
+    """One enterprise followed up in the period, as the report's table per enterprise shows it."""
+
+    enterprise = serializers.IntegerField(source="pk")
+    name = serializers.CharField()
+    region = serializers.CharField(source="region__name")
+    baseline_turnover_xof = serializers.IntegerField(source="baseline_turnover", allow_null=True)
+    latest_turnover_xof = serializers.IntegerField(source="latest_turnover", allow_null=True)
+    turnover_change_xof = serializers.IntegerField(source="turnover_change", allow_null=True)
+    baseline_employees = serializers.IntegerField(allow_null=True)
+    jobs_created = serializers.IntegerField()
+    investment_xof = serializers.IntegerField(source="investment")
+
+
 class TargetLineSerializer(serializers.Serializer):
     indicator = serializers.ChoiceField(choices=TargetIndicator.choices)
     label = serializers.CharField()

@@ -1,20 +1,25 @@
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.pagination import StablePagination
 from api.serializers.reports import (
     BreakdownParamsSerializer,
     BreakdownSerializer,
+    EnterpriseImpactSerializer,
     ImpactSerializer,
     ReportFiltersSerializer,
     SummarySerializer,
     TargetsSerializer,
 )
-from hub.permissions import reads_reports
+from hub.permissions import reads_personal_data_in_reports, reads_reports
 from hub.reports.selectors import (
+    ENTERPRISE_IMPACT_COLUMNS,
     activity_breakdown,
     impact,
+    impact_by_enterprise,
     summary,
     targets,
 )
@@ -64,6 +69,22 @@ class ImpactReportView(ReportView):
     @extend_schema(parameters=[ReportFiltersSerializer], responses=ImpactSerializer)
     def get(self, request):
         return Response(ImpactSerializer(impact(**self.params(request))).data)
+
+
+class ImpactByEnterpriseReportView(ReportView):
+    """The enterprises followed up in the period, each with its baseline and latest turnover, the change,
+    the jobs created and the investment reported: hub staff only (they name enterprises). Paginated like
+    the lists."""
+
+    @extend_schema(parameters=[ReportFiltersSerializer], responses=EnterpriseImpactSerializer(many=True))
+    def get(self, request):
+        if reads_reports(request.user) and not reads_personal_data_in_reports(request.user):
+            raise PermissionDenied(_("Figures per enterprise are for hub staff only."))
+        arguments = self.params(request)
+        rows = impact_by_enterprise(**arguments).values(*ENTERPRISE_IMPACT_COLUMNS)
+        paginator = StablePagination()
+        page = paginator.paginate_queryset(rows, request, view=self)
+        return paginator.get_paginated_response(EnterpriseImpactSerializer(page, many=True).data)
 
 
 class TargetsReportView(ReportView):

@@ -500,6 +500,20 @@ def impact_by_enterprise(*, user: User, filters: ReportFilters) -> QuerySet[Ente
     )
 
 
+ENTERPRISE_IMPACT_COLUMNS = (
+    "pk",
+    "name",
+    "region__name",
+    "baseline_turnover",
+    "latest_turnover",
+    "turnover_change",
+    "baseline_employees",
+    "jobs_created",
+    "investment",
+)
+"""What the report shows of each enterprise of `impact_by_enterprise`, on the page, in the exports and the API."""
+
+
 def impact(*, user: User, filters: ReportFilters) -> dict:
     """Totals of the follow-ups collected in the period, and the turnover change of the enterprises that
     have both a baseline and a follow-up turnover. NPS is the share of 9-10 answers less the share of 0-6."""
@@ -634,19 +648,7 @@ def full_report(*, user: User, filters: ReportFilters, by: str = "region") -> di
         "breakdown": {"by": by, "rows": activity_breakdown(user=user, filters=filters, by=by)},
         "service_quality": service_quality(user=user, filters=filters),
         "impact": impact(user=user, filters=filters),
-        "enterprises": list(
-            impact_by_enterprise(user=user, filters=filters).values(
-                "pk",
-                "name",
-                "region__name",
-                "baseline_turnover",
-                "latest_turnover",
-                "turnover_change",
-                "baseline_employees",
-                "jobs_created",
-                "investment",
-            )
-        )
+        "enterprises": list(impact_by_enterprise(user=user, filters=filters).values(*ENTERPRISE_IMPACT_COLUMNS))
         if personal
         else None,
         "targets": targets(user=user, filters=filters),

@@ -130,6 +130,39 @@ def test_the_api_gives_the_same_breakdown_impact_and_targets(client, manager, da
     assert (visits["target"], visits["actual"], visits["share"]) == (10, 1, 0.1)
 
 
+def test_the_api_gives_the_impact_per_enterprise_of_the_page(client, manager, data):
+    client.force_login(manager)
+    report = client.get(f"/manage/reports/?{PERIOD}").context["report"]
+
+    response = client.get(f"/api/v1/reports/impact/enterprises/?{PERIOD}")
+
+    assert response.status_code == 200
+    assert response.json()["results"] == [
+        {
+            "enterprise": row["pk"],
+            "name": row["name"],
+            "region": row["region__name"],
+            "baseline_turnover_xof": row["baseline_turnover"],
+            "latest_turnover_xof": row["latest_turnover"],
+            "turnover_change_xof": row["turnover_change"],
+            "baseline_employees": row["baseline_employees"],
+            "jobs_created": row["jobs_created"],
+            "investment_xof": row["investment"],
+        }
+        for row in report["enterprises"]
+    ]
+    assert [(row["name"], row["turnover_change_xof"], row["jobs_created"]) for row in response.json()["results"]] == [
+        ("Forge <Keïta> & fils", 2_000_000, 2)
+    ]
+
+
+def test_the_impact_per_enterprise_is_for_hub_staff_only(client, viewer, data):
+    client.force_login(viewer)
+    response = client.get(f"/api/v1/reports/impact/enterprises/?{PERIOD}")
+    assert response.status_code == 403
+    assert "Forge" not in response.content.decode()
+
+
 def test_the_report_command_writes_the_pdf_and_the_spreadsheet(tmp_path, data):
     AdminFactory()
     output = tmp_path / "report.pdf"
