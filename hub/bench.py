@@ -812,11 +812,13 @@ def _charts(user) -> dict:
         regions = selectors.activity_breakdown(user=user, filters=filters, by="region")
         quality = selectors.service_quality(user=user, filters=filters)
         lines = selectors.targets(user=user, filters=filters)["hubs"][0]["indicators"]
+        impact = selectors.impact(user=user, filters=filters)
         drawings = {
             "monthly_activity": lambda fmt: charts.monthly_activity(monthly, fmt=fmt),
             "breakdown (regions)": lambda fmt: charts.breakdown(regions, title="Régions", fmt=fmt),
             "delays": lambda fmt: charts.delays(quality, fmt=fmt),
             "backlog": lambda fmt: charts.backlog(quality["backlog_by_age"], fmt=fmt),
+            "impact": lambda fmt: charts.impact(impact, fmt=fmt),
             "targets": lambda fmt: charts.targets(lines, fmt=fmt),
         }
         rows = []

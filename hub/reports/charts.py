@@ -413,6 +413,48 @@ def backlog(backlog_by_age: Sequence[dict] | None, *, fmt: str = "svg", title: s
     return render(fig, fmt=fmt)
 
 
+# Impact ---------------------------------------------------------------------------------------------
+
+
+def impact_results() -> dict[str, str]:
+    """The counts of the impact figures the chart shows, by their key in `hub.reports.selectors.impact`."""
+    return {
+        "jobs_created": _("Jobs created"),
+        "jobs_kept": _("Jobs kept"),
+        "technology_adopted": _("Follow-ups reporting a technology adopted"),
+        "new_products": _("New products"),
+        "new_processes": _("New processes"),
+    }
+
+
+def draw_impact(fig: Figure | SubFigure, impact: dict | None, *, title: str | None = None, scale: float = 1.0) -> None:
+    """What the follow-ups collected in the period report, as counts (the amounts are in the tables)."""
+    sizes = Sizes.at(scale)
+    _title(fig, _("Results reported at the follow-ups of the period") if title is None else title, sizes)
+    impact = impact or {}
+    if not impact.get("followups"):
+        _empty(fig, _("No follow-up collected in the period."), sizes)
+        return
+    results = impact_results()
+    counts = [_count(impact.get(key)) for key in results]
+    labels = [wrap_label(label) for label in results.values()]
+    ax = fig.add_subplot()
+    _plain_axes(ax, value_axis="x", sizes=sizes)
+    positions = list(range(len(results)))
+    bars = ax.barh(positions, counts, 0.55, **PRIMARY)
+    ax.bar_label(bars, labels=[format_number(v) for v in counts], padding=3, fontsize=sizes.value, color=INK)
+    ax.set_yticks(positions, labels)
+    ax.invert_yaxis()
+    _integer_axis(ax.xaxis)
+    ax.set_xlim(0, _headroom(max(counts), factor=1.18))
+
+
+def impact(figures: dict | None, *, fmt: str = "svg", title: str | None = None) -> bytes:
+    fig = new_figure(width=10, height=4.4)
+    draw_impact(fig, figures, title=title)
+    return render(fig, fmt=fmt)
+
+
 # Targets --------------------------------------------------------------------------------------------
 
 

@@ -674,8 +674,16 @@ def draw_charts(doc: Document, report: dict) -> None:
     ) % {"year": year or "", "whose": whose}
     draw_chart_page(
         doc,
-        heading=_("Targets"),
+        heading=_("Impact and targets"),
         charts_on_page=[
+            (
+                lambda fig: charts.draw_impact(fig, report.get("impact"), scale=CHART_SCALE),
+                76.0,
+                _(
+                    "Totals of the 6- and 12-month follow-ups collected in the period; the amounts (sales, "
+                    "investment, savings, turnover) are in the tables."
+                ),
+            ),
             (
                 lambda fig: charts.draw_targets(
                     fig,
@@ -685,7 +693,7 @@ def draw_charts(doc: Document, report: dict) -> None:
                 ),
                 34.0 + 11.0 * max(len(lines), 2),
                 caption,
-            )
+            ),
         ],
     )
 

@@ -64,6 +64,7 @@ def report_page(request):
             "breakdown": _svg(charts.breakdown(report["breakdown"]["rows"], title=BREAKDOWN_LABELS[by], fmt="svg")),
             "delays": _svg(charts.delays(quality, fmt="svg")),
             "backlog": _svg(charts.backlog(quality["backlog_by_age"], fmt="svg")),
+            "impact": _svg(charts.impact(report["impact"], fmt="svg")),
             "targets": _svg(charts.targets(_target_lines(report["targets"]), fmt="svg")),
         },
     }

@@ -40,6 +40,14 @@ TARGETS = [
     {"indicator": "satisfied_percent", "label": "PME satisfaites (%)", "target": 80, "expected": None, "actual": None},
     {"indicator": "cases_received", "label": "Demandes reçues", "target": None, "expected": None, "actual": 12},
 ]
+IMPACT = {
+    "followups": 14,
+    "jobs_created": 23,
+    "jobs_kept": 61,
+    "technology_adopted": 9,
+    "new_products": 4,
+    "new_processes": 0,
+}
 EMPTY_QUALITY = {
     "delays": {
         name: {"count": 0, "median_days": None, "p90_days": None, "within_standard_share": None}
@@ -54,6 +62,7 @@ DEMO = {
     "delays": lambda fmt: charts.delays(QUALITY, fmt=fmt),
     "backlog": lambda fmt: charts.backlog(QUALITY["backlog_by_age"], fmt=fmt),
     "targets": lambda fmt: charts.targets(TARGETS, fmt=fmt),
+    "impact": lambda fmt: charts.impact(IMPACT, fmt=fmt),
 }
 EMPTY = {
     "monthly_activity": lambda fmt: charts.monthly_activity([], fmt=fmt),
@@ -70,6 +79,8 @@ EMPTY = {
     ),
     "targets": lambda fmt: charts.targets([], fmt=fmt),
     "targets of nothing": lambda fmt: charts.targets(None, fmt=fmt),
+    "impact": lambda fmt: charts.impact({"followups": 0, "jobs_created": 0}, fmt=fmt),
+    "impact of nothing": lambda fmt: charts.impact(None, fmt=fmt),
     "targets not set": lambda fmt: charts.targets(
         [{"indicator": "visits", "label": "Visites", "target": None, "expected": None, "actual": 3, "share": None}],
         fmt=fmt,
@@ -102,6 +113,15 @@ def test_the_svg_keeps_its_text_as_text_with_the_figures_written_on_the_bars():
     assert "<text" in svg
     assert "janvier 2026" in svg and "juin 2026" in svg
     assert ">26</text>" in svg  # June's cases received, written on its bar
+
+
+def test_the_impact_chart_writes_each_count_on_its_bar_in_french():
+    with translation.override("fr"):
+        svg = charts.impact(IMPACT, fmt="svg").decode()
+        empty = charts.impact({"followups": 0}, fmt="svg").decode()
+    assert "Emplois créés" in svg and "Emplois maintenus" in svg
+    assert all(f">{count}</text>" in svg for count in (23, 61, 9, 4, 0))
+    assert "Aucun suivi collecté sur la période." in empty
 
 
 @pytest.mark.parametrize("name", DEMO)

@@ -51,7 +51,7 @@ def test_a_manager_reads_the_hub_report_with_its_charts(client, manager, data):
     report = response.context["report"]
     assert (report["activity"]["cases_received"], report["activity"]["visits"]) == (3, 1)
     page = response.content.decode()
-    assert page.count("<svg") == 5
+    assert page.count("<svg") == 6
     assert "Rapport du programme" in page
     assert "Forge &lt;Keïta&gt; &amp; fils" in page
     assert "<Keïta>" not in page
