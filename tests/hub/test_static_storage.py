@@ -51,11 +51,38 @@ def test_the_mobile_script_is_served_minified_under_its_hashed_name(collect):
     assert Path(storage.path(f"{hashed}.br")).stat().st_size == served_static_bytes(served)
 
 
-def test_stylesheets_and_minified_scripts_are_left_as_they_are(collect):  # hashed, a vendor copy is lib.min.<hash>.js
-    css = source_of("hub/site.css")
-    vendor = b"/*! vendor */\nvar a = 1 ;\n"
+def test_the_hash_names_the_minified_content(collect, tmp_path):
+    """A change the minifier drops (a comment) keeps the name; the bytes served under a name never change."""
+    source = source_of(MOBILE_JS)
+    commented = source.replace(b'"use strict";', b'"use strict";\n// A comment that minifying drops.', 1)
 
-    storage = collect({"hub/site.css": css, "vendor/lib.min.js": vendor})
+    first = collect({MOBILE_JS: source}).stored_name(MOBILE_JS)
+    for path in sorted(tmp_path.rglob("*"), reverse=True):
+        path.unlink() if path.is_file() else path.rmdir()
+    second = collect({MOBILE_JS: commented}).stored_name(MOBILE_JS)
+
+    assert first == second
+
+
+def test_other_packages_scripts_and_the_stylesheets_are_left_as_they_are(collect):
+    css = source_of("hub/site.css")
+    swagger = source_of("drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
+    vendor = b"/* vendor */\nvar a = 1 ;\n"
+
+    storage = collect(
+        {
+            "hub/site.css": css,
+            "drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js": swagger,
+            "vendor/lib.js": vendor,
+        }
+    )
 
     assert Path(storage.path(storage.stored_name("hub/site.css"))).read_bytes() == css
-    assert Path(storage.path(storage.stored_name("vendor/lib.min.js"))).read_bytes() == vendor
+    assert Path(storage.path(storage.stored_name("vendor/lib.js"))).read_bytes() == vendor
+    stored = storage.stored_name("drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
+    assert Path(storage.path(stored)).read_bytes() == swagger
+
+
+def test_a_notice_comment_of_the_projects_scripts_is_kept():
+    script = b"/*! HUB IIT, licence notice */\n// dropped\nconst a = 1 ;\n"
+    assert served_content("visits/app.js", script) == b"/*! HUB IIT, licence notice */const a=1;"
