@@ -27,9 +27,6 @@ class TrueOrFalseField(forms.NullBooleanField):
         except KeyError:
             raise forms.ValidationError(_("Give true or false."), code="invalid") from None
 
-    def validate(self, value):
-        """Any value `to_python` accepted, None included, is valid."""
-
 
 class TrueOrFalseFilter(django_filters.BooleanFilter):
     field_class = TrueOrFalseField

@@ -150,8 +150,8 @@ def visit_record(*, data: VisitInput, by: User) -> tuple[Visit, bool]:
                 for need in data.new_cases
             ]
             visit.cases.set([*data.cases, *raised])
-            for case in data.cases:
-                case_visited(case=case, at=visit.started_at)
+            for case in sorted({case.pk: case for case in data.cases}.values(), key=lambda case: case.pk):
+                case_visited(case=case, at=visit.started_at)  # locked in the order of their ids: no deadlock
     except IntegrityError:
         if not Visit.objects.filter(client_uuid=data.client_uuid).exists():
             raise

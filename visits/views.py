@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, JsonResponse
 from django.middleware.http import ConditionalGetMiddleware
 from django.shortcuts import redirect, render
+from django.template.loader import get_template
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
@@ -119,10 +120,11 @@ SHELL_STATIC = ["hub/site.css", "visits/mobile.js"]
 
 @functools.cache
 def _shell_version() -> str:
-    """Changes whenever a static file of the shell changes, so that phones drop the old copies."""
+    """Changes whenever a static file of the shell or the service worker itself changes, so that phones
+    drop the old copies (a new worker may cache less than the old one did)."""
     digest = hashlib.sha256()
-    for path in SHELL_STATIC:
-        digest.update(Path(finders.find(path)).read_bytes())
+    for path in [*map(finders.find, SHELL_STATIC), get_template("visits/sw.js").origin.name]:
+        digest.update(Path(path).read_bytes())
     return digest.hexdigest()[:12]
 
 

@@ -1,5 +1,6 @@
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
+from rest_framework import generics
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -71,20 +72,28 @@ class ImpactReportView(ReportView):
         return Response(ImpactSerializer(impact(**self.params(request))).data)
 
 
-class ImpactByEnterpriseReportView(ReportView):
-    """The enterprises followed up in the period, each with its baseline and latest turnover, the change,
-    the jobs created and the investment reported: hub staff only (they name enterprises). Paginated like
-    the lists."""
+class AlphabeticalPagination(StablePagination):
+    ordering = ("name", "pk")
 
-    @extend_schema(parameters=[ReportFiltersSerializer], responses=EnterpriseImpactSerializer(many=True))
-    def get(self, request):
+
+class ImpactByEnterpriseReportView(ReportView, generics.ListAPIView):
+    """The enterprises followed up in the period, each with its baseline and latest turnover, the change,
+    the jobs created and the investment reported, in the order of their names as on the report page: hub
+    staff only (they name enterprises). Paginated like the lists."""
+
+    serializer_class = EnterpriseImpactSerializer
+    pagination_class = AlphabeticalPagination
+    filter_backends = []
+
+    def get_queryset(self):
+        request = self.request
         if reads_reports(request.user) and not reads_personal_data_in_reports(request.user):
             raise PermissionDenied(_("Figures per enterprise are for hub staff only."))
-        arguments = self.params(request)
-        rows = impact_by_enterprise(**arguments).values(*ENTERPRISE_IMPACT_COLUMNS)
-        paginator = StablePagination()
-        page = paginator.paginate_queryset(rows, request, view=self)
-        return paginator.get_paginated_response(EnterpriseImpactSerializer(page, many=True).data)
+        return impact_by_enterprise(**self.params(request)).values(*ENTERPRISE_IMPACT_COLUMNS)
+
+    @extend_schema(parameters=[ReportFiltersSerializer])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
 
 class TargetsReportView(ReportView):

@@ -156,6 +156,20 @@ def test_the_api_gives_the_impact_per_enterprise_of_the_page(client, manager, da
     ]
 
 
+def test_the_impact_per_enterprise_pages_in_the_order_of_the_names(client, manager, hub, data):
+    for name in ["Zinguerie Sow", "Atelier Bah", "Moulin Cissé"]:
+        FollowUpFactory(hub=hub, enterprise=EnterpriseFactory(hub=hub, name=name), kind="m6", collected_on=at(8, 1))
+    client.force_login(manager)
+    names, url = [], f"/api/v1/reports/impact/enterprises/?{PERIOD}&page_size=2"
+    while url:
+        body = client.get(url).json()
+        names += [row["name"] for row in body["results"]]
+        url = body["next"]
+
+    assert names == ["Atelier Bah", "Forge <Keïta> & fils", "Moulin Cissé", "Zinguerie Sow"]
+    assert names == [row["name"] for row in client.get(f"/manage/reports/?{PERIOD}").context["report"]["enterprises"]]
+
+
 def test_the_impact_per_enterprise_is_for_hub_staff_only(client, viewer, data):
     client.force_login(viewer)
     response = client.get(f"/api/v1/reports/impact/enterprises/?{PERIOD}")

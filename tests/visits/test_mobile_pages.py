@@ -1,11 +1,15 @@
 """The referents' mobile pages under /m/: the offline app shell, its directory and the case page."""
 
 import datetime
+import hashlib
 import json
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
+from django.template.loader import get_template
 from django.templatetags.static import static
 from django.utils import timezone
 
@@ -147,8 +151,9 @@ class TestDirectory:
     ):
         for made in EnterpriseFactory.create_batch(enterprises, hub=hub):
             CaseFactory(enterprise=made, assigned_to=referent, status=S.IN_PROGRESS)
-        # The session, the user, the referent's regions, the enterprises, the cases.
-        with django_assert_num_queries(5):
+        # The session, the user; the referent's regions, the enterprises of their open cases, of their visits,
+        # the newest, the rows kept, the cases.
+        with django_assert_num_queries(8):
             response = as_referent.get(DIRECTORY)
         assert len(response.json()["enterprises"]) == len(response.json()["cases"]) == enterprises
 
@@ -188,6 +193,14 @@ class TestDirectory:
         type(anonymised).objects.filter(pk=anonymised.pk).update(anonymised_at=timezone.now())
 
         assert gap_ids(as_referent.get(DIRECTORY).json()) == [kept.pk]
+
+    def test_a_copy_over_its_size_keeps_the_latest_visited(self, as_referent, referent, hub, settings):
+        settings.FIELD_DIRECTORY_SIZE = 1
+        recent, earlier = EnterpriseFactory.create_batch(2, hub=hub)
+        VisitFactory(enterprise=recent, referent=referent, started_at=timezone.now() - datetime.timedelta(days=1))
+        VisitFactory(enterprise=earlier, referent=referent, started_at=timezone.now() - datetime.timedelta(days=90))
+
+        assert gap_ids(as_referent.get(DIRECTORY).json()) == [recent.pk]
 
     def test_a_copy_at_its_size_is_whole(self, as_referent, hub, settings):
         settings.FIELD_DIRECTORY_SIZE = 3
@@ -231,6 +244,14 @@ class TestServiceWorker:
         assert shell == [HOME, VISIT_NEW, "/m/library/", static("hub/site.css"), static("visits/mobile.js")]
         assert 'if (event.request.method !== "GET"' in source
         assert f'if (url.pathname === "{DIRECTORY}") return;' in source
+
+    def test_its_cache_is_named_after_the_shell_files_and_itself(self, client, db):
+        """A new worker (one that caches less, say) renames the cache, so that phones drop the old copies."""
+        digest = hashlib.sha256()
+        worker = get_template("visits/sw.js").origin.name
+        for path in [finders.find("hub/site.css"), finders.find("visits/mobile.js"), worker]:
+            digest.update(Path(path).read_bytes())
+        assert f'const CACHE = "hubiit-mobile-{digest.hexdigest()[:12]}";' in text(client.get(SERVICE_WORKER))
 
     def test_sends_no_comment_to_the_phone(self, client, db):
         assert "//" not in text(client.get(SERVICE_WORKER)).replace("://", "")

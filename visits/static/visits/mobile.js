@@ -221,8 +221,8 @@
       })
     );
   }
-  // The copy holds the referent's regions only (`partial`): online, the rest of the hub is asked of the
-  // API, and an enterprise chosen from there joins the copy.
+  // A `partial` copy holds part of the hub (the referent's cases, visits and regions, capped): online, the
+  // rest is asked of the API, and an enterprise chosen from there joins the copy.
   let asking = null;
   async function searchHub(query, found) {
     asking?.abort();
