@@ -143,9 +143,12 @@ def activity(*, user: User, filters: ReportFilters) -> dict:
         people_reached=Sum("people_reached_total", default=0),
         women_reached=Sum("people_reached_women", default=0),
     )
-    enterprises = Enterprise.objects.filter(
-        Q(pk__in=cases.values("enterprise")) | Q(pk__in=visits.values("enterprise"))
-    ).aggregate(reached=Count("pk"), women_led_reached=Count("pk", filter=Q(women_led=True)))
+    # One IN over the union, which PostgreSQL joins by hashing: two INs joined by OR are tested row by row
+    # once their rows outgrow `work_mem` (over 9 minutes on a million cases and visits).
+    reached = cases.values("enterprise").order_by().union(visits.values("enterprise").order_by())
+    enterprises = Enterprise.objects.filter(pk__in=reached).aggregate(
+        reached=Count("pk"), women_led_reached=Count("pk", filter=Q(women_led=True))
+    )
     shared = {"sheets": 0, "partners": 0}
     for shares, record in ((CaseShare.objects.all(), "case"), (VisitShare.objects.all(), "visit")):
         counts = _shared_in_period(shares, record=record, user=user, filters=filters).aggregate(
