@@ -53,6 +53,7 @@ GOALS = {
     "api_vs_plain": 0.5,
     "deep_vs_first_p99": 1.5,
     "report_vs_sql": 1.2,
+    "summary_ms_postgresql": 1000,
     "visit_form_bytes": 14 * 1024,
     "api_page_bytes": 3 * 1024,
 }
@@ -1117,6 +1118,16 @@ def goals(run: dict) -> list[list]:
                 "reports <= 1.2 x hand-written SQL",
                 f"worst {worst['ratio']} ({worst['report']})",
                 _verdict(worst["ratio"] <= GOALS["report_vs_sql"]),
+            ]
+        )
+    summary = [row["orm_ms"] for row in timed if row["report"].endswith("(summary)")]
+    if run.get("vendor") == "postgresql" and len(summary) == 2:
+        total = round(sum(summary))
+        out.append(
+            [
+                "summary report < 1 s on PostgreSQL",
+                f"{total} ms (activity and service quality)",
+                _verdict(total < GOALS["summary_ms_postgresql"]),
             ]
         )
     weights = measure.get("bytes")
