@@ -665,13 +665,15 @@ def targets(*, user: User, filters: ReportFilters) -> dict:
     return result
 
 
-def full_report(*, user: User, filters: ReportFilters, by: str = "region") -> dict:
+def full_report(*, user: User, filters: ReportFilters, by: str = "region", enterprises: int | None = None) -> dict:
     """Every figure of the programme report for the period, as the page, the PDF, the exports and the API
-    show it. `enterprises` (impact per enterprise) is None for those who may not read personal data, and
-    so is a breakdown per referent."""
+    show it. `enterprises` (impact per enterprise, in the order of their names) is None for those who may
+    not read personal data, and so is a breakdown per referent; the argument `enterprises` keeps the first
+    that many (the page shows 50 of tens of thousands on a large hub; the PDF and the exports take all)."""
     if (by in STAFF_ONLY_BREAKDOWNS or filters.referent) and not reads_personal_data_in_reports(user):
         raise PermissionDenied(_("Figures per referent are for hub staff only."))
     personal = reads_personal_data_in_reports(user)
+    per_enterprise = impact_by_enterprise(user=user, filters=filters).values(*ENTERPRISE_IMPACT_COLUMNS)
     return {
         "filters": summary_filters(filters),
         "activity": activity(user=user, filters=filters),
@@ -679,7 +681,7 @@ def full_report(*, user: User, filters: ReportFilters, by: str = "region") -> di
         "breakdown": {"by": by, "rows": activity_breakdown(user=user, filters=filters, by=by)},
         "service_quality": service_quality(user=user, filters=filters),
         "impact": impact(user=user, filters=filters),
-        "enterprises": list(impact_by_enterprise(user=user, filters=filters).values(*ENTERPRISE_IMPACT_COLUMNS))
+        "enterprises": list(per_enterprise[:enterprises] if enterprises is not None else per_enterprise)
         if personal
         else None,
         "targets": targets(user=user, filters=filters),

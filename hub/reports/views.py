@@ -44,13 +44,20 @@ def _hub_name(report: dict) -> str:
     return names[0] if len(names) == 1 else _("All hubs")
 
 
+PAGE_ENTERPRISES = 50
+"""Enterprises of the impact table on the page (one more is read to know whether to say there are more)."""
+
+
 @login_required
 def report_page(request):
     form = _filters(request)
     if not form.is_valid():
         return render(request, "reports/report.html", {"form": form, "report": None}, status=400)
     by = form.cleaned_data["by"]
-    report = full_report(user=request.user, filters=form.to_filters(), by=by)
+    report = full_report(user=request.user, filters=form.to_filters(), by=by, enterprises=PAGE_ENTERPRISES + 1)
+    more_enterprises = report["enterprises"] is not None and len(report["enterprises"]) > PAGE_ENTERPRISES
+    if more_enterprises:
+        report["enterprises"] = report["enterprises"][:PAGE_ENTERPRISES]
     quality = report["service_quality"]
     context = {
         "form": form,
@@ -59,6 +66,7 @@ def report_page(request):
         "by_label": BREAKDOWN_LABELS[by],
         "query": request.GET.urlencode(),
         "personal": reads_personal_data_in_reports(request.user),
+        "more_enterprises": more_enterprises,
         "charts": {
             "monthly": _svg(charts.monthly_activity(report["monthly"], fmt="svg")),
             "breakdown": _svg(charts.breakdown(report["breakdown"]["rows"], title=BREAKDOWN_LABELS[by], fmt="svg")),

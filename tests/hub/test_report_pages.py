@@ -170,6 +170,22 @@ def test_the_impact_per_enterprise_pages_in_the_order_of_the_names(client, manag
     assert names == [row["name"] for row in client.get(f"/manage/reports/?{PERIOD}").context["report"]["enterprises"]]
 
 
+def test_the_page_shows_the_first_50_enterprises_followed_up_and_the_spreadsheet_all(client, manager, hub, data):
+    for index in range(51):
+        enterprise = EnterpriseFactory(hub=hub, name=f"Atelier {index:02d}")
+        FollowUpFactory(hub=hub, enterprise=enterprise, kind="m6", collected_on=datetime.date(2026, 8, 1))
+    client.force_login(manager)
+
+    response = client.get(f"/manage/reports/?{PERIOD}")
+    book = openpyxl.load_workbook(io.BytesIO(client.get(f"/manage/reports/export.xlsx?{PERIOD}").content))
+
+    shown = [row["name"] for row in response.context["report"]["enterprises"]]
+    assert shown == [f"Atelier {index:02d}" for index in range(50)]
+    assert "Seules les 50 premières sont affichées" in response.content.decode()
+    cells = {cell for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for cell in row}
+    assert {"Atelier 50", "Forge <Keïta> & fils"} <= cells
+
+
 def test_the_impact_per_enterprise_is_for_hub_staff_only(client, viewer, data):
     client.force_login(viewer)
     response = client.get(f"/api/v1/reports/impact/enterprises/?{PERIOD}")
