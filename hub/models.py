@@ -127,6 +127,11 @@ class HubTarget(models.Model):
     def __str__(self):
         return f"{self.hub.code} {self.year} {self.get_indicator_display()}: {self.value}"
 
+    def clean(self):
+        super().clean()
+        if self.indicator == TargetIndicator.SATISFIED_PERCENT and self.value is not None and self.value > 100:
+            raise ValidationError({"value": _("A share of SMEs is at most 100 %.")})
+
 
 class AdministrativeUnit(models.Model):
     """A region or district as it stands today, with its ISO 3166-2 code where ISO has one.

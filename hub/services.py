@@ -23,7 +23,17 @@ from django.utils.translation import gettext as _
 from hub import security
 from hub.backends import phone_in_e164
 from hub.holidays import mali_holidays
-from hub.models import AdministrativeUnit, Enterprise, FollowUp, Hub, HubHoliday, Role, User
+from hub.models import (
+    AdministrativeUnit,
+    Enterprise,
+    FollowUp,
+    Hub,
+    HubHoliday,
+    HubTarget,
+    Role,
+    TargetIndicator,
+    User,
+)
 from hub.permissions import Action, can
 from hub.sms import send_sms
 
@@ -98,6 +108,32 @@ def followup_save(*, followup: FollowUp, by: User, **fields) -> FollowUp:
     followup.full_clean()
     followup.save()
     return followup
+
+
+@transaction.atomic
+def hub_targets_save(*, hub: Hub, year: int, values: dict[str, int | None], by: User) -> None:
+    """Set the hub's targets for `year`: one value per indicator of `values`, None to remove that target.
+    Each change is kept in the targets' history; nothing is saved when one value is refused."""
+    if not can(by, Action.SET_TARGETS):
+        raise PermissionDenied(_("Your role cannot set targets."))
+    _check_hub(by=by, hub_id=hub.pk)
+    unknown = set(values) - set(TargetIndicator.values)
+    if unknown:
+        raise ValueError(f"Unknown indicators: {sorted(unknown)}")
+    current = {target.indicator: target for target in HubTarget.objects.filter(hub=hub, year=year)}
+    for indicator, value in values.items():
+        target = current.get(indicator)
+        if value is None:
+            if target is not None:
+                target.delete()
+            continue
+        if target is None:
+            target = HubTarget(hub=hub, year=year, indicator=indicator)
+        elif target.value == value:
+            continue
+        target.value = value
+        target.full_clean()
+        target.save()
 
 
 def hub_add_public_holidays(*, hub: Hub, year: int) -> int:

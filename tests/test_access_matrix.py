@@ -377,6 +377,7 @@ PAGES: dict[str, tuple[Check, ...]] = {
         Check("reports:export", of(REPORT_READERS, 200), fixed(fmt="pdf"), label="pdf"),
         Check("reports:export", of(AUTHENTICATED, 404), fixed(fmt="exe"), label="unknown"),
     ),
+    "manage/reports/targets/": (Check("reports:targets", of(MANAGERS, 200)),),
     "manage/reports/records/<str:kind>/": tuple(
         Check(
             "reports:records",

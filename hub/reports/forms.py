@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hub.classifications import IsicSection, SizeClass
-from hub.models import AdministrativeUnit, Hub, Role, User
+from hub.models import AdministrativeUnit, Hub, Role, TargetIndicator, User
 from hub.permissions import hubs_readable_in_reports, reads_personal_data_in_reports
 from hub.reports.selectors import BREAKDOWNS, STAFF_ONLY_BREAKDOWNS, ReportFilters
 
@@ -81,3 +81,19 @@ class ReportFilterForm(forms.Form):
             women_led=data.get("women_led"),
             referent=referent.pk if referent else None,
         )
+
+
+class TargetsForm(forms.Form):
+    """One field per indicator of `TargetIndicator`: the hub's target for the year, empty for none."""
+
+    def __init__(self, data=None, *, initial_values: dict[str, int]):
+        super().__init__(data, initial=initial_values)
+        for indicator in TargetIndicator:
+            percent = indicator == TargetIndicator.SATISFIED_PERCENT
+            self.fields[indicator.value] = forms.IntegerField(
+                label=indicator.label, required=False, min_value=0, max_value=100 if percent else None
+            )
+
+    def values(self) -> dict[str, int | None]:
+        """Precondition: the form is valid."""
+        return {indicator.value: self.cleaned_data.get(indicator.value) for indicator in TargetIndicator}

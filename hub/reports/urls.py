@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.report_page, name="report"),
     path("export.<str:fmt>", views.report_export, name="export"),
     path("records/<str:kind>/", views.report_records, name="records"),
+    path("targets/", views.targets_edit, name="targets"),
 ]

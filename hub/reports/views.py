@@ -1,19 +1,26 @@
 """The report pages under /manage/reports/: the programme report on screen with its charts, the same
-report as PDF, CSV and XLSX, and the records behind its figures for hub staff."""
+report as PDF, CSV and XLSX, the records behind its figures for hub staff, and the hub's yearly targets
+that the report sets its figures against."""
 
+from urllib.parse import urlencode
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from hub.models import Hub
-from hub.permissions import reads_personal_data_in_reports, reads_reports
+from hub.models import Hub, Role
+from hub.permissions import Action, can, reads_personal_data_in_reports, reads_reports, require
 from hub.reports import charts, exports, pdf
-from hub.reports.forms import BREAKDOWN_LABELS, ReportFilterForm
+from hub.reports.forms import BREAKDOWN_LABELS, ReportFilterForm, TargetsForm
 from hub.reports.selectors import full_report, report_cases, report_followups, report_visits
+from hub.services import hub_targets_save
 
 RECORDS = {"cases": report_cases, "visits": report_visits, "followups": report_followups}
 EXPORTS = {
@@ -67,6 +74,7 @@ def report_page(request):
         "query": request.GET.urlencode(),
         "personal": reads_personal_data_in_reports(request.user),
         "more_enterprises": more_enterprises,
+        "can_set_targets": can(request.user, Action.SET_TARGETS),
         "charts": {
             "monthly": _svg(charts.monthly_activity(report["monthly"], fmt="svg")),
             "breakdown": _svg(charts.breakdown(report["breakdown"]["rows"], title=BREAKDOWN_LABELS[by], fmt="svg")),
@@ -129,3 +137,49 @@ def report_records(request, kind: str):
     page = Paginator(records.select_related("enterprise", "hub").order_by("-pk"), 50).get_page(request.GET.get("page"))
     context = {"kind": kind, "page": page, "query": query.urlencode(), "form": form}
     return render(request, "reports/records.html", context)
+
+
+@require(Action.SET_TARGETS)
+def targets_edit(request):
+    """The hub's targets for a year (`?year=`, this year by default). Managers set their own hub's;
+    administrators the hub they name (`?hub=`, the first hub otherwise)."""
+    hub = _targets_hub(request)
+    year = _targets_year(request)
+    current = dict(hub.targets.filter(year=year).values_list("indicator", "value"))
+    form = TargetsForm(request.POST or None, initial_values=current)
+    here = f"{reverse('reports:targets')}?{urlencode({'hub': hub.code, 'year': year})}"
+    if request.method == "POST" and form.is_valid():
+        try:
+            hub_targets_save(hub=hub, year=year, values=form.values(), by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("The %(year)s targets are saved.") % {"year": year})
+            return redirect(here)
+    context = {
+        "form": form,
+        "hub": hub,
+        "year": year,
+        "hubs": Hub.objects.order_by("code") if request.user.role == Role.ADMIN else None,
+        "years": [year - 1, year + 1],
+    }
+    return render(request, "reports/targets.html", context, status=400 if form.errors else 200)
+
+
+def _targets_hub(request) -> Hub:
+    if request.user.role != Role.ADMIN:
+        return get_object_or_404(Hub, pk=request.user.hub_id)
+    code = request.GET.get("hub")
+    hubs = Hub.objects.order_by("code")
+    hub = hubs.filter(code=code).first() if code else hubs.first()
+    if hub is None:
+        raise Http404(_("No such hub."))
+    return hub
+
+
+def _targets_year(request) -> int:
+    """A 404 for a year that is no number between 2000 and 2100, the targets' own bounds."""
+    value = request.GET.get("year") or str(timezone.localdate().year)
+    if not value.isdigit() or not 2000 <= int(value) <= 2100:
+        raise Http404(_("No targets for that year."))
+    return int(value)

@@ -86,3 +86,21 @@ def test_sme_sends_a_request_from_the_phone(phone, live_server, sme_user):
     assert phone.locator("h1").inner_text() == "Pompe solaire pour le jardin"
     assert_fits_the_phone(phone)
     screenshot(phone, "portal-request-sent")
+
+
+def test_a_manager_sets_a_target_from_the_phone_and_the_report_shows_it(phone, live_server, manager, hub):
+    sign_in(phone, live_server.url, manager.username)
+    phone.goto(f"{live_server.url}/manage/reports/targets/?year=2026")
+    assert phone.locator("h1").inner_text() == "Objectifs 2026 · HUB IIT Mali"
+    assert_fits_the_phone(phone)
+    phone.get_by_label("Visites de site").fill("40")
+    phone.get_by_role("button", name="Enregistrer les objectifs").click()
+    phone.wait_for_load_state("load")
+    assert "Les objectifs 2026 sont enregistrés." in phone.locator("body").inner_text()
+    screenshot(phone, "targets")
+
+    phone.goto(f"{live_server.url}/manage/reports/?date_from=2026-01-01&date_to=2026-12-31")
+    assert phone.locator("table", has_text="Visites de site").first.is_visible()
+    assert "40" in phone.locator("section", has_text="Objectifs 2026").first.inner_text()
+    assert_fits_the_phone(phone)
+    screenshot(phone, "report")
