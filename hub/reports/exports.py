@@ -36,7 +36,7 @@ from openpyxl.utils import get_column_letter
 
 from cases.models import Case, CaseStatus, Channel, Priority
 from hub.classifications import IsicSection, SizeClass, TechnologyDomain
-from hub.models import FollowUp, TargetIndicator
+from hub.models import Enterprise, FollowUp, TargetIndicator
 from hub.reports.forms import BREAKDOWN_LABELS
 from hub.reports.selectors import IMPACT_SUMS
 from visits.models import Purpose, Visit
@@ -538,7 +538,26 @@ def _followup_columns() -> list[Column]:
     ]
 
 
+def _enterprise_columns() -> list[Column]:
+    def enterprise(path: str, value=None, show=None, width=12) -> Column:
+        return Column(_verbose(Enterprise, path), value or path, show, width)
+
+    return [
+        enterprise("name", width=30),
+        enterprise("hub", "hub__code"),
+        enterprise("region", "region__name", width=16),
+        enterprise("commune", width=16),
+        enterprise("sector", show=_labels(IsicSection), width=30),
+        enterprise("size_class", show=_labels(SizeClass), width=18),
+        enterprise("women_led"),
+        enterprise("youth_led"),
+        enterprise("employees_total"),
+        enterprise("employees_women"),
+    ]
+
+
 RECORDS = {
+    "enterprises": (Enterprise, _enterprise_columns, ("name", "pk")),
     "cases": (Case, _case_columns, ("received_at", "pk")),
     "visits": (Visit, _visit_columns, ("started_at", "pk")),
     "followups": (FollowUp, _followup_columns, ("collected_on", "pk")),
@@ -568,8 +587,8 @@ def _records(kind: str, queryset: QuerySet) -> tuple[str, list[Column], Iterator
 
 
 def records_csv(kind: str, queryset: QuerySet) -> bytes:
-    """The records of `queryset` (`kind` is "cases", "visits" or "followups"), a header row then one row
-    each."""
+    """The records of `queryset` (`kind` is "enterprises", "cases", "visits" or "followups"), a header row
+    then one row each."""
     return b"".join(iter_records_csv(kind, queryset))
 
 

@@ -19,10 +19,16 @@ from hub.models import Hub, Role
 from hub.permissions import Action, can, reads_personal_data_in_reports, reads_reports, require
 from hub.reports import charts, exports, pdf
 from hub.reports.forms import BREAKDOWN_LABELS, ReportFilterForm, TargetsForm
-from hub.reports.selectors import full_report, report_cases, report_followups, report_visits
+from hub.reports.selectors import full_report, report_cases, report_enterprises, report_followups, report_visits
 from hub.services import hub_targets_save
 
-RECORDS = {"cases": report_cases, "visits": report_visits, "followups": report_followups}
+RECORDS = {
+    "enterprises": (report_enterprises, ("hub", "region"), ("name", "pk")),
+    "cases": (report_cases, ("enterprise", "hub"), ("-pk",)),
+    "visits": (report_visits, ("enterprise", "hub"), ("-pk",)),
+    "followups": (report_followups, ("enterprise", "hub"), ("-pk",)),
+}
+"""Per kind of record behind a figure: its selector, the relations its page shows and its page's order."""
 EXPORTS = {
     "pdf": "application/pdf",
     "csv": "text/csv; charset=utf-8",
@@ -125,7 +131,8 @@ def report_records(request, kind: str):
         raise PermissionDenied
     if not form.is_valid():
         return render(request, "reports/report.html", {"form": form, "report": None}, status=400)
-    records = RECORDS[kind](user=request.user, filters=form.to_filters())
+    selector, related, ordering = RECORDS[kind]
+    records = selector(user=request.user, filters=form.to_filters())
     export = request.GET.get("format")
     if export in ("csv", "xlsx"):
         make = exports.records_csv if export == "csv" else exports.records_xlsx
@@ -134,7 +141,7 @@ def report_records(request, kind: str):
         return response
     query = request.GET.copy()
     query.pop("page", None)
-    page = Paginator(records.select_related("enterprise", "hub").order_by("-pk"), 50).get_page(request.GET.get("page"))
+    page = Paginator(records.select_related(*related).order_by(*ordering), 50).get_page(request.GET.get("page"))
     context = {"kind": kind, "page": page, "query": query.urlencode(), "form": form}
     return render(request, "reports/records.html", context)
 

@@ -117,6 +117,21 @@ def test_the_records_behind_a_figure_list_exactly_those_counted(client, manager,
     assert client.get(f"/manage/reports/records/unknown/?{PERIOD}").status_code == 404
 
 
+def test_the_enterprises_reached_open_to_the_list_of_them(client, manager, enterprise, data):
+    client.force_login(manager)
+    report = client.get(f"/manage/reports/?{PERIOD}")
+
+    response = client.get(f"/manage/reports/records/enterprises/?{PERIOD}")
+    export = client.get(f"/manage/reports/records/enterprises/?{PERIOD}&format=xlsx")
+
+    assert f"/manage/reports/records/enterprises/?{PERIOD}" in report.content.decode().replace("&amp;", "&")
+    names = [found.name for found in response.context["page"]]
+    assert names == sorted([enterprise.name, "Forge <Keïta> & fils"])
+    assert len(names) == report.context["report"]["activity"]["enterprises_reached"]
+    rows = list(openpyxl.load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
+    assert rows[0][0] == "Nom" and sorted(row[0] for row in rows[1:]) == names
+
+
 def test_the_api_gives_the_same_breakdown_impact_and_targets(client, manager, data):
     client.force_login(manager)
     report = client.get(f"/manage/reports/?{PERIOD}&by=month").context["report"]
