@@ -56,6 +56,20 @@ def referent(hub):
 
 
 @pytest.fixture
+def as_manager(client, manager):
+    """The test client signed in as the hub's manager."""
+    client.force_login(manager)
+    return client
+
+
+@pytest.fixture
+def as_referent(client, referent):
+    """The test client signed in as the hub's referent."""
+    client.force_login(referent)
+    return client
+
+
+@pytest.fixture
 def sme_user(hub, enterprise):
     return SmeUserFactory(hub=hub, enterprise=enterprise, username="sme")
 

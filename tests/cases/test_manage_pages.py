@@ -28,12 +28,6 @@ def action(case, name: str) -> str:
     return f"/manage/cases/{case.pk}/{name}/"
 
 
-@pytest.fixture
-def as_manager(client, manager):
-    client.force_login(manager)
-    return client
-
-
 def text(response) -> str:
     return response.content.decode()
 

@@ -69,18 +69,6 @@ def valid_form(**changes) -> dict:
     return {key: value for key, value in data.items() if value is not None}
 
 
-@pytest.fixture
-def as_manager(client, manager):
-    client.force_login(manager)
-    return client
-
-
-@pytest.fixture
-def as_referent(client, referent):
-    client.force_login(referent)
-    return client
-
-
 class TestAccess:
     def test_anonymous_visitors_are_sent_to_sign_in(self, client, enterprise):
         for path in [LIST, detail(enterprise), NEW, edit(enterprise), REFERENTS]:

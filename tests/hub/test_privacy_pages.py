@@ -24,12 +24,6 @@ def detail(enterprise) -> str:
 
 
 @pytest.fixture
-def as_manager(client, manager):
-    client.force_login(manager)
-    return client
-
-
-@pytest.fixture
 def savonnerie(hub):
     enterprise = EnterpriseFactory(hub=hub, name="Savonnerie Djoliba", owner_name="Fatoumata Coulibaly")
     CaseFactory(enterprise=enterprise, title="Presse à karité")

@@ -13,12 +13,6 @@ def targets(hub, year: int = 2026) -> dict[str, int]:
     return dict(HubTarget.objects.filter(hub=hub, year=year).values_list("indicator", "value"))
 
 
-@pytest.fixture
-def as_manager(client, manager):
-    client.force_login(manager)
-    return client
-
-
 def test_a_manager_sets_the_year_targets_of_the_hub(as_manager, hub):
     response = as_manager.post(
         f"{URL}?year=2026", {T.VISITS: "240", T.CASES_RECEIVED: "300", T.SATISFIED_PERCENT: "80"}

@@ -46,12 +46,6 @@ def gap_ids(copy: dict) -> list[int]:
     return ids
 
 
-@pytest.fixture
-def as_referent(client, referent):
-    client.force_login(referent)
-    return client
-
-
 class Tags(HTMLParser):
     """Every start tag of a page, as (tag, attributes)."""
 
