@@ -457,12 +457,12 @@ class HandSql:
 
     def local_date(self, column: str) -> str:
         if self.vendor == "postgresql":
-            return f"({column} AT TIME ZONE 'Africa/Bamako')::date"
-        return f"date({column})"  # SQLite stores UTC text; Bamako is UTC+0 all year
+            return f"({column} AT TIME ZONE INTERVAL '+00:00')::date"  # Bamako is UTC+0 all year
+        return f"date({column})"  # SQLite stores UTC text
 
     def month(self, column: str) -> str:
         if self.vendor == "postgresql":
-            return f"to_char({column} AT TIME ZONE 'Africa/Bamako', 'YYYY-MM')"
+            return f"to_char({column} AT TIME ZONE INTERVAL '+00:00', 'YYYY-MM')"
         return f"strftime('%%Y-%%m', {column})"
 
     def run(self, sql: str, params: dict | None = None) -> list[tuple]:

@@ -4,13 +4,12 @@ in any time zone: a fixed offset (West Africa) and a zone with summer time alike
 import datetime
 
 import pytest
-from django.db import connection
 from django.db.models import F
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
 from cases.models import Case
-from hub.reports.expressions import _sqlite_offset, delay_order, local_date, local_month
+from hub.reports.expressions import delay_order, fixed_offset, local_date, local_month
 from hub.reports.selectors import _month
 from tests.factories import CaseFactory
 
@@ -49,10 +48,12 @@ def test_local_dates_and_months_agree_with_djangos_conversion(cases, zone):
 def test_a_period_across_a_change_of_offset_gets_no_fixed_offset(db):
     winter = {"date_from": datetime.date(2026, 1, 1), "date_to": datetime.date(2026, 2, 28)}
     with timezone.override("Europe/Paris"):
-        assert _sqlite_offset(**YEAR) is None
-        assert _sqlite_offset(**winter) == ("+3600 seconds" if connection.vendor == "sqlite" else None)
+        assert fixed_offset(**YEAR) is None
+        assert fixed_offset(**winter) == datetime.timedelta(hours=1)
     with timezone.override("Africa/Lagos"):
-        assert _sqlite_offset(**YEAR) == ("+3600 seconds" if connection.vendor == "sqlite" else None)
+        assert fixed_offset(**YEAR) == datetime.timedelta(hours=1)
+    with timezone.override("America/Bogota"):
+        assert fixed_offset(**YEAR) == datetime.timedelta(hours=-5)
 
 
 def test_delays_are_ordered_as_their_exact_durations(enterprise):
