@@ -312,3 +312,7 @@ class CaseShare(SharedItem):
     class Meta(SharedItem.Meta):
         verbose_name = _("item shared in a case")
         verbose_name_plural = _("items shared in cases")
+
+    def save(self, *args, **kwargs):
+        self.hub_id = self.case.hub_id
+        super().save(*args, **kwargs)

@@ -493,10 +493,10 @@ class HandSql:
                         FROM hub_enterprise
                         WHERE id IN (SELECT enterprise_id {self.CASES} UNION SELECT enterprise_id {self.VISITS})) e
             CROSS JOIN (SELECT COUNT(sheet_id) AS sheets, COUNT(CASE WHEN sheet_id IS NULL THEN 1 END) AS partners
-                        FROM (SELECT sheet_id FROM cases_caseshare JOIN cases_case ON cases_case.id = case_id
+                        FROM (SELECT sheet_id FROM cases_caseshare
                               WHERE hub_id = %(hub)s AND shared_at >= %(start)s AND shared_at < %(end)s
                               UNION ALL
-                              SELECT sheet_id FROM visits_visitshare JOIN visits_visit ON visits_visit.id = visit_id
+                              SELECT sheet_id FROM visits_visitshare
                               WHERE hub_id = %(hub)s AND shared_at >= %(start)s AND shared_at < %(end)s) shares) s
             """  # noqa: S608 - constant SQL, values as parameters  # nosec B608
         )

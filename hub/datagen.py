@@ -2423,6 +2423,8 @@ class _Generator:
         self._write_shares(VisitShare, shares)
 
     def _write_shares(self, model, shares: list) -> None:
+        for share in shares:
+            share.hub = self.hub
         if shares:
             _with_history(model, shares, at=lambda share: share.shared_at, by=lambda share: share.shared_by)
             self._count(model, len(shares))

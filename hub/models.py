@@ -567,8 +567,11 @@ class SheetAttachment(models.Model):
 
 class SharedItem(models.Model):
     """A sheet or a partner organisation shared with an enterprise through one of its cases or visits:
-    who shared it and when. The partner's name is kept, so a deleted partner leaves a readable trace."""
+    who shared it and when. The partner's name is kept, so a deleted partner leaves a readable trace.
+    `hub` is the hub of the case or visit, copied on saving (and by the data generator's bulk writes) so
+    that a report counts a period's shares from one index instead of looking every case or visit up."""
 
+    hub = models.ForeignKey(Hub, on_delete=models.PROTECT, related_name="+", editable=False, verbose_name=_("hub"))
     sheet = models.ForeignKey(
         TechnologySheet,
         on_delete=models.PROTECT,
@@ -595,6 +598,7 @@ class SharedItem(models.Model):
     class Meta:
         abstract = True
         ordering = ["shared_at", "pk"]
+        indexes = [models.Index(fields=["hub", "shared_at", "sheet", "shared_by", "id"])]
         constraints = [
             models.CheckConstraint(
                 condition=(models.Q(sheet__isnull=False) & models.Q(partner_name=""))

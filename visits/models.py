@@ -134,3 +134,7 @@ class VisitShare(SharedItem):
     class Meta(SharedItem.Meta):
         verbose_name = _("item shared at a visit")
         verbose_name_plural = _("items shared at visits")
+
+    def save(self, *args, **kwargs):
+        self.hub_id = self.visit.hub_id
+        super().save(*args, **kwargs)

@@ -187,10 +187,7 @@ def _shared_in_period(shares: QuerySet, *, record: str, user: User, filters: Rep
     """Sheets and partners shared in the period through the cases or visits (`record`) of the readable
     hubs, narrowed by the enterprise filters and, for a referent, by who shared them."""
     rows = shares.filter(
-        **{
-            f"{record}__hub__in": readable_hubs(user=user, filters=filters),
-            **_within_period("shared_at", filters),
-        }
+        hub__in=readable_hubs(user=user, filters=filters), **_within_period("shared_at", filters)
     ).filter(_enterprise_conditions(filters, f"{record}__enterprise__"))
     return rows.filter(shared_by=filters.referent) if filters.referent else rows
 

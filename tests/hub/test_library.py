@@ -13,7 +13,8 @@ from hub.library.selectors import partners_found, sheets_found
 from hub.library.services import partner_delete, sheet_save
 from hub.models import TechnologySheet
 from hub.reports.selectors import ReportFilters, activity
-from tests.factories import CaseFactory, PartnerFactory, SheetFactory
+from tests.factories import CaseFactory, PartnerFactory, SheetFactory, VisitFactory
+from visits.services import visit_share
 
 Status = TechnologySheet.Status
 
@@ -153,6 +154,23 @@ class TestSharing:
             date_from=today.replace(year=today.year - 1), date_to=today.replace(year=today.year - 1)
         )
         assert activity(user=manager, filters=last_year)["sheets_shared"] == 0
+
+    def test_each_share_counts_in_the_hub_of_its_case_or_visit_only(
+        self, library, hub, other_hub, manager, other_manager, referent, other_referent, enterprise, other_enterprise
+    ):
+        case_share(case=CaseFactory(enterprise=enterprise), by=referent, sheet=library["drying"])
+        visit_share(visit=VisitFactory(enterprise=enterprise, referent=referent), by=referent, sheet=library["shea"])
+        elsewhere = CaseFactory(enterprise=other_enterprise)
+        case_share(case=elsewhere, by=other_referent, sheet=library["elsewhere"])
+        case_share(case=elsewhere, by=other_referent, partner=PartnerFactory(hub=other_hub))
+        today = timezone.localdate()
+        period = ReportFilters(date_from=today, date_to=today)
+
+        mine, theirs = activity(user=manager, filters=period), activity(user=other_manager, filters=period)
+
+        assert (mine["sheets_shared"], mine["partners_shared"]) == (2, 0)
+        assert (theirs["sheets_shared"], theirs["partners_shared"]) == (1, 1)
+        assert {share.hub for share in elsewhere.shares.all()} == {other_hub}
 
 
 class TestWriting:
