@@ -557,14 +557,14 @@ class HandSql:
         result = {}
         if self.vendor == "postgresql":
             parts = ", ".join(
-                f"percentile_disc({share}) WITHIN GROUP (ORDER BY {done} - received_at)"
+                f"percentile_disc({share}) WITHIN GROUP (ORDER BY date_part('epoch', {done} - received_at))"
                 for done, _due in self.DELAYS.values()
                 for share in (0.5, 0.9)
             )
             (row,) = self.run(f"SELECT {parts} {self.CASES}")
             for index, name in enumerate(self.DELAYS):
                 result[name] = tuple(
-                    round(value.total_seconds() / 86400, 2) if value is not None else None
+                    round(value / 86400, 2) if value is not None else None
                     for value in row[2 * index : 2 * index + 2]
                 )
             return result

@@ -12,8 +12,8 @@ from django.db import connection
 from django.db.models import (
     Avg,
     Count,
-    DurationField,
     F,
+    FloatField,
     OuterRef,
     Q,
     QuerySet,
@@ -203,11 +203,11 @@ def _percentile_days_by_rank(cases: QuerySet[Case], *, done_field: str, count: i
         .order_by(delay_order(done_field, "received_at"))
         .values_list(done_field, "received_at")[rank]
     )
-    return _days(done - received)
+    return _days((done - received).total_seconds())
 
 
-def _days(delay: datetime.timedelta | None) -> float | None:
-    return round(delay.total_seconds() / 86400, 2) if delay is not None else None
+def _days(seconds: float | None) -> float | None:
+    return round(seconds / 86400, 2) if seconds is not None else None
 
 
 PERCENTILES = {"median_days": 0.5, "p90_days": 0.9}
@@ -220,7 +220,7 @@ def service_quality(*, user: User, filters: ReportFilters, now: datetime.datetim
     period = {"date_from": filters.date_from, "date_to": filters.date_to}
     on_postgresql = connection.vendor == "postgresql"
     percentiles = {
-        f"{name}_{key}": PercentileDisc(share, delay_order(done, "received_at"), output_field=DurationField())
+        f"{name}_{key}": PercentileDisc(share, delay_order(done, "received_at"), output_field=FloatField())
         for name, (done, _due) in DELAYS.items()
         for key, share in PERCENTILES.items()
         if on_postgresql

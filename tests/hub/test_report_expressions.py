@@ -4,6 +4,7 @@ in any time zone: a fixed offset (West Africa) and a zone with summer time alike
 import datetime
 
 import pytest
+from django.db import connection
 from django.db.models import F
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
@@ -57,14 +58,26 @@ def test_a_period_across_a_change_of_offset_gets_no_fixed_offset(db):
 
 
 def test_delays_are_ordered_as_their_exact_durations(enterprise):
-    received = datetime.datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
-    for minutes in (600, 1, 59, 60 * 24 * 9, 30):
-        CaseFactory(
-            enterprise=enterprise, received_at=received, acknowledged_at=received + datetime.timedelta(minutes=minutes)
-        )
+    """Over delays of years, down to the microsecond on PostgreSQL and to the millisecond on SQLite, whose
+    date functions keep no finer time."""
+    received = datetime.datetime(2024, 3, 2, 8, 0, tzinfo=UTC)
+    years = datetime.timedelta(days=900, hours=23, minutes=59, seconds=59)
+    step = datetime.timedelta(milliseconds=1) if connection.vendor == "sqlite" else datetime.timedelta(microseconds=1)
+    delays = [
+        datetime.timedelta(minutes=600),
+        datetime.timedelta(minutes=1),
+        years + 2 * step,
+        datetime.timedelta(minutes=59),
+        years,
+        datetime.timedelta(days=9),
+        years + step,
+        datetime.timedelta(minutes=30),
+    ]
+    for delay in delays:
+        CaseFactory(enterprise=enterprise, received_at=received, acknowledged_at=received + delay)
 
-    ordered = Case.objects.order_by(delay_order("acknowledged_at", "received_at")).values_list(
+    ordered = Case.objects.order_by(delay_order("acknowledged_at", "received_at"), "?").values_list(
         F("acknowledged_at") - F("received_at"), flat=True
     )
 
-    assert [delay.total_seconds() / 60 for delay in ordered] == [1, 30, 59, 600, 60 * 24 * 9]
+    assert list(ordered) == sorted(delays)
