@@ -564,8 +564,7 @@ class HandSql:
             (row,) = self.run(f"SELECT {parts} {self.CASES}")
             for index, name in enumerate(self.DELAYS):
                 result[name] = tuple(
-                    round(value / 86400, 2) if value is not None else None
-                    for value in row[2 * index : 2 * index + 2]
+                    round(value / 86400, 2) if value is not None else None for value in row[2 * index : 2 * index + 2]
                 )
             return result
         for (name, (done, _due)), count in zip(self.DELAYS.items(), done_counts, strict=True):
