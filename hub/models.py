@@ -375,7 +375,7 @@ class FollowUp(models.Model):
 
     hub = models.ForeignKey(Hub, on_delete=models.PROTECT, related_name="followups", verbose_name=_("hub"))
     enterprise = models.ForeignKey(
-        Enterprise, on_delete=models.PROTECT, related_name="followups", verbose_name=_("enterprise")
+        Enterprise, on_delete=models.PROTECT, related_name="followups", db_index=False, verbose_name=_("enterprise")
     )
     case = models.ForeignKey(
         "cases.Case",
@@ -426,6 +426,16 @@ class FollowUp(models.Model):
         verbose_name = _("impact follow-up")
         verbose_name_plural = _("impact follow-ups")
         ordering = ["-due_date"]
+        indexes = [
+            models.Index(
+                fields=[
+                    "enterprise", "collected_on", "kind", "hub", "collected_by", "turnover_xof", "jobs_created",
+                    "investment_xof", "id",
+                ]
+            )
+        ]  # fmt: skip
+        """An enterprise's follow-ups by date, with what the impact table reads of each: the report finds
+        each enterprise's latest turnover and totals in the index alone (docs/PERFORMANCE.md)."""
         constraints = [
             models.UniqueConstraint(
                 fields=["enterprise"],

@@ -13,6 +13,7 @@ from django.db.models import (
     Avg,
     Count,
     F,
+    FilteredRelation,
     FloatField,
     OuterRef,
     Q,
@@ -491,7 +492,6 @@ def impact_by_enterprise(*, user: User, filters: ReportFilters) -> QuerySet[Ente
     """The enterprises followed up in the period, each with its baseline turnover and jobs, its latest
     follow-up's turnover in the period, and the jobs created and investment reported in the period."""
     followups = report_followups(user=user, filters=filters)
-    baseline = FollowUp.objects.filter(enterprise=OuterRef("pk"), kind=FollowUp.Kind.BASELINE).order_by("due_date")
     latest = followups.filter(enterprise=OuterRef("pk"), turnover_xof__isnull=False).order_by("-collected_on", "-pk")
 
     def total(field: str) -> Coalesce:
@@ -500,9 +500,10 @@ def impact_by_enterprise(*, user: User, filters: ReportFilters) -> QuerySet[Ente
 
     return (
         Enterprise.objects.filter(pk__in=followups.values("enterprise"))
+        .annotate(baseline=FilteredRelation("followups", condition=Q(followups__kind=FollowUp.Kind.BASELINE)))
         .annotate(
-            baseline_turnover=Subquery(baseline.values("turnover_xof")[:1]),
-            baseline_employees=Subquery(baseline.values("employees_total")[:1]),
+            baseline_turnover=F("baseline__turnover_xof"),
+            baseline_employees=F("baseline__employees_total"),
             latest_turnover=Subquery(latest.values("turnover_xof")[:1]),
             jobs_created=total("jobs_created"),
             investment=total("investment_xof"),
