@@ -37,6 +37,9 @@ LEFT, RIGHT, TOP, BOTTOM = 18.0, 192.0, 16.0, 280.0
 WIDTH = RIGHT - LEFT
 MM_PER_POINT = 25.4 / 72
 TABLE_ROWS_PER_PAGE = 30
+PDF_ENTERPRISES = 10 * TABLE_ROWS_PER_PAGE
+"""The most enterprises printed in the impact table, the first by name: a large hub follows tens of
+thousands up in a year (thousands of pages, minutes to draw); the spreadsheet exports list them all."""
 ZEBRA = "#f3f3f3"
 
 BODY_SIZE = 10.0
@@ -786,7 +789,8 @@ def draw_tables(doc: Document, report: dict) -> None:
     )
 
 
-def draw_enterprises(doc: Document, enterprises: Sequence[dict]) -> None:
+def draw_enterprises(doc: Document, enterprises: Sequence[dict], *, followed: int) -> None:
+    """The note says when `enterprises` are the first of more (`followed`)."""
     heading = _("Impact per enterprise")
     page = doc.new_page(heading=heading)
     n = format_number
@@ -823,9 +827,24 @@ def draw_enterprises(doc: Document, enterprises: Sequence[dict]) -> None:
         ],
         rows=rows,
         empty=_("No enterprise was followed up in this period."),
-        note=_(
-            "Amounts in FCFA. Turnover: at the baseline and at the latest follow-up of the period; jobs created "
-            "and investment: the sums reported by the follow-ups of the period."
+        note=" ".join(
+            [
+                _(
+                    "Amounts in FCFA. Turnover: at the baseline and at the latest follow-up of the period; jobs "
+                    "created and investment: the sums reported by the follow-ups of the period."
+                ),
+                *(
+                    [
+                        _(
+                            "The first %(shown)s of the %(followed)s enterprises followed up, by name: the "
+                            "spreadsheet export of the report lists them all."
+                        )
+                        % {"shown": format_number(len(enterprises)), "followed": format_number(followed)}
+                    ]
+                    if followed > len(enterprises)
+                    else []
+                ),
+            ]
         ),
     )
 
@@ -926,8 +945,9 @@ def draw_method_notes(doc: Document) -> None:
 def report_pdf(
     report: dict, *, hub_name: str, title: str | None = None, generated_on: datetime.date | None = None
 ) -> bytes:
-    """The report of `full_report` as an A4 PDF. The impact per enterprise is printed only when the
-    report holds it (`report["enterprises"]` is None for those who may not read personal data)."""
+    """The report of `full_report` as an A4 PDF (`full_report(enterprises=PDF_ENTERPRISES)` reads no more
+    enterprises than it prints). The impact per enterprise is printed only when the report holds it
+    (`report["enterprises"]` is None for those who may not read personal data)."""
     title = title or _("Programme report")
     generated_on = generated_on or timezone.localdate()
     doc = Document()
@@ -936,7 +956,7 @@ def report_pdf(
     draw_charts(doc, report)
     draw_tables(doc, report)
     if report.get("enterprises") is not None:
-        draw_enterprises(doc, report["enterprises"])
+        draw_enterprises(doc, report["enterprises"], followed=report["impact"]["enterprises_followed"])
     draw_method_notes(doc)
     period = period_text(report.get("filters") or {})
     doc.footer(left=" – ".join(part for part in (PROGRAMME, hub_name, period) if part))

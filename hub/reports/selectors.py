@@ -678,7 +678,8 @@ def full_report(*, user: User, filters: ReportFilters, by: str = "region", enter
     """Every figure of the programme report for the period, as the page, the PDF, the exports and the API
     show it. `enterprises` (impact per enterprise, in the order of their names) is None for those who may
     not read personal data, and so is a breakdown per referent; the argument `enterprises` keeps the first
-    that many (the page shows 50 of tens of thousands on a large hub; the PDF and the exports take all)."""
+    that many (the page shows 50 of tens of thousands on a large hub, the PDF `pdf.PDF_ENTERPRISES`; the
+    spreadsheets take all)."""
     if (by in STAFF_ONLY_BREAKDOWNS or filters.referent) and not reads_personal_data_in_reports(user):
         raise PermissionDenied(_("Figures per referent are for hub staff only."))
     personal = reads_personal_data_in_reports(user)

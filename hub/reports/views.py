@@ -107,7 +107,12 @@ def report_export(request, fmt: str):
     form = _filters(request)
     if not form.is_valid():
         return render(request, "reports/report.html", {"form": form, "report": None}, status=400)
-    report = full_report(user=request.user, filters=form.to_filters(), by=form.cleaned_data["by"])
+    report = full_report(
+        user=request.user,
+        filters=form.to_filters(),
+        by=form.cleaned_data["by"],
+        enterprises=pdf.PDF_ENTERPRISES if fmt == "pdf" else None,
+    )
     filters = report["filters"]
     if fmt == "pdf":
         content = pdf.report_pdf(report, hub_name=_hub_name(report))

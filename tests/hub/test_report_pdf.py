@@ -6,13 +6,14 @@ import datetime
 import re
 
 import pytest
+from django.core.management import call_command
 from django.utils import translation
 
 from cases.models import CaseStatus
 from hub.models import FollowUp, HubTarget, TargetIndicator
 from hub.reports import pdf
 from hub.reports.selectors import ReportFilters, full_report
-from tests.factories import CaseFactory, EnterpriseFactory, FollowUpFactory, VisitFactory
+from tests.factories import AdminFactory, CaseFactory, EnterpriseFactory, FollowUpFactory, VisitFactory
 
 S = CaseStatus
 FILTERS = ReportFilters(date_from=datetime.date(2026, 1, 1), date_to=datetime.date(2026, 12, 31))
@@ -184,3 +185,43 @@ def test_the_method_notes_explain_each_figure():
     assert "nearest-rank" in notes["Delays"]
     assert "4 or 5" in notes["Satisfaction"]
     assert "9 and 10 less the percentage of 0 to 6" in notes["Net Promoter Score"]
+
+
+def test_the_pdf_prints_the_first_enterprises_by_name_and_says_how_many_were_followed(
+    hub, manager, referent, monkeypatch
+):
+    for name in ("Cauris Bio", "Atelier Diallo", "Boulangerie du Fleuve"):
+        followed_up(EnterpriseFactory(hub=hub, name=name), month=4, baseline=1_000_000, latest=1_200_000)
+    monkeypatch.setattr(pdf, "PDF_ENTERPRISES", 2)
+    tables = []
+
+    def recorded(doc, page, **table):
+        tables.append(table)
+        return draw_table(doc, page, **table)
+
+    draw_table = pdf.draw_table
+    monkeypatch.setattr(pdf, "draw_table", recorded)
+    with translation.override("fr"):
+        render(manager, enterprises=pdf.PDF_ENTERPRISES)
+
+    (table,) = [table for table in tables if table["title"] == "Entreprises suivies sur la période"]
+    assert [row.cells[0] for row in table["rows"]] == ["Atelier Diallo", "Boulangerie du Fleuve"]
+    assert "Les 2 premières des 3 entreprises suivies" in table["note"]
+
+
+def test_the_pdf_export_and_command_print_the_first_enterprises_only(
+    hub, manager, referent, as_manager, monkeypatch, tmp_path
+):
+    for number in range(pdf.TABLE_ROWS_PER_PAGE + 1):
+        followed_up(EnterpriseFactory(hub=hub, name=f"Entreprise suivie {number:02d}"), month=5, baseline=1, latest=2)
+    monkeypatch.setattr(pdf, "PDF_ENTERPRISES", pdf.TABLE_ROWS_PER_PAGE)
+
+    AdminFactory()
+    output = tmp_path / "report.pdf"
+
+    response = as_manager.get("/manage/reports/export.pdf?date_from=2026-01-01&date_to=2026-12-31")
+    call_command("report", "--from", "2026-01-01", "--to", "2026-12-31", "--output", str(output))
+
+    assert response.status_code == 200
+    assert page_count(response.content) == FIXED_PAGES + 1
+    assert page_count(output.read_bytes()) == FIXED_PAGES + 1

@@ -51,7 +51,10 @@ class Command(BaseCommand):
             )
         with translation.override(language):
             report = full_report(
-                user=reader, filters=ReportFilters(date_from=start, date_to=end, hub=hub or None), by=by
+                user=reader,
+                filters=ReportFilters(date_from=start, date_to=end, hub=hub or None),
+                by=by,
+                enterprises=pdf.PDF_ENTERPRISES if format == "pdf" else None,
             )
             hub_name = Hub.objects.get(code=hub).name if hub else gettext("All hubs")
             content = {
