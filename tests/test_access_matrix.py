@@ -390,7 +390,7 @@ PAGES: dict[str, tuple[Check, ...]] = {
             lists=STAFF_LISTS,
             label=f"{kind}{'-' + export['format'] if export else ''}",
         )
-        for kind in ("enterprises", "cases", "visits", "followups")
+        for kind in ("enterprises", "cases", "answered-cases", "resolved-cases", "open-cases", "visits", "followups")
         for export in ({}, {"format": "csv"})
     ),
     # the SME portal

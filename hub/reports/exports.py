@@ -559,6 +559,9 @@ def _enterprise_columns() -> list[Column]:
 RECORDS = {
     "enterprises": (Enterprise, _enterprise_columns, ("name", "pk")),
     "cases": (Case, _case_columns, ("received_at", "pk")),
+    "answered-cases": (Case, _case_columns, ("received_at", "pk")),
+    "resolved-cases": (Case, _case_columns, ("received_at", "pk")),
+    "open-cases": (Case, _case_columns, ("received_at", "pk")),
     "visits": (Visit, _visit_columns, ("started_at", "pk")),
     "followups": (FollowUp, _followup_columns, ("collected_on", "pk")),
 }
@@ -587,8 +590,7 @@ def _records(kind: str, queryset: QuerySet) -> tuple[str, list[Column], Iterator
 
 
 def records_csv(kind: str, queryset: QuerySet) -> bytes:
-    """The records of `queryset` (`kind` is "enterprises", "cases", "visits" or "followups"), a header row
-    then one row each."""
+    """The records of `queryset` (`kind` is one of RECORDS), a header row then one row each."""
     return b"".join(iter_records_csv(kind, queryset))
 
 

@@ -126,6 +126,23 @@ def report_cases(*, user: User, filters: ReportFilters) -> QuerySet[Case]:
     )
 
 
+def report_cases_answered(*, user: User, filters: ReportFilters) -> QuerySet[Case]:
+    """Cases received in the period that had a first contact: the activity report's "cases answered"."""
+    return report_cases(user=user, filters=filters).filter(first_contact_at__isnull=False)
+
+
+def report_cases_resolved(*, user: User, filters: ReportFilters) -> QuerySet[Case]:
+    """Cases received in the period and resolved or closed since: the activity report's "cases resolved"."""
+    return report_cases(user=user, filters=filters).filter(status__in=RESOLVED_STATUSES)
+
+
+def report_open_cases(*, user: User, filters: ReportFilters) -> QuerySet[Case]:
+    """Cases open now, whatever the period, narrowed by the enterprise and referent filters: the backlog."""
+    open_cases = Case.objects.filter(hub__in=readable_hubs(user=user, filters=filters), status__in=OPEN_STATUSES)
+    open_cases = open_cases.filter(_enterprise_conditions(filters, "enterprise__"))
+    return open_cases.filter(assigned_to=filters.referent) if filters.referent else open_cases
+
+
 def report_visits(*, user: User, filters: ReportFilters) -> QuerySet[Visit]:
     return _filtered(Visit.objects.all(), user=user, filters=filters, date_field="started_at", person_field="referent")
 
@@ -265,17 +282,13 @@ def service_quality(*, user: User, filters: ReportFilters, now: datetime.datetim
 
 def backlog_by_age(*, user: User, filters: ReportFilters, now: datetime.datetime) -> list[dict]:
     """Cases still open at `now`, whatever the period, grouped by days since receipt."""
-    open_cases = Case.objects.filter(hub__in=readable_hubs(user=user, filters=filters), status__in=OPEN_STATUSES)
-    open_cases = open_cases.filter(_enterprise_conditions(filters, "enterprise__"))
-    if filters.referent:
-        open_cases = open_cases.filter(assigned_to=filters.referent)
     buckets = {}
     for index, (low, high) in enumerate(BACKLOG_AGES):
         condition = Q(received_at__lte=now - datetime.timedelta(days=low))
         if high is not None:
             condition &= Q(received_at__gt=now - datetime.timedelta(days=high + 1))
         buckets[f"age_{index}"] = Count("pk", filter=condition)
-    counts = open_cases.aggregate(**buckets)
+    counts = report_open_cases(user=user, filters=filters).aggregate(**buckets)
     return [
         {"min_days": low, "max_days": high, "open_cases": counts[f"age_{index}"]}
         for index, (low, high) in enumerate(BACKLOG_AGES)

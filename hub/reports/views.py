@@ -19,16 +19,29 @@ from hub.models import Hub, Role
 from hub.permissions import Action, can, reads_personal_data_in_reports, reads_reports, require
 from hub.reports import charts, exports, pdf
 from hub.reports.forms import BREAKDOWN_LABELS, ReportFilterForm, TargetsForm
-from hub.reports.selectors import full_report, report_cases, report_enterprises, report_followups, report_visits
+from hub.reports.selectors import (
+    full_report,
+    report_cases,
+    report_cases_answered,
+    report_cases_resolved,
+    report_enterprises,
+    report_followups,
+    report_open_cases,
+    report_visits,
+)
 from hub.services import hub_targets_save
 
 RECORDS = {
     "enterprises": (report_enterprises, ("hub", "region"), ("name", "pk")),
     "cases": (report_cases, ("enterprise", "hub"), ("-pk",)),
+    "answered-cases": (report_cases_answered, ("enterprise", "hub"), ("-pk",)),
+    "resolved-cases": (report_cases_resolved, ("enterprise", "hub"), ("-pk",)),
+    "open-cases": (report_open_cases, ("enterprise", "hub"), ("received_at", "pk")),
     "visits": (report_visits, ("enterprise", "hub"), ("-pk",)),
     "followups": (report_followups, ("enterprise", "hub"), ("-pk",)),
 }
-"""Per kind of record behind a figure: its selector, the relations its page shows and its page's order."""
+"""Per kind of record behind a figure: its selector, the relations its page shows and its page's order
+(the open cases oldest first, as the backlog reads)."""
 EXPORTS = {
     "pdf": "application/pdf",
     "csv": "text/csv; charset=utf-8",
@@ -147,7 +160,13 @@ def report_records(request, kind: str):
     query = request.GET.copy()
     query.pop("page", None)
     page = Paginator(records.select_related(*related).order_by(*ordering), 50).get_page(request.GET.get("page"))
-    context = {"kind": kind, "page": page, "query": query.urlencode(), "form": form}
+    context = {
+        "kind": kind,
+        "model": records.model._meta.model_name,
+        "page": page,
+        "query": query.urlencode(),
+        "form": form,
+    }
     return render(request, "reports/records.html", context)
 
 

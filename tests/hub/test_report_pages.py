@@ -117,6 +117,36 @@ def test_the_records_behind_a_figure_list_exactly_those_counted(client, manager,
     assert client.get(f"/manage/reports/records/unknown/?{PERIOD}").status_code == 404
 
 
+@pytest.mark.parametrize(
+    ("kind", "figure"),
+    [("answered-cases", "cases_answered"), ("resolved-cases", "cases_resolved"), ("open-cases", None)],
+)
+def test_the_cases_answered_resolved_and_open_open_to_the_list_of_them(client, manager, data, kind, figure):
+    CaseFactory(hub=manager.hub, received_at=at(1, 9) - datetime.timedelta(days=400), status=S.ASSIGNED)
+    client.force_login(manager)
+    report = client.get(f"/manage/reports/?{PERIOD}")
+
+    response = client.get(f"/manage/reports/records/{kind}/?{PERIOD}")
+    export = client.get(f"/manage/reports/records/{kind}/?{PERIOD}&format=csv")
+
+    assert f"/manage/reports/records/{kind}/?{PERIOD}" in report.content.decode().replace("&amp;", "&")
+    cases = list(response.context["page"])
+    counted = (
+        report.context["report"]["activity"][figure]
+        if figure
+        else sum(bucket["open_cases"] for bucket in report.context["report"]["service_quality"]["backlog_by_age"])
+    )
+    assert len(cases) == counted
+    belongs = {
+        "answered-cases": lambda case: case.first_contact_at is not None,
+        "resolved-cases": lambda case: case.status in (S.RESOLVED, S.CLOSED),
+        "open-cases": lambda case: case.is_open,
+    }[kind]
+    assert cases and all(belongs(case) for case in cases)
+    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=";"))
+    assert sorted(row[0] for row in rows[1:]) == sorted(case.reference for case in cases)
+
+
 def test_the_enterprises_reached_open_to_the_list_of_them(client, manager, enterprise, data):
     client.force_login(manager)
     report = client.get(f"/manage/reports/?{PERIOD}")
