@@ -34,10 +34,12 @@ class ReportFiltersSerializer(serializers.Serializer):
         return code
 
     def validate_referent(self, pk):
-        if pk and not reads_personal_data_in_reports(self._user()):
+        if not pk:
+            return pk
+        if not reads_personal_data_in_reports(self._user()):
             raise serializers.ValidationError(STAFF_ONLY)
         readable = Hub.objects.filter(hubs_readable_in_reports(self._user()))
-        if pk and not User.objects.filter(pk=pk, role=Role.REFERENT, hub__in=readable).exists():
+        if not User.objects.filter(pk=pk, role=Role.REFERENT, hub__in=readable).exists():
             raise serializers.ValidationError(_("No referent with this id in the hubs whose figures you may read."))
         return pk
 

@@ -559,9 +559,6 @@ def _enterprise_columns() -> list[Column]:
 RECORDS = {
     "enterprises": (Enterprise, _enterprise_columns, ("name", "pk")),
     "cases": (Case, _case_columns, ("received_at", "pk")),
-    "answered-cases": (Case, _case_columns, ("received_at", "pk")),
-    "resolved-cases": (Case, _case_columns, ("received_at", "pk")),
-    "open-cases": (Case, _case_columns, ("received_at", "pk")),
     "visits": (Visit, _visit_columns, ("started_at", "pk")),
     "followups": (FollowUp, _followup_columns, ("collected_on", "pk")),
 }

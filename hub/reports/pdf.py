@@ -792,6 +792,15 @@ def draw_tables(doc: Document, report: dict) -> None:
 def draw_enterprises(doc: Document, enterprises: Sequence[dict], *, followed: int) -> None:
     """The note says when `enterprises` are the first of more (`followed`)."""
     heading = _("Impact per enterprise")
+    note = _(
+        "Amounts in FCFA. Turnover: at the baseline and at the latest follow-up of the period; jobs created "
+        "and investment: the sums reported by the follow-ups of the period."
+    )
+    if followed > len(enterprises):
+        note += " " + _(
+            "The first %(shown)s of the %(followed)s enterprises followed up, by name: the spreadsheet export "
+            "of the report lists them all."
+        ) % {"shown": format_number(len(enterprises)), "followed": format_number(followed)}
     page = doc.new_page(heading=heading)
     n = format_number
     turnover = _("Yearly turnover (FCFA)")
@@ -827,25 +836,7 @@ def draw_enterprises(doc: Document, enterprises: Sequence[dict], *, followed: in
         ],
         rows=rows,
         empty=_("No enterprise was followed up in this period."),
-        note=" ".join(
-            [
-                _(
-                    "Amounts in FCFA. Turnover: at the baseline and at the latest follow-up of the period; jobs "
-                    "created and investment: the sums reported by the follow-ups of the period."
-                ),
-                *(
-                    [
-                        _(
-                            "The first %(shown)s of the %(followed)s enterprises followed up, by name: the "
-                            "spreadsheet export of the report lists them all."
-                        )
-                        % {"shown": format_number(len(enterprises)), "followed": format_number(followed)}
-                    ]
-                    if followed > len(enterprises)
-                    else []
-                ),
-            ]
-        ),
+        note=note,
     )
 
 

@@ -108,11 +108,12 @@ def readable_hubs(*, user: User, filters: ReportFilters) -> QuerySet[Hub]:
     return hubs
 
 
-def _filtered(queryset: QuerySet, *, user: User, filters: ReportFilters, date_field: str, person_field: str):
-    """Rows of the readable hubs dated within the period, narrowed by the enterprise and referent filters."""
+def _filtered(queryset: QuerySet, *, user: User, filters: ReportFilters, date_field: str | None, person_field: str):
+    """Rows of the readable hubs dated within the period (whatever their date without `date_field`),
+    narrowed by the enterprise and referent filters."""
     rows = queryset.filter(
         hub__in=readable_hubs(user=user, filters=filters),
-        **_within_period(date_field, filters),
+        **(_within_period(date_field, filters) if date_field else {}),
     ).filter(_enterprise_conditions(filters, "enterprise__"))
     if filters.referent:
         rows = rows.filter(**{person_field: filters.referent})
@@ -138,9 +139,13 @@ def report_cases_resolved(*, user: User, filters: ReportFilters) -> QuerySet[Cas
 
 def report_open_cases(*, user: User, filters: ReportFilters) -> QuerySet[Case]:
     """Cases open now, whatever the period, narrowed by the enterprise and referent filters: the backlog."""
-    open_cases = Case.objects.filter(hub__in=readable_hubs(user=user, filters=filters), status__in=OPEN_STATUSES)
-    open_cases = open_cases.filter(_enterprise_conditions(filters, "enterprise__"))
-    return open_cases.filter(assigned_to=filters.referent) if filters.referent else open_cases
+    return _filtered(
+        Case.objects.filter(status__in=OPEN_STATUSES),
+        user=user,
+        filters=filters,
+        date_field=None,
+        person_field="assigned_to",
+    )
 
 
 def report_visits(*, user: User, filters: ReportFilters) -> QuerySet[Visit]:

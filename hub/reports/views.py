@@ -32,16 +32,17 @@ from hub.reports.selectors import (
 from hub.services import hub_targets_save
 
 RECORDS = {
-    "enterprises": (report_enterprises, ("hub", "region"), ("name", "pk")),
-    "cases": (report_cases, ("enterprise", "hub"), ("-pk",)),
-    "answered-cases": (report_cases_answered, ("enterprise", "hub"), ("-pk",)),
-    "resolved-cases": (report_cases_resolved, ("enterprise", "hub"), ("-pk",)),
-    "open-cases": (report_open_cases, ("enterprise", "hub"), ("received_at", "pk")),
-    "visits": (report_visits, ("enterprise", "hub"), ("-pk",)),
-    "followups": (report_followups, ("enterprise", "hub"), ("-pk",)),
+    "enterprises": (report_enterprises, "enterprises", ("hub", "region"), ("name", "pk")),
+    "cases": (report_cases, "cases", ("enterprise", "hub"), ("-pk",)),
+    "answered-cases": (report_cases_answered, "cases", ("enterprise", "hub"), ("-pk",)),
+    "resolved-cases": (report_cases_resolved, "cases", ("enterprise", "hub"), ("-pk",)),
+    "open-cases": (report_open_cases, "cases", ("enterprise", "hub"), ("received_at", "pk")),
+    "visits": (report_visits, "visits", ("enterprise", "hub"), ("-pk",)),
+    "followups": (report_followups, "followups", ("enterprise", "hub"), ("-pk",)),
 }
-"""Per kind of record behind a figure: its selector, the relations its page shows and its page's order
-(the open cases oldest first, as the backlog reads)."""
+"""Per kind of record behind a figure: its selector, its table (the columns of the page and of the
+exports, `exports.RECORDS`), the relations its page shows and its page's order (the open cases oldest
+first, as the backlog reads)."""
 EXPORTS = {
     "pdf": "application/pdf",
     "csv": "text/csv; charset=utf-8",
@@ -149,24 +150,18 @@ def report_records(request, kind: str):
         raise PermissionDenied
     if not form.is_valid():
         return render(request, "reports/report.html", {"form": form, "report": None}, status=400)
-    selector, related, ordering = RECORDS[kind]
+    selector, table, related, ordering = RECORDS[kind]
     records = selector(user=request.user, filters=form.to_filters())
     export = request.GET.get("format")
     if export in ("csv", "xlsx"):
         make = exports.records_csv if export == "csv" else exports.records_xlsx
-        response = HttpResponse(make(kind, records), content_type=EXPORTS[export])
+        response = HttpResponse(make(table, records), content_type=EXPORTS[export])
         response["Content-Disposition"] = f'attachment; filename="{kind}.{export}"'
         return response
     query = request.GET.copy()
     query.pop("page", None)
     page = Paginator(records.select_related(*related).order_by(*ordering), 50).get_page(request.GET.get("page"))
-    context = {
-        "kind": kind,
-        "model": records.model._meta.model_name,
-        "page": page,
-        "query": query.urlencode(),
-        "form": form,
-    }
+    context = {"kind": kind, "table": table, "page": page, "query": query.urlencode(), "form": form}
     return render(request, "reports/records.html", context)
 
 
