@@ -8,8 +8,10 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from api.serializers.cases import CaseSerializer
+from api.serializers.hub import FollowUpSerializer
 from api.serializers.visits import VisitSerializer
 from cases.services import CaseChanged
+from hub.followups.services import FollowUpConflict
 from hub.uploads import StorageFailure
 from visits.services import VisitConflict
 
@@ -44,5 +46,10 @@ def exception_handler(exc, context):
         response = Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
         if exc.visit is not None:
             response.data["current"] = VisitSerializer(exc.visit, context=context).data
+        return response
+    if isinstance(exc, FollowUpConflict):
+        response = Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        if exc.followup is not None:
+            response.data["current"] = FollowUpSerializer(exc.followup, context=context).data
         return response
     return drf_exception_handler(exc, context)

@@ -26,6 +26,7 @@ from cases.models import (
     ReferenceCounter,
 )
 from cases.selectors import DueDigest, RatingRequest, due_digests, satisfaction_reminders_due
+from hub.followups.services import followups_plan_baseline, followups_plan_for_case
 from hub.library.services import shared_item
 from hub.models import Enterprise, Partner, Role, TechnologySheet, User, related_or_none
 from hub.permissions import Action, can
@@ -137,6 +138,8 @@ def case_create(
         case.acknowledged_at = case.assigned_at = case.first_contact_at = now
         case.assign_due = case.first_contact_due = timezone.localdate(now)
     case.save()
+    if found_at_visit:
+        followups_plan_baseline(enterprise=enterprise, referent=by, at=now)
     CaseEvent.objects.create(case=case, to_status=case.status, actor=by, created_at=now)
     notifications.notify_case_received(case=case)
     return case
@@ -223,6 +226,10 @@ def case_transition(
     case.status = to_status
     case.version += 1
     case.save()
+    if to_status == S.ASSIGNED:
+        followups_plan_baseline(enterprise=case.enterprise, referent=case.assigned_to, at=now)
+    if to_status == S.RESOLVED or move == (S.RESOLVED, S.IN_PROGRESS):
+        followups_plan_for_case(case)
     recorded_note = note or {S.RESOLVED: case.resolution_summary, S.REJECTED: case.rejection_reason}.get(to_status, "")
     CaseEvent.objects.create(
         case=case, from_status=move[0], to_status=to_status, actor=by, note=recorded_note, created_at=now

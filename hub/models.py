@@ -64,6 +64,18 @@ class Hub(models.Model):
     reopen_days = models.PositiveSmallIntegerField(
         _("days a resolved case can be reopened"), default=30, help_text=_("Calendar days.")
     )
+    followup_6_months_days = models.PositiveSmallIntegerField(
+        _("days from resolution to the 6-month follow-up"),
+        default=182,
+        validators=[MinValueValidator(1)],
+        help_text=_("Calendar days."),
+    )
+    followup_12_months_days = models.PositiveSmallIntegerField(
+        _("days from resolution to the 12-month follow-up"),
+        default=365,
+        validators=[MinValueValidator(1)],
+        help_text=_("Calendar days."),
+    )
     weekend_days = models.JSONField(
         _("weekend days"),
         default=saturday_and_sunday,
@@ -81,6 +93,15 @@ class Hub(models.Model):
 
     def __str__(self):
         return f"{self.code} – {self.name}"
+
+    def clean(self):
+        super().clean()
+        if (
+            self.followup_6_months_days is not None
+            and self.followup_12_months_days is not None
+            and self.followup_12_months_days <= self.followup_6_months_days
+        ):
+            raise ValidationError({"followup_12_months_days": _("The 12-month follow-up comes after the 6-month one.")})
 
 
 class HubHoliday(models.Model):
@@ -364,6 +385,12 @@ class Partner(models.Model):
         return self.name
 
 
+MAX_STAFF = 100_000
+MAX_AMOUNT_XOF = 100_000_000_000
+"""A hundred billion francs: a hundred times the turnover of the largest medium enterprise."""
+MAX_INNOVATIONS = 1_000
+
+
 class FollowUp(models.Model):
     """Impact measured at an enterprise: a baseline when support starts, then 6 and 12 months after a
     case is resolved. Amounts are whole XOF (the franc has no minor unit)."""
@@ -397,18 +424,47 @@ class FollowUp(models.Model):
         related_name="followups_collected",
         verbose_name=_("collected by"),
     )
-    employees_total = models.PositiveIntegerField(_("employees"), null=True, blank=True)
-    jobs_created = models.PositiveIntegerField(_("jobs created"), null=True, blank=True)
-    jobs_kept = models.PositiveIntegerField(_("jobs kept"), null=True, blank=True)
-    turnover_xof = models.PositiveBigIntegerField(_("yearly turnover (XOF)"), null=True, blank=True)
-    new_sales_xof = models.PositiveBigIntegerField(_("new sales (XOF)"), null=True, blank=True)
-    kept_sales_xof = models.PositiveBigIntegerField(_("kept sales (XOF)"), null=True, blank=True)
-    investment_xof = models.PositiveBigIntegerField(_("investment made (XOF)"), null=True, blank=True)
-    cost_savings_xof = models.PositiveBigIntegerField(_("cost savings (XOF)"), null=True, blank=True)
-    new_products = models.PositiveSmallIntegerField(_("new products"), null=True, blank=True)
-    new_processes = models.PositiveSmallIntegerField(_("new processes"), null=True, blank=True)
+    assigned_to = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="followups_assigned",
+        verbose_name=_("referent in charge"),
+        limit_choices_to={"role": Role.REFERENT},
+    )
+    employees_total = models.PositiveIntegerField(
+        _("employees"), null=True, blank=True, validators=[MaxValueValidator(MAX_STAFF)]
+    )
+    jobs_created = models.PositiveIntegerField(
+        _("jobs created"), null=True, blank=True, validators=[MaxValueValidator(MAX_STAFF)]
+    )
+    jobs_kept = models.PositiveIntegerField(
+        _("jobs kept"), null=True, blank=True, validators=[MaxValueValidator(MAX_STAFF)]
+    )
+    turnover_xof = models.PositiveBigIntegerField(
+        _("yearly turnover (XOF)"), null=True, blank=True, validators=[MaxValueValidator(MAX_AMOUNT_XOF)]
+    )
+    new_sales_xof = models.PositiveBigIntegerField(
+        _("new sales (XOF)"), null=True, blank=True, validators=[MaxValueValidator(MAX_AMOUNT_XOF)]
+    )
+    kept_sales_xof = models.PositiveBigIntegerField(
+        _("kept sales (XOF)"), null=True, blank=True, validators=[MaxValueValidator(MAX_AMOUNT_XOF)]
+    )
+    investment_xof = models.PositiveBigIntegerField(
+        _("investment made (XOF)"), null=True, blank=True, validators=[MaxValueValidator(MAX_AMOUNT_XOF)]
+    )
+    cost_savings_xof = models.PositiveBigIntegerField(
+        _("cost savings (XOF)"), null=True, blank=True, validators=[MaxValueValidator(MAX_AMOUNT_XOF)]
+    )
+    new_products = models.PositiveSmallIntegerField(
+        _("new products"), null=True, blank=True, validators=[MaxValueValidator(MAX_INNOVATIONS)]
+    )
+    new_processes = models.PositiveSmallIntegerField(
+        _("new processes"), null=True, blank=True, validators=[MaxValueValidator(MAX_INNOVATIONS)]
+    )
     technology_adopted = models.BooleanField(_("technology adopted"), null=True, blank=True)
-    technology_notes = models.TextField(_("technology adopted, details"), blank=True)
+    technology_notes = models.TextField(_("technology adopted, details"), blank=True, max_length=2000)
     satisfaction = models.PositiveSmallIntegerField(
         _("satisfaction (1-5)"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
@@ -418,6 +474,36 @@ class FollowUp(models.Model):
         blank=True,
         validators=[MaxValueValidator(10)],
         help_text=_("Used for the Net Promoter Score."),
+    )
+    notes = models.TextField(_("notes"), blank=True, max_length=5000)
+    self_reported = models.BooleanField(
+        _("self-reported"), default=False, help_text=_("Answered by the enterprise itself through its link.")
+    )
+    confirmed_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+        help_text=_("The referent who checked the self-reported answers."),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    client_uuid = models.UUIDField(
+        _("client identifier"),
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text=_("Chosen by the phone that recorded it, so that a resend is stored once."),
+    )
+    content_hash = models.CharField(_("content hash"), max_length=64, blank=True, editable=False)
+    reminded_at = models.DateTimeField(
+        _("reminder sent at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set by send_reminders so that a follow-up coming due is announced once."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
@@ -432,10 +518,13 @@ class FollowUp(models.Model):
                     "enterprise", "collected_on", "kind", "hub", "collected_by", "turnover_xof", "jobs_created",
                     "investment_xof", "id",
                 ]
-            )
+            ),
+            models.Index(fields=["hub", "due_date"], name="followup_hub_due"),
+            models.Index(fields=["assigned_to", "collected_on", "due_date"], name="followup_referent_due"),
         ]  # fmt: skip
         """An enterprise's follow-ups by date, with what the impact table reads of each: the report finds
-        each enterprise's latest turnover and totals in the index alone (docs/PERFORMANCE.md)."""
+        each enterprise's latest turnover and totals in the index alone (docs/PERFORMANCE.md). The hub's and
+        the referent's follow-ups by due date, for the lists of what is due."""
         constraints = [
             models.UniqueConstraint(
                 fields=["enterprise"],

@@ -1,4 +1,4 @@
-"""Writes to the programme-wide domain: the directory of enterprises, the impact follow-ups, the SME
+"""Writes to the programme-wide domain: the directory of enterprises, the SME
 accounts (signing up, invitations) and password resets."""
 
 import datetime
@@ -26,7 +26,6 @@ from hub.holidays import mali_holidays
 from hub.models import (
     AdministrativeUnit,
     Enterprise,
-    FollowUp,
     Hub,
     HubHoliday,
     HubTarget,
@@ -91,23 +90,6 @@ def enterprise_save(*, enterprise: Enterprise, by: User, **fields) -> Enterprise
     enterprise.full_clean()
     enterprise.save()
     return enterprise
-
-
-@transaction.atomic
-def followup_save(*, followup: FollowUp, by: User, **fields) -> FollowUp:
-    """Create (unsaved `followup`) or update an impact follow-up in `by`'s hub after full validation."""
-    if not can(by, Action.RECORD_FOLLOWUPS):
-        raise PermissionDenied(_("Your role cannot record impact follow-ups."))
-    for name, value in fields.items():
-        setattr(followup, name, value)
-    if followup.hub_id is None and followup.enterprise_id:
-        followup.hub_id = followup.enterprise.hub_id
-    _check_hub(by=by, hub_id=followup.hub_id)
-    if followup.collected_on and followup.collected_by_id is None:
-        followup.collected_by = by
-    followup.full_clean()
-    followup.save()
-    return followup
 
 
 @transaction.atomic

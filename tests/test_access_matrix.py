@@ -228,6 +228,14 @@ def new_visit(w: World, target: str) -> dict:
     }
 
 
+def followup_answers(w: World, target: str) -> dict:
+    return {"collected_on": timezone.localdate().isoformat(), "jobs_created": 2, "satisfaction": 4}
+
+
+def followup_referent(w: World, target: str) -> dict:
+    return {"referent": w.users["other_referent" if target == "other_hub" else "referent"].pk}
+
+
 def shared_sheet(w: World, target: str) -> dict:
     return {"sheet": w.pk("sheet", target)}
 
@@ -630,6 +638,29 @@ ROUTER: dict[str, tuple[Check, ...]] = {
             scope=STAFF,
             targets=FOLLOWUPS,
             method="patch",
+        ),
+    ),
+    "followups/<pk>/collect/": (
+        api(
+            "followup-collect",
+            of(HUB_STAFF, 201),
+            pk_of("followup"),
+            scope=STAFF,
+            targets=FOLLOWUPS,
+            method="post",
+            data=followup_answers,
+        ),
+    ),
+    "followups/<pk>/assign/": (
+        # Managers put a referent of the follow-up's hub in charge of it.
+        api(
+            "followup-assign",
+            of(MANAGERS, 200),
+            pk_of("followup"),
+            scope=STAFF,
+            targets=FOLLOWUPS,
+            method="post",
+            data=followup_referent,
         ),
     ),
     "sheets/": (api("sheet-list", of(LIBRARY_READERS, 200), lists=(("sheet", PORTAL_SHEETS),)),),

@@ -17,6 +17,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from cases.models import Case
 from cases.services import case_create, case_visited
+from hub.followups.services import followups_plan_baseline
 from hub.library.services import shared_item
 from hub.models import Enterprise, Partner, Role, TechnologySheet, User
 from hub.permissions import Action, can
@@ -138,6 +139,7 @@ def visit_record(*, data: VisitInput, by: User) -> tuple[Visit, bool]:
     try:
         with transaction.atomic():
             visit.save()
+            followups_plan_baseline(enterprise=data.enterprise, referent=by, at=visit.started_at)
             raised = [
                 case_create(
                     enterprise=data.enterprise,

@@ -6,8 +6,9 @@ from api.serializers.fields import CoordinateField, RowSerializer, SelectableFie
 from cases.models import Case
 from cases.selectors import cases_visible_to
 from hub.classifications import IsicSection, SizeClass
-from hub.models import AdministrativeUnit, Enterprise, FollowUp, Hub, HubTarget, Referent
-from hub.selectors import enterprises_visible_to
+from hub.followups.services import ANSWER_FIELDS, Collection
+from hub.models import AdministrativeUnit, Enterprise, FollowUp, Hub, HubTarget, Referent, User
+from hub.selectors import enterprises_visible_to, referents_visible_to
 from hub.services import ENTERPRISE_EDITABLE_FIELDS
 
 
@@ -33,6 +34,8 @@ class HubSerializer(serializers.ModelSerializer):
             "first_contact_days",
             "resolve_days",
             "reopen_days",
+            "followup_6_months_days",
+            "followup_12_months_days",
             "weekend_days",
             "targets",
         ]
@@ -112,7 +115,47 @@ class FollowUpSerializer(serializers.ModelSerializer):
             "technology_notes",
             "satisfaction",
             "recommend_score",
+            "notes",
+            "assigned_to",
+            "self_reported",
+            "confirmed_by",
+            "confirmed_at",
             "created_at",
         ]
-        read_only_fields = ["collected_by", "created_at"]
+        read_only_fields = [
+            "collected_by",
+            "assigned_to",
+            "self_reported",
+            "confirmed_by",
+            "confirmed_at",
+            "created_at",
+        ]
         validators = []  # the model's conditional unique constraints are checked by full_clean in the service
+
+
+class FollowUpAnswersSerializer(serializers.ModelSerializer):
+    """The answers of a follow-up, each optional; the model's bounds apply (whole XOF, counts)."""
+
+    class Meta:
+        model = FollowUp
+        fields = ANSWER_FIELDS
+        extra_kwargs = {name: {"required": False} for name in ANSWER_FIELDS}
+
+
+class FollowUpCollectSerializer(FollowUpAnswersSerializer):
+    """A follow-up recorded once: `client_uuid`, chosen by the phone, makes a resend land once."""
+
+    client_uuid = serializers.UUIDField(required=False, allow_null=True, default=None)
+    collected_on = serializers.DateField()
+
+    class Meta(FollowUpAnswersSerializer.Meta):
+        fields = ["client_uuid", "collected_on", *ANSWER_FIELDS]
+
+    def to_input(self) -> tuple[Collection, object]:
+        data = dict(self.validated_data)
+        client_uuid = data.pop("client_uuid")
+        return Collection(collected_on=data.pop("collected_on"), answers=data), client_uuid
+
+
+class FollowUpAssignSerializer(serializers.Serializer):
+    referent = VisibleRelatedField(selector=referents_visible_to, queryset=User.objects.none())

@@ -1,20 +1,27 @@
-from rest_framework import mixins, viewsets
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
 
 from api.permissions import Allows
 from api.serializers.hub import (
     EnterpriseSerializer,
     EnterpriseSummarySerializer,
+    FollowUpAssignSerializer,
+    FollowUpCollectSerializer,
     FollowUpSerializer,
     HubSerializer,
     ReferentSerializer,
 )
 from api.viewsets.base import ScopedObjectMixin, SummaryListMixin
 from hub.filters import EnterpriseFilter, FollowUpFilter, HubFilter, ReferentFilter
+from hub.followups.selectors import followups_visible_to
+from hub.followups.services import followup_assign, followup_collect, followup_save
 from hub.models import Enterprise, FollowUp
-from hub.permissions import Action, scope
+from hub.permissions import Action
 from hub.selectors import enterprises_visible_to, hubs_visible_to, referent_profiles_visible_to
-from hub.services import enterprise_save, followup_save
+from hub.services import enterprise_save
 
 
 class HubViewSet(ScopedObjectMixin, viewsets.ReadOnlyModelViewSet):
@@ -87,7 +94,41 @@ class FollowUpViewSet(
     permission_classes = [Allows(read=Action.RECORD_FOLLOWUPS, write=Action.RECORD_FOLLOWUPS)]
 
     def get_queryset(self):
-        return scope(FollowUp.objects.select_related("hub"), user=self.request.user)
+        return followups_visible_to(user=self.request.user)
+
+    @extend_schema(
+        request=FollowUpCollectSerializer,
+        responses={
+            201: FollowUpSerializer,
+            200: OpenApiResponse(FollowUpSerializer, description="Already stored with this client_uuid and content."),
+            400: OpenApiResponse(description="Invalid answers, or the follow-up was already recorded."),
+            409: OpenApiResponse(description="This client_uuid is stored with other content."),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def collect(self, request, pk=None, format=None):
+        """Record a planned follow-up, once (the phone's outbox sends here, offline records included):
+        resending the same `client_uuid` and content returns the stored follow-up; a second collection is
+        refused."""
+        followup = self.get_object()
+        serializer = FollowUpCollectSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data, client_uuid = serializer.to_input()
+        followup, created = followup_collect(followup=followup, data=data, by=request.user, client_uuid=client_uuid)
+        followup = self.get_queryset().get(pk=followup.pk)
+        return Response(
+            self.get_serializer(followup).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
+
+    @extend_schema(request=FollowUpAssignSerializer, responses=FollowUpSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[Allows(read=None, write=Action.ASSIGN_CASES)])
+    def assign(self, request, pk=None, format=None):
+        """Put a referent of the hub (`referent`, a user id as in the cases' assign) in charge of collecting it."""
+        followup = self.get_object()
+        serializer = FollowUpAssignSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        followup = followup_assign(followup=followup, by=request.user, **serializer.validated_data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=followup.pk)).data)
 
     def perform_create(self, serializer):
         serializer.instance = followup_save(followup=FollowUp(), by=self.request.user, **serializer.validated_data)
