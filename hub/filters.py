@@ -2,7 +2,9 @@ import re
 
 import django_filters
 from django import forms
+from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hub.classifications import Country, IsicSection, SizeClass, TechnologyDomain
@@ -61,17 +63,45 @@ class EnterpriseFilter(django_filters.FilterSet):
         return queryset.filter(condition)
 
 
+class FollowUpState(models.TextChoices):
+    """Where a follow-up stands on a given day, as the managers' list sorts them."""
+
+    DUE = "due", _("Due")
+    OVERDUE = "overdue", _("Overdue")
+    COLLECTED = "collected", _("Collected")
+    TO_CONFIRM = "to_confirm", _("Self-reported, to confirm")
+
+
 class FollowUpFilter(django_filters.FilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=FollowUp.Kind.choices)
     enterprise = django_filters.NumberFilter(field_name="enterprise", label=_("enterprise"))
     case = django_filters.NumberFilter(field_name="case", label=_("case"))
+    referent = django_filters.NumberFilter(field_name="assigned_to", label=_("referent in charge"))
+    region = django_filters.CharFilter(method="filter_region", label=_("region"))
     due_from = django_filters.DateFilter(field_name="due_date", lookup_expr="gte", label=_("from"))
     due_to = django_filters.DateFilter(field_name="due_date", lookup_expr="lte", label=_("to"))
     collected = TrueOrFalseFilter(field_name="collected_on", lookup_expr="isnull", exclude=True)
+    state = django_filters.ChoiceFilter(choices=FollowUpState.choices, method="filter_state", label=_("state"))
 
     class Meta:
         model = FollowUp
         fields = []
+
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(in_region(value, prefix="enterprise__"))
+
+    def filter_state(self, queryset, name, value):
+        """`due` and `overdue` are the follow-ups not collected yet, due from today on or before today;
+        `to_confirm` the self-reported answers no referent has checked yet."""
+        today = timezone.localdate()
+        return queryset.filter(
+            {
+                FollowUpState.DUE: Q(collected_on__isnull=True, due_date__gte=today),
+                FollowUpState.OVERDUE: Q(collected_on__isnull=True, due_date__lt=today),
+                FollowUpState.COLLECTED: Q(collected_on__isnull=False),
+                FollowUpState.TO_CONFIRM: Q(self_reported=True, confirmed_at__isnull=True),
+            }[value]
+        )
 
 
 class HubFilter(django_filters.FilterSet):

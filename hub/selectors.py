@@ -141,20 +141,80 @@ def referent_open_cases(*, referent: User, today: datetime.date) -> list[Case]:
 
 
 @dataclass(frozen=True)
+class FieldChange:
+    label: str
+    before: str
+    after: str
+
+    def __str__(self) -> str:
+        return self.label
+
+
+@dataclass(frozen=True)
 class Change:
     at: datetime.datetime
     by: User | None
-    fields: list[str]
-    """Verbose names of the fields changed; empty for the registration."""
+    fields: list[FieldChange]
+    """The fields changed, with their values before and after; empty for the creation."""
+
+
+def record_changes(*, record: models.Model, hidden: frozenset[str] = frozenset()) -> list[Change]:
+    """Who created and changed `record` (a model with django-simple-history), which fields and from what
+    to what, latest first; the values of the `hidden` fields are not shown. A record's history is short:
+    the people named in it are read in one query per related model."""
+    model = type(record)
+    versions = list(record.history.select_related("history_user").order_by("history_date", "history_id"))
+    diffs = [
+        (version, version.diff_against(previous).changes)
+        for previous, version in zip(versions, versions[1:], strict=False)
+    ]
+    related = _related_names(model, [change for _version, changes in diffs for change in changes])
+    changes = [Change(version.history_date, version.history_user, []) for version in versions[:1]]
+    for version, diff in diffs:
+        changed = {change.field: change for change in diff}
+        fields = [
+            FieldChange(
+                str(field.verbose_name),
+                "" if field.name in hidden else _shown(field, changed[field.name].old, related),
+                "" if field.name in hidden else _shown(field, changed[field.name].new, related),
+            )
+            for field in model._meta.fields
+            if field.name in changed
+        ]
+        if fields:
+            changes.append(Change(version.history_date, version.history_user, fields))
+    return changes[::-1]
+
+
+def _related_names(model, changes) -> dict[tuple[type, object], str]:
+    wanted: dict[type, set] = {}
+    for change in changes:
+        field = model._meta.get_field(change.field)
+        if field.is_relation:
+            wanted.setdefault(field.related_model, set()).update(v for v in (change.old, change.new) if v is not None)
+    names = {}
+    for related_model, pks in wanted.items():
+        for obj in related_model._default_manager.filter(pk__in=pks):
+            names[(related_model, obj.pk)] = (
+                (obj.get_full_name() or obj.username) if isinstance(obj, User) else str(obj)
+            )
+    return names
+
+
+def _shown(field: models.Field, value, related: dict) -> str:
+    if value is None or value == "":
+        return "—"
+    if field.is_relation:
+        return related.get((field.related_model, value), "—")
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, int):
+        return number_format(value, force_grouping=True)
+    return str(value)
 
 
 def enterprise_changes(*, enterprise: Enterprise) -> list[Change]:
     """Who registered and changed the enterprise, and which fields, latest first."""
-    records = list(enterprise.history.select_related("history_user").order_by("history_date", "history_id"))
-    changes = [Change(record.history_date, record.history_user, []) for record in records[:1]]
-    for previous, record in zip(records, records[1:], strict=False):
-        changed = set(record.diff_against(previous).changed_fields)
-        fields = [str(field.verbose_name) for field in Enterprise._meta.fields if field.name in changed]
-        if fields:
-            changes.append(Change(record.history_date, record.history_user, fields))
-    return changes[::-1]
+    return record_changes(record=enterprise)

@@ -20,6 +20,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("manage/", views.manage_home, name="manage-home"),
     path("manage/cases/", include("cases.manage_urls")),
+    path("manage/followups/", include("hub.followups.urls")),
+    path("manage/visits/", include("visits.manage_urls")),
     path("manage/library/", include("hub.library.urls")),
     path("manage/reports/", include("hub.reports.urls")),
     path("manage/", include("hub.manage_urls")),

@@ -232,6 +232,10 @@ def followup_answers(w: World, target: str) -> dict:
     return {"collected_on": timezone.localdate().isoformat(), "jobs_created": 2, "satisfaction": 4}
 
 
+def baseline_answers(w: World, target: str) -> dict:
+    return {"collected_on": timezone.localdate().isoformat(), "employees_total": 6, "turnover_xof": 12_000_000}
+
+
 def followup_referent(w: World, target: str) -> dict:
     return {"referent": w.users["other_referent" if target == "other_hub" else "referent"].pk}
 
@@ -325,6 +329,48 @@ PAGES: dict[str, tuple[Check, ...]] = {
         ),
     ),
     "manage/referents/": (Check("directory:referent-list", of(MANAGERS, 200), lists=STAFF_LISTS),),
+    "manage/followups/": (
+        Check("followups:list", of(MANAGERS, 200), lists=STAFF_LISTS),
+        Check(
+            "followups:list",
+            of(MANAGERS, 200),
+            query=enterprise_query,
+            scope=STAFF,
+            targets=FOLLOWUPS,
+            missing=200,
+            lists=STAFF_LISTS,
+            label="filter",
+        ),
+    ),
+    "manage/followups/<int:pk>/": (
+        Check("followups:detail", of(HUB_STAFF, 200), pk_of("followup"), scope=STAFF, targets=FOLLOWUPS),
+    ),
+    "manage/followups/<int:pk>/<slug:action>/": (
+        # Hub staff record a follow-up from its page; only managers assign one.
+        Check(
+            "followups:action",
+            of(HUB_STAFF, 302),
+            pk_of("followup", action="record"),
+            scope=STAFF,
+            targets=FOLLOWUPS,
+            method="post",
+            data=baseline_answers,
+            label="record",
+        ),
+        Check(
+            "followups:action",
+            of(MANAGERS, 302),
+            pk_of("followup", action="assign"),
+            scope=STAFF,
+            targets=FOLLOWUPS,
+            method="post",
+            data=followup_referent,
+            label="assign",
+        ),
+    ),
+    "manage/visits/<int:pk>/": (
+        Check("manage-visits:detail", of(HUB_STAFF, 200), pk_of("visit"), scope=STAFF, targets=VISITS),
+    ),
     "manage/referents/<int:pk>/": (
         Check(
             "directory:referent-detail",
@@ -398,7 +444,17 @@ PAGES: dict[str, tuple[Check, ...]] = {
             lists=STAFF_LISTS,
             label=f"{kind}{'-' + export['format'] if export else ''}",
         )
-        for kind in ("enterprises", "cases", "answered-cases", "resolved-cases", "open-cases", "visits", "followups")
+        for kind in (
+            "enterprises",
+            "cases",
+            "answered-cases",
+            "resolved-cases",
+            "open-cases",
+            "visits",
+            "followups",
+            "due-followups",
+            "due-baselines",
+        )
         for export in ({}, {"format": "csv"})
     ),
     # the SME portal
@@ -444,6 +500,10 @@ PAGES: dict[str, tuple[Check, ...]] = {
     "m/visits/new/": (Check("visits:visit-new", of(FIELD, 200)),),
     "m/directory.json": (Check("visits:directory", of(FIELD, 200), lists=STAFF_LISTS),),
     "m/sw.js": (Check("visits:service-worker", ALL),),
+    "m/followups/offline/": (Check("visits:followup-shell", of(FIELD, 200)),),
+    "m/followups/<int:pk>/": (
+        Check("visits:followup", of(FIELD, 200), pk_of("followup"), scope=STAFF, targets=FOLLOWUPS),
+    ),
     "m/library/": (
         Check("visits:sheets", of(FIELD, 200), query=lambda w, target: {"q": "Sheet"}, lists=(("sheet", STAFF),)),
     ),

@@ -27,12 +27,15 @@ from cases.forms import NoteForm, TransitionForm
 from cases.models import OPEN_STATUSES, CaseNote, CaseStatus
 from cases.selectors import case_notes_visible_to, case_shares, cases_visible_to, moves_offered, overdue_condition
 from hub.classifications import TechnologyDomain
+from hub.followups.forms import BASELINE_FIELDS, FollowUpRecordForm
+from hub.followups.selectors import DUE_SOON_DAYS, followups_due_for_referent, followups_visible_to
 from hub.library.formatting import render as render_body
 from hub.library.forms import ShareForm
 from hub.library.selectors import sheets_found, sheets_visible_to
+from hub.models import FollowUp
 from hub.permissions import Action, access, require
 from visits.models import Purpose, VisitPhoto
-from visits.selectors import field_directory, visits_visible_to
+from visits.selectors import FIELD_FOLLOWUPS, field_directory, visits_visible_to
 from visits.services import MAX_NEEDS_PER_VISIT, MAX_PHOTOS_PER_VISIT
 
 
@@ -44,7 +47,9 @@ def mobile_home(request):
         "today": today,
         "overdue_cases": my_cases.filter(overdue_condition(today=today)).order_by("resolve_due"),
         "open_cases": my_cases.exclude(overdue_condition(today=today)).order_by("resolve_due")[:20],
-        "planned_followups": visits_visible_to(user=request.user)
+        "due_followups": followups_due_for_referent(user=request.user, today=today)[:FIELD_FOLLOWUPS],
+        "due_soon_days": DUE_SOON_DAYS,
+        "next_steps": visits_visible_to(user=request.user)
         .filter(referent=request.user, follow_up_date__gte=today)
         .order_by("follow_up_date")[:10],
         "recent_visits": visits_visible_to(user=request.user).filter(referent=request.user)[:5],
@@ -59,10 +64,13 @@ def app_config(request) -> dict:
     return {
         "user": request.user.pk,
         "visits": reverse("visit-list"),
+        "collect": reverse("followup-collect", args=[0]),
         "directory": reverse("visits:directory"),
         "enterprises": reverse("enterprise-list"),
         "worker": reverse("visits:service-worker"),
+        "followups": reverse("visits:followup-shell").removesuffix("offline/"),
         "maxPhotos": MAX_PHOTOS_PER_VISIT,
+        "kinds": dict(FollowUp.Kind.choices),
         "text": {
             "waiting": _("Waiting to be sent"),
             "sending": _("Sending…"),
@@ -73,9 +81,9 @@ def app_config(request) -> dict:
             "server": _("The server did not answer: it will be sent again."),
             "retry": _("Send again"),
             "discard": _("Discard"),
-            "confirmDiscard": _("Discard this visit for good? It was not saved on the server."),
+            "confirmDiscard": _("Discard this record for good? It was not saved on the server."),
             "confirmLogout": _(
-                "Some visits are not sent yet. They stay on this phone, but only you can send them. Sign out anyway?"
+                "Some records are not sent yet. They stay on this phone, but only you can send them. Sign out anyway?"
             ),
             "saved": _("Visit saved on the phone."),
             "noMatch": _("No enterprise of the directory matches."),
@@ -89,6 +97,13 @@ def app_config(request) -> dict:
             "pickEnterprise": _("Choose the enterprise in the list."),
             "tooManyWomen": _("Women reached cannot outnumber the people reached."),
             "kept": _("Kept on this phone"),
+            "followupSaved": _("Follow-up saved on the phone: it will be sent with the visits."),
+            "followupDue": _("Impact follow-up due for this enterprise:"),
+            "followupUnknown": _(
+                "This follow-up is not among those kept on this phone: open it once online to record it offline."
+            ),
+            "due": _("due %(date)s"),
+            "onPhone": _("Recorded on this phone, waiting to be sent"),
         },
     }
 
@@ -136,6 +151,7 @@ def service_worker(request):
         "shell": [
             reverse("visits:mobile-home"),
             reverse("visits:visit-new"),
+            reverse("visits:followup-shell"),
             reverse("visits:sheets"),
             *map(static, SHELL_STATIC),
         ],
@@ -143,10 +159,29 @@ def service_worker(request):
         "scope": reverse("visits:mobile-home"),
         "photos": reverse("visits:mobile-home") + "photos/",
         "directory": reverse("visits:directory"),
+        "followups": reverse("visits:followup-shell").removesuffix("offline/"),
+        "followup_shell": reverse("visits:followup-shell"),
     }
     response = render(request, "visits/sw.js", context, content_type="text/javascript")
     response["Cache-Control"] = "no-cache"
     return response
+
+
+@never_cache
+@require(Action.LOG_VISITS)
+def followup_form(request, pk: int | None = None):
+    """A follow-up's form. Online it names the follow-up; offline the service worker serves the shell (no
+    `pk`) for any follow-up, and the script names it from the directory copy. The script keeps the answers
+    in the outbox and sends them to the API's collect endpoint."""
+    followup = access(followups_visible_to(user=request.user), pk=pk) if pk is not None else None
+    context = {
+        "followup": followup,
+        "today": timezone.localdate(),
+        "form": FollowUpRecordForm(auto_id="id_%s"),
+        "baseline_fields": BASELINE_FIELDS,
+        "app": app_config(request),
+    }
+    return render(request, "visits/mobile_followup.html", context)
 
 
 @require(Action.LOG_VISITS)

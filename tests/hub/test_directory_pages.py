@@ -264,7 +264,14 @@ class TestEnterprisePage:
         enterprise = Enterprise.objects.get()
         as_manager.post(edit(enterprise), valid_form(name="Savonnerie Djoliba SA", commune="Kalaban Coro"))
         changes = as_manager.get(detail(enterprise)).context["changes"]
-        assert [(change.by, change.fields) for change in changes] == [(manager, ["nom", "commune"]), (manager, [])]
+        assert [(change.by, [str(field) for field in change.fields]) for change in changes] == [
+            (manager, ["nom", "commune"]),
+            (manager, []),
+        ]
+        assert [(field.before, field.after) for field in changes[0].fields] == [
+            ("Savonnerie Djoliba", "Savonnerie Djoliba SA"),
+            ("Sikasso", "Kalaban Coro"),
+        ]
 
     def test_referents_do_not_read_the_history(self, as_referent, enterprise):
         assert as_referent.get(detail(enterprise)).context["changes"] is None

@@ -1,6 +1,6 @@
-// The referents' mobile app: an outbox of visits in IndexedDB, sent to the API whenever the network
-// allows, the offline enterprise picker, GPS and photos shrunk on the phone. Each visit is keyed by the
-// UUID made when the form opens, so a resend is stored once by the server.
+// The referents' mobile app: an outbox of visits and impact follow-ups in IndexedDB, sent to the API
+// whenever the network allows, the offline enterprise picker, GPS and photos shrunk on the phone. Each
+// record is keyed by the UUID made when its form opens, so a resend is stored once by the server.
 "use strict";
 (function () {
   const cfg = JSON.parse(document.getElementById("app-config").textContent);
@@ -9,7 +9,7 @@
   const fill = (template, values) => template.replace(/%\((\w+)\)s/g, (_, key) => values[key]);
   const KEEP_SENT = 20;
 
-  // ---- IndexedDB: "outbox" holds one record per visit, "meta" the directory copy.
+  // ---- IndexedDB: "outbox" holds one record per visit or follow-up, "meta" the directory copy.
   let opened;
   function database() {
     opened = opened || new Promise((resolve, reject) => {
@@ -74,12 +74,13 @@
     }
     await save(record);
   }
+  // A record names the endpoint it goes to (`url`, a follow-up's collect); a visit goes to the visits.
   async function sendOne(record) {
     try {
-      if (!record.visit_id) {
-        const response = await post(cfg.visits, JSON.stringify(record.payload), true);
+      if (!record.server_id) {
+        const response = await post(record.url || cfg.visits, JSON.stringify(record.payload), true);
         if (!response.ok) return answered(record, response);
-        record.visit_id = (await response.json()).id;
+        record.server_id = (await response.json()).id;
         await save(record);
       }
       for (const photo of record.photos) {
@@ -87,7 +88,7 @@
         const form = new FormData();
         form.append("image", photo.blob, "photo.jpg");
         form.append("token", photo.token);
-        const response = await post(`${cfg.visits}${record.visit_id}/photos/`, form, false);
+        const response = await post(`${cfg.visits}${record.server_id}/photos/`, form, false);
         if (!response.ok) return answered(record, response);
         record.photos_sent.push(photo.token);
         await save(record);
@@ -162,14 +163,14 @@
   }
 
   // ---- The enterprise picker works on the copy of the directory kept in IndexedDB.
-  let directory = { enterprises: [], cases: [] };
+  let directory = { enterprises: [], cases: [], followups: [] };
   const plain = (value) => value.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   // The server sends ids as gaps and places as indexes (visits.selectors.field_directory).
   function unpacked(copy) {
     let id = 0;
     const enterprises = copy.enterprises.map(([gap, name, place]) => [(id += gap), name, copy.places[place]]);
     enterprises.sort((a, b) => a[1].localeCompare(b[1], "fr"));
-    return { enterprises, cases: copy.cases, partial: Boolean(copy.partial) };
+    return { enterprises, cases: copy.cases, followups: copy.followups || [], partial: Boolean(copy.partial) };
   }
   async function loadDirectory() {
     directory = (await store("meta", "readonly", (s) => s.get("directory"))) || directory;
@@ -204,7 +205,30 @@
     none.className = "muted";
     none.textContent = text.noCase;
     box.replaceChildren(legend, ...(rows.length ? rows : [none]));
+    showDueFollowups($("#visit-followups"), enterprise[0]);
   }
+  // The enterprise's follow-ups due, each a link to its form (which works offline too).
+  function showDueFollowups(box, enterpriseId) {
+    if (!box) return;
+    const due = directory.followups.filter((f) => f[1] === enterpriseId);
+    box.hidden = !due.length;
+    const title = document.createElement("p");
+    title.textContent = text.followupDue;
+    box.replaceChildren(
+      title,
+      ...due.map((followup) => {
+        const link = document.createElement("a");
+        link.href = `${cfg.followups}${followup[0]}/`;
+        link.className = "button";
+        link.textContent = followupName(followup);
+        return link;
+      })
+    );
+  }
+  const shortDate = (iso) => new Date(`${iso}T12:00:00`).toLocaleDateString(document.documentElement.lang);
+  // [id, enterprise id, kind, due date, case reference, enterprise name] -> "6-month follow-up · R-12 · due 1/6"
+  const followupName = ([, , kind, date, reference]) =>
+    [cfg.kinds[kind], reference, fill(text.due, { date: shortDate(date) })].filter(Boolean).join(" · ");
   function showFound(found) {
     const results = $("#enterprise-results");
     if (!found.length) {
@@ -378,6 +402,9 @@
     const status = $("#form-status");
     status.textContent = text.saved;
     status.hidden = false;
+    const after = $("#visit-followups");
+    if (after && !after.hidden) status.append(" ", ...after.querySelectorAll("a"));
+    if (after) after.hidden = true;
     window.scrollTo(0, 0);
     sendAll();
   }
@@ -400,6 +427,68 @@
     const chosen = directory.enterprises.find((e) => e[0] === Number(query.get("enterprise")));
     if (chosen) choose(chosen, [Number(query.get("case"))]);
     form.dataset.ready = "1";
+  }
+
+  // ---- An impact follow-up's form: named by the page online, by the directory copy when the worker serves
+  // the offline shell. Recorded once: its answers wait in the outbox for the API's collect endpoint.
+  const followupUrl = (id) => cfg.collect.replace("/0/", `/${id}/`);
+  async function startFollowup() {
+    const form = $("#followup-form");
+    const id = Number(form.dataset.followup || (location.pathname.match(/\/(\d+)\/$/) || [])[1]);
+    await loadDirectory();
+    const known = directory.followups.find((f) => f[0] === id);
+    if (!form.dataset.followup) {
+      if (known) {
+        form.dataset.kind = known[2];
+        $("#followup-title").textContent = `${cfg.kinds[known[2]]} · ${known[5]}`;
+        $("#followup-facts").textContent = followupName(known);
+      } else {
+        $("#followup-facts").textContent = text.followupUnknown;
+      }
+    }
+    const kept = (await records()).find((r) => r.url === followupUrl(id) && r.state !== "refused");
+    if (kept) return savedFollowup(form, text.onPhone);
+    form.client_uuid.value = uuid();
+    form.collected_on.value = localDateTime(new Date()).slice(0, 10);
+    form.collected_on.max = form.collected_on.value;
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      if (!form.reportValidity()) return;
+      await save({
+        client_uuid: form.client_uuid.value,
+        user: cfg.user,
+        url: followupUrl(id),
+        payload: followupAnswers(form),
+        label: $("#followup-title").textContent,
+        photos: [],
+        photos_sent: [],
+        state: "waiting",
+        reason: "",
+        saved_at: Date.now(),
+      });
+      savedFollowup(form, text.followupSaved);
+      sendAll();
+    });
+    form.dataset.ready = "1";
+  }
+  function savedFollowup(form, message) {
+    form.hidden = true;
+    const status = $("#form-status");
+    status.textContent = message;
+    status.hidden = false;
+  }
+  // The questions shown, as the API reads them: numbers, yes / no / unknown, texts, the day collected.
+  function followupAnswers(form) {
+    const payload = { client_uuid: form.client_uuid.value };
+    for (const question of form.querySelectorAll(".q")) {
+      if (form.dataset.kind === "baseline" && !question.hasAttribute("data-baseline")) continue;
+      const input = question.querySelector("[name]");
+      const value = input.value.trim();
+      if (input.name === "technology_adopted") payload[input.name] = { true: true, false: false }[value] ?? null;
+      else if (input.type === "number" || input.tagName === "SELECT") payload[input.name] = value === "" ? null : Number(value);
+      else payload[input.name] = value;
+    }
+    return payload;
   }
 
   // ---- Sheets kept for offline reading: the page in a cache of its own, its title in the list.
@@ -431,6 +520,19 @@
   // ---- On every mobile page: keep the storage, install the offline shell, send what waits, and warn
   // before signing out with visits unsent; signing out drops the cached pages, the directory copy and
   // the sheets kept.
+  // On the home page: the follow-ups already recorded on the phone say so, and the copy is refreshed.
+  async function markKeptFollowups() {
+    const kept = new Set((await records()).filter((r) => r.url && r.state !== "sent").map((r) => r.url));
+    for (const item of document.querySelectorAll("#due-followups [data-followup]")) {
+      if (!kept.has(followupUrl(item.dataset.followup))) continue;
+      const note = document.createElement("span");
+      note.className = "muted";
+      note.textContent = ` ${text.onPhone}`;
+      item.append(note);
+    }
+    await loadDirectory();
+  }
+
   async function start() {
     if (navigator.storage && navigator.storage.persist) navigator.storage.persist();
     if ("serviceWorker" in navigator) navigator.serviceWorker.register(cfg.worker).catch(() => {});
@@ -456,6 +558,8 @@
     window.addEventListener("online", sendAll);
     setInterval(() => navigator.onLine && sendAll(), 60000);
     if ($("#visit-form")) await startForm();
+    else if ($("#followup-form")) await startFollowup();
+    else if ($("#due-followups")) await markKeptFollowups();
     await sendAll();
   }
   start();

@@ -23,6 +23,10 @@ self.addEventListener("activate", (event) => {
   );
 });
 
+const FOLLOWUP = new RegExp("^{{ followups|escapejs }}\\d+/$");
+
+// Offline, a follow-up never opened online is served the follow-up shell, which names it from the
+// directory copy.
 async function networkFirst(request) {
   const cache = await caches.open(CACHE);
   try {
@@ -32,6 +36,10 @@ async function networkFirst(request) {
   } catch (error) {
     const cached = await caches.match(request, { ignoreSearch: true, ignoreVary: true });
     if (cached) return cached;
+    if (FOLLOWUP.test(new URL(request.url).pathname)) {
+      const shell = await caches.match("{{ followup_shell|escapejs }}", { ignoreVary: true });
+      if (shell) return shell;
+    }
     throw error;
   }
 }

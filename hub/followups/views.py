@@ -1,0 +1,147 @@
+"""Managers' pages of the impact follow-ups: what is due, overdue and collected, a follow-up's page with its
+answers and history, where it is assigned, recorded, or its self-reported answers confirmed. Every change
+goes through `hub.followups.services`."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from hub.filters import FollowUpFilter, FollowUpState
+from hub.followups import services
+from hub.followups.forms import FollowUpAnswersForm, FollowUpAssignForm, FollowUpRecordForm
+from hub.followups.selectors import DUE_SOON_DAYS, followups_visible_to
+from hub.models import AdministrativeUnit, FollowUp, Role, User
+from hub.permissions import Action, access, can, require
+from hub.selectors import record_changes
+
+PAGE_SIZE = 50
+SHORTCUTS = [
+    ("state=overdue", gettext_lazy("Overdue")),
+    ("state=due", gettext_lazy("Due")),
+    ("state=to_confirm", gettext_lazy("To confirm")),
+    ("state=collected", gettext_lazy("Collected")),
+    ("", gettext_lazy("All")),
+]
+
+
+@require(Action.ASSIGN_CASES)
+def followup_list(request):
+    today = timezone.localdate()
+    followups = followups_visible_to(user=request.user)
+    followup_filter = FollowUpFilter(request.GET, queryset=followups)
+    ordering = ("-collected_on", "-pk") if request.GET.get("state") == FollowUpState.COLLECTED else ("due_date", "pk")
+    page = Paginator(followup_filter.qs.order_by(*ordering), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    hub_id = request.user.hub_id
+    context = {
+        "filter": followup_filter,
+        "page": page,
+        "query": query.urlencode(),
+        "shortcuts": SHORTCUTS,
+        "today": today,
+        "counts": followups.aggregate(
+            overdue=Count("pk", filter=Q(collected_on__isnull=True, due_date__lt=today)),
+            due_soon=Count(
+                "pk",
+                filter=Q(
+                    collected_on__isnull=True,
+                    due_date__gte=today,
+                    due_date__lte=today + datetime.timedelta(days=DUE_SOON_DAYS),
+                ),
+            ),
+            to_confirm=Count("pk", filter=Q(self_reported=True, confirmed_at__isnull=True)),
+        ),
+        "due_soon_days": DUE_SOON_DAYS,
+        "kinds": FollowUp.Kind.choices,
+        "referents": User.objects.filter(role=Role.REFERENT, hub=hub_id).order_by("first_name", "last_name")
+        if hub_id
+        else User.objects.none(),
+        "regions": AdministrativeUnit.objects.filter(kind=AdministrativeUnit.Kind.REGION).order_by("name"),
+    }
+    return render(request, "followups/manage_list.html", context)
+
+
+def _detail_context(request, followup: FollowUp, **forms) -> dict:
+    user = request.user
+    collected = followup.collected_on is not None
+    can_record = can(user, Action.RECORD_FOLLOWUPS) and followup.enterprise.anonymised_at is None
+    context = {
+        "followup": followup,
+        "today": timezone.localdate(),
+        "can_list": can(user, Action.ASSIGN_CASES),
+        "answers": [
+            (field.verbose_name, getattr(followup, field.name), field.name)
+            for field in FollowUp._meta.fields
+            if field.name in FollowUpAnswersForm(kind=followup.kind).fields
+        ],
+        "assign_form": FollowUpAssignForm(hub_id=followup.hub_id, initial={"referent": followup.assigned_to_id})
+        if can(user, Action.ASSIGN_CASES) and not collected
+        else None,
+        "record_form": FollowUpRecordForm(
+            instance=followup, kind=followup.kind, initial={"collected_on": timezone.localdate()}
+        )
+        if can_record and not collected
+        else None,
+        "confirm_form": FollowUpAnswersForm(instance=followup, kind=followup.kind)
+        if can_record and followup.self_reported and followup.confirmed_at is None
+        else None,
+        "changes": record_changes(record=followup, hidden=frozenset({"content_hash", "client_uuid"}))
+        if can(user, Action.VIEW_HISTORY)
+        else None,
+    }
+    context.update({name: form for name, form in forms.items() if form is not None})
+    return context
+
+
+@require(Action.RECORD_FOLLOWUPS)
+def followup_detail(request, pk: int):
+    followup = access(followups_visible_to(user=request.user), pk=pk)
+    return render(request, "followups/manage_detail.html", _detail_context(request, followup))
+
+
+@require_POST
+@require(Action.RECORD_FOLLOWUPS)
+def followup_action(request, pk: int, action: str):
+    """Assign, record or confirm; a refused change saves nothing and the page says why, beside its field."""
+    if action == "assign" and not can(request.user, Action.ASSIGN_CASES):
+        raise PermissionDenied
+    followup = access(followups_visible_to(user=request.user), pk=pk)
+    forms = {
+        "assign": ("assign_form", FollowUpAssignForm(request.POST, hub_id=followup.hub_id)),
+        "record": ("record_form", FollowUpRecordForm(request.POST, instance=followup, kind=followup.kind)),
+        "confirm": ("confirm_form", FollowUpAnswersForm(request.POST, instance=followup, kind=followup.kind)),
+    }
+    if action not in forms:
+        raise PermissionDenied
+    name, form = forms[action]
+    if form.is_valid():
+        try:
+            if action == "assign":
+                services.followup_assign(followup=followup, referent=form.cleaned_data["referent"], by=request.user)
+                messages.success(request, _("The follow-up is assigned."))
+            elif action == "record":
+                collection = services.Collection(collected_on=form.cleaned_data["collected_on"], answers=form.answers)
+                services.followup_collect(followup=followup, data=collection, by=request.user)
+                messages.success(request, _("The follow-up is recorded."))
+            else:
+                services.followup_confirm(followup=followup, by=request.user, answers=form.answers)
+                messages.success(request, _("The answers are confirmed."))
+            return redirect("followups:detail", pk=followup.pk)
+        except ValidationError as error:
+            for field, field_errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, field_errors)
+        except PermissionDenied as error:
+            form.add_error(None, str(error) or _("You cannot make this change."))
+    followup = access(followups_visible_to(user=request.user), pk=pk)
+    return render(
+        request, "followups/manage_detail.html", _detail_context(request, followup, **{name: form}), status=400
+    )
