@@ -781,10 +781,10 @@ def _bytes(user) -> dict:
     from django.test import Client
 
     from hub.models import Role, User
-    from visits.weight import visit_form_weight
+    from visits.weight import first_load_weight
 
     referent = User.objects.filter(role=Role.REFERENT, hub=user.hub_id, is_active=True).order_by("pk").first()
-    resources = visit_form_weight(user=referent)
+    resources = first_load_weight(user=referent, url="/m/visits/new/")
     mobile = Client(HTTP_HOST="127.0.0.1")
     mobile.force_login(referent)
     api = _api_client(user)

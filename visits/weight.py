@@ -1,7 +1,7 @@
-"""What the visit form costs a phone on its first load: the page, the files it links to, the service
-worker and the directory copy, each as the server sends it compressed: pages gzipped by Django, static
-files as whitenoise serves them (minified, then the Brotli copy that collectstatic writes, which browsers
-ask for over HTTPS)."""
+"""What a page of the mobile app (the visit form, the follow-up form) costs a phone on its first load: the
+page, the files it links to, the service worker and the directory copy, each as the server sends it
+compressed: pages gzipped by Django, static files as whitenoise serves them (minified, then the Brotli copy
+that collectstatic writes, which browsers ask for over HTTPS)."""
 
 import gzip
 import re
@@ -42,8 +42,9 @@ def _host() -> str:
     return next((host for host in settings.ALLOWED_HOSTS if host[0] not in ".*"), "localhost")
 
 
-def visit_form_weight(*, user: User) -> list[Resource]:
-    """Precondition: `user` is a referent. Fetches the pages through Django's test client as that user."""
+def first_load_weight(*, user: User, url: str) -> list[Resource]:
+    """The page at `url`, the files it links to, the service worker and the directory copy. Precondition:
+    `user` is a referent. Fetches the pages through Django's test client as that user."""
     client = Client(HTTP_HOST=_host())
     client.force_login(user)
     resources = []
@@ -57,7 +58,7 @@ def visit_form_weight(*, user: User) -> list[Resource]:
         resources.append(Resource(url, len(raw), len(body)))
         return raw
 
-    page = fetch(reverse("visits:visit-new"))
+    page = fetch(url)
     for url in dict.fromkeys(match.decode() for match in LINKED.findall(page)):
         if url.startswith(settings.STATIC_URL):
             content = _static(url)

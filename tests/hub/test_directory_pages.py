@@ -247,7 +247,13 @@ class TestEnterprisePage:
         assert "Formation" in page
         assert "Situation de référence" in page
         assert "Suivi à 6 mois" in page
-        assert f'Suivi à 6 mois <span class="muted">{resolved.reference}</span>' in page
+        followup = FollowUp.objects.get(case=resolved)
+        assert (
+            f'<a href="/manage/followups/{followup.pk}/">Suivi à 6 mois</a> <span class="muted">{resolved.reference}</span>'
+            in page
+        )
+        visit = enterprise.visits.get()
+        assert f'<a href="/manage/visits/{visit.pk}/">' in page
         assert "emplois créés : 2" in page
         assert "chiffre d’affaires annuel (FCFA) : 12\xa0500\xa0000" in page
         assert "technologie adoptée : Oui" in page

@@ -136,6 +136,7 @@ class TestDirectory:
                 ],
                 key=lambda row: (row[1], row[2]),
             ),
+            "followups": [],
             "partial": False,
         }
 
@@ -146,8 +147,8 @@ class TestDirectory:
         for made in EnterpriseFactory.create_batch(enterprises, hub=hub):
             CaseFactory(enterprise=made, assigned_to=referent, status=S.IN_PROGRESS)
         # The session, the user; the referent's regions, the enterprises of their open cases, of their visits,
-        # the newest, the rows kept, the cases.
-        with django_assert_num_queries(8):
+        # the newest, the rows kept, the cases, the follow-ups due.
+        with django_assert_num_queries(9):
             response = as_referent.get(DIRECTORY)
         assert len(response.json()["enterprises"]) == len(response.json()["cases"]) == enterprises
 
@@ -235,7 +236,14 @@ class TestServiceWorker:
     def test_keeps_the_shell_and_never_touches_writes(self, client, db):
         source = text(client.get(SERVICE_WORKER))
         shell = json.loads(re.search(r"const SHELL = (\[.*?\]);", source).group(1))
-        assert shell == [HOME, VISIT_NEW, "/m/library/", static("hub/site.css"), static("visits/mobile.js")]
+        assert shell == [
+            HOME,
+            VISIT_NEW,
+            "/m/followups/offline/",
+            "/m/library/",
+            static("hub/site.css"),
+            static("visits/mobile.js"),
+        ]
         assert 'if (event.request.method !== "GET"' in source
         assert f'if (url.pathname === "{DIRECTORY}") return;' in source
 

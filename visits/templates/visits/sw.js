@@ -4,6 +4,8 @@ fails; static files are served from the cache. Writes (POST) are never touched: 
 them itself. Neither is the directory: the page keeps its copy in IndexedDB, where an enterprise found
 online joins it, and a stale cached answer would overwrite that copy offline. The sheets a referent
 keeps for offline reading sit in a cache of their own, "hubiit-saved", which a new version leaves alone.
+Offline, a follow-up never opened online is served the follow-up shell, which names it from the directory
+copy.
 Django comments, not script ones: the phone downloads none of this.
 {% endcomment %}"use strict";
 const CACHE = "hubiit-mobile-{{ version }}";
@@ -25,8 +27,6 @@ self.addEventListener("activate", (event) => {
 
 const FOLLOWUP = new RegExp("^{{ followups|escapejs }}\\d+/$");
 
-// Offline, a follow-up never opened online is served the follow-up shell, which names it from the
-// directory copy.
 async function networkFirst(request) {
   const cache = await caches.open(CACHE);
   try {
