@@ -7,6 +7,8 @@ from hub.security import LockoutAuthenticationForm
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path(
         "login/",
         auth_views.LoginView.as_view(

@@ -1,6 +1,12 @@
+import logging
+import sys
+import uuid
+
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig
-from django.http import JsonResponse
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,6 +17,8 @@ from hub.models import Role
 from hub.permissions import Action, can, reads_reports
 from hub.reports.selectors import hub_totals
 from hub.selectors import enterprises_visible_to
+
+logger = logging.getLogger(__name__)
 
 ROLE_HOMES = {
     Role.SME: "cases:portal-home",
@@ -54,10 +62,59 @@ def page_not_found(request, exception):
     return defaults.page_not_found(request, exception)
 
 
+DATABASE_RETRY_SECONDS = 30
+
+
 def server_error(request):
+    """A database that does not answer (restarting, failing over, out of connections) is a 503 with
+    `Retry-After`, which the phone's outbox retries as it does a lost network; any other error is a 500."""
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        message = _("The service is briefly unavailable: try again in a moment.")
+        if _wants_json(request):
+            response = JsonResponse({"detail": message}, status=503)
+        else:
+            response = HttpResponse(message, content_type="text/plain; charset=utf-8", status=503)
+        response["Retry-After"] = str(DATABASE_RETRY_SECONDS)
+        return response
     if _wants_json(request):
         return JsonResponse({"detail": _("Server error: the team has been told.")}, status=500)
     return defaults.server_error(request)
+
+
+def healthz(request):
+    """The process answers: for the proxy. Reads nothing, says nothing else."""
+    return JsonResponse({"status": "ok"})
+
+
+def readyz(request):
+    """The database and the cache answer: for the monitoring and the load balancer. Which one failed is
+    logged, not shown."""
+    checks = {"database": _database_answers, "cache": _cache_answers}
+    failed = []
+    for name, check in checks.items():
+        try:
+            check()
+        except Exception:
+            logger.exception("Readiness: the %s does not answer.", name)
+            failed.append(name)
+    if failed:
+        response = JsonResponse({"status": "unavailable"}, status=503)
+        response["Retry-After"] = str(DATABASE_RETRY_SECONDS)
+        return response
+    return JsonResponse({"status": "ok"})
+
+
+def _database_answers() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def _cache_answers() -> None:
+    token = uuid.uuid4().hex
+    cache.set("readyz", token, timeout=10)
+    if cache.get("readyz") != token:
+        raise RuntimeError("The cache did not keep a value.")
 
 
 def bad_request(request, exception):

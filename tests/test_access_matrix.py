@@ -255,6 +255,8 @@ PORTAL_LISTS = (("case", RECORDS), ("enterprise", RECORDS), ("visit", RECORDS))
 PAGES: dict[str, tuple[Check, ...]] = {
     # signing in and out, language
     "": (Check("home", of(AUTHENTICATED, 302)),),
+    "healthz": (Check("healthz", ALL),),
+    "readyz": (Check("readyz", ALL),),
     "login/": (Check("login", {"anonymous": 200, **of(AUTHENTICATED, 302)}),),
     "logout/": (Check("logout", of(ROLES, 302), method="post"),),
     "i18n/setlang/": (Check("set_language", of(ROLES, 302), method="post"),),
