@@ -530,9 +530,13 @@ class FollowUp(models.Model):
                 fields=["enterprise"],
                 condition=models.Q(kind="baseline"),
                 name="one_baseline_per_enterprise",
+                violation_error_message=_("This enterprise already has its baseline."),
             ),
             models.UniqueConstraint(
-                fields=["case", "kind"], condition=models.Q(case__isnull=False), name="one_followup_per_case_and_kind"
+                fields=["case", "kind"],
+                condition=models.Q(case__isnull=False),
+                name="one_followup_per_case_and_kind",
+                violation_error_message=_("This case already has this follow-up."),
             ),
             models.CheckConstraint(
                 condition=models.Q(satisfaction__isnull=True) | models.Q(satisfaction__gte=1, satisfaction__lte=5),
