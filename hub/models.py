@@ -1,6 +1,8 @@
 """Programme-wide domain: hubs and their standards, territory, users and roles, enterprises, referents,
 partners, impact follow-ups and the technology library."""
 
+import datetime
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
@@ -384,6 +386,9 @@ class Partner(models.Model):
     def __str__(self):
         return self.name
 
+
+RECORDS_FROM = datetime.date(2000, 1, 1)
+"""No visit or follow-up of the programme is older: an earlier date is a typing error (1800 for 2000)."""
 
 MAX_STAFF = 100_000
 MAX_AMOUNT_XOF = 100_000_000_000

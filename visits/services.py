@@ -19,7 +19,7 @@ from cases.models import Case
 from cases.services import case_create, case_visited
 from hub.followups.services import followups_plan_baseline
 from hub.library.services import shared_item
-from hub.models import Enterprise, Partner, Role, TechnologySheet, User
+from hub.models import RECORDS_FROM, Enterprise, Partner, Role, TechnologySheet, User
 from hub.permissions import Action, can
 from hub.services import check_not_anonymised
 from hub.uploads import removed_on_error
@@ -125,6 +125,10 @@ def visit_record(*, data: VisitInput, by: User) -> tuple[Visit, bool]:
         raise ValidationError({"cases": _("Only cases of the visited enterprise can be linked.")})
     if data.started_at > timezone.now() + CLOCK_SKEW:
         raise ValidationError({"started_at": _("The visit cannot start in the future.")})
+    if timezone.localdate(data.started_at) < RECORDS_FROM:
+        raise ValidationError(
+            {"started_at": _("A visit cannot be dated before %(year)d: check the year.") % {"year": RECORDS_FROM.year}}
+        )
     if len(data.new_cases) > MAX_NEEDS_PER_VISIT:
         raise ValidationError(
             {"new_cases": _("At most %(count)d new cases per visit.") % {"count": MAX_NEEDS_PER_VISIT}}

@@ -19,7 +19,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseStatus
-from hub.models import Enterprise, FollowUp, Role, User, related_or_none
+from hub.models import RECORDS_FROM, Enterprise, FollowUp, Role, User, related_or_none
 from hub.permissions import Action, can
 from hub.workdays import add_working_days, hub_holidays
 
@@ -134,6 +134,13 @@ def check_collection_date(followup: FollowUp, collected_on: datetime.date | None
         return
     if collected_on > timezone.localdate():
         raise ValidationError({"collected_on": _("A follow-up cannot be collected in the future.")})
+    if collected_on < RECORDS_FROM:
+        raise ValidationError(
+            {
+                "collected_on": _("A follow-up cannot be dated before %(year)d: check the year.")
+                % {"year": RECORDS_FROM.year}
+            }
+        )
     case = related_or_none(followup, "case")
     if case is not None and case.resolved_at is not None and collected_on < timezone.localdate(case.resolved_at):
         raise ValidationError(
@@ -161,10 +168,12 @@ def _check_collector(*, followup: FollowUp, by: User) -> None:
         raise PermissionDenied(_("This follow-up belongs to another hub."))
 
 
-def _stored_or_conflict(*, client_uuid: uuid.UUID, content_hash: str, followup: FollowUp, by: User) -> FollowUp:
+def _stored_or_conflict(*, client_uuid: uuid.UUID, content_hash: str, followup: FollowUp, by: User | None) -> FollowUp:
     stored = FollowUp.objects.get(client_uuid=client_uuid)
     if stored.pk != followup.pk or stored.content_hash != content_hash:
-        raise FollowUpConflict(stored if stored.hub_id == by.hub_id or by.role == Role.ADMIN else None)
+        raise FollowUpConflict(
+            stored if by is not None and (stored.hub_id == by.hub_id or by.role == Role.ADMIN) else None
+        )
     return stored
 
 
@@ -191,7 +200,15 @@ def followup_collect(
         raise ValueError(f"Not answers: {sorted(unknown)}")
     try:
         with transaction.atomic():
-            followup = FollowUp.objects.select_for_update().select_related("case", "hub").get(pk=followup.pk)
+            followup = (
+                FollowUp.objects.select_for_update(of=("self",)).select_related("case", "hub").get(pk=followup.pk)
+            )
+            if client_uuid is not None and followup.client_uuid == client_uuid:
+                # A resend that waited for the lock while the first send was being recorded.
+                stored = _stored_or_conflict(
+                    client_uuid=client_uuid, content_hash=content_hash, followup=followup, by=by
+                )
+                return stored, False
             if followup.collected_on is not None:
                 raise ValidationError(
                     {

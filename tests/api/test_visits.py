@@ -69,6 +69,9 @@ def test_another_referents_uuid_conflicts_without_showing_their_visit(api, refer
         ({"purpose": "picnic"}, "purpose"),
         ({"client_uuid": "not-a-uuid"}, "client_uuid"),
         ({"follow_up_date": "2026-01-01"}, "follow_up_date"),
+        ({"started_at": "1800-11-20T09:30:00Z"}, "started_at"),
+        ({"started_at": "1999-12-31T09:30:00Z"}, "started_at"),
+        ({"started_at": "2099-11-20T09:30:00Z"}, "started_at"),
     ],
 )
 def test_invalid_visits_get_a_field_message_and_nothing_is_stored(api, referent, payload, change, field):
