@@ -8,6 +8,7 @@ import zoneinfo
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cases.models import Case, CaseStatus
@@ -414,3 +415,16 @@ class TestBaselineAtVisits:
                 (K.MONTH_12, case.pk, datetime.date(2027, 3, 20)),
             ]
         )
+
+
+def test_the_database_itself_refuses_a_second_baseline(enterprise):
+    """The constraint lives in the database (PostgreSQL had lost it in migration 0008): rows written
+    without the model's validation, as concurrent planners do, still meet it."""
+    FollowUp.objects.bulk_create(
+        [FollowUp(hub=enterprise.hub, enterprise=enterprise, kind=K.BASELINE, due_date=FRIDAY_MORNING.date())]
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        FollowUp.objects.bulk_create(
+            [FollowUp(hub=enterprise.hub, enterprise=enterprise, kind=K.BASELINE, due_date=FRIDAY_MORNING.date())]
+        )
+    assert FollowUp.objects.filter(enterprise=enterprise).count() == 1
