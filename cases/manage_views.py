@@ -19,9 +19,9 @@ from cases.models import CaseStatus
 from cases.selectors import case_shares, case_timeline, cases_visible_to, moves_offered, referent_suggestions
 from cases.views import attachment_download
 from hub.library.forms import ShareForm
-from hub.models import AdministrativeUnit, Role, User
+from hub.models import Role, User
 from hub.permissions import Action, access, require
-from hub.selectors import enterprises_visible_to
+from hub.selectors import enterprises_visible_to, regions_offered
 
 PAGE_SIZE = 50
 S = CaseStatus
@@ -48,7 +48,7 @@ def case_list(request):
         "shortcuts": SHORTCUTS,
         "today": timezone.localdate(),
         "referents": User.objects.filter(role=Role.REFERENT, hub=request.user.hub_id).order_by("first_name"),
-        "regions": AdministrativeUnit.objects.filter(kind=AdministrativeUnit.Kind.REGION).order_by("name"),
+        "regions": regions_offered(user=request.user),
     }
     return render(request, "cases/manage_list.html", context)
 

@@ -66,7 +66,7 @@ class EnterpriseFilter(django_filters.FilterSet):
 class FollowUpState(models.TextChoices):
     """Where a follow-up stands on a given day, as the managers' list sorts them."""
 
-    DUE = "due", _("Due")
+    DUE = "due", _("Coming due")
     OVERDUE = "overdue", _("Overdue")
     COLLECTED = "collected", _("Collected")
     TO_CONFIRM = "to_confirm", _("Self-reported, to confirm")

@@ -16,7 +16,7 @@ from hub import privacy
 from hub.classifications import IsicSection, SizeClass
 from hub.directory_forms import AnonymiseForm, EnterpriseForm
 from hub.filters import EnterpriseFilter
-from hub.models import AdministrativeUnit, Enterprise, Role
+from hub.models import Enterprise, Role
 from hub.permissions import Action, access, can, require
 from hub.selectors import (
     enterprise_cases,
@@ -26,17 +26,13 @@ from hub.selectors import (
     enterprises_visible_to,
     referent_open_cases,
     referent_workloads,
+    regions_offered,
 )
 from hub.services import ENTERPRISE_EDITABLE_FIELDS, enterprise_save
 from visits.selectors import visits_visible_to
 
 PAGE_SIZE = 50
 RECENT_VISITS = 20
-
-
-def _regions(user):
-    units = AdministrativeUnit.objects.order_by("name")
-    return units.filter(country=user.hub.country) if user.hub_id else units
 
 
 @require(Action.VIEW_DIRECTORY)
@@ -50,7 +46,7 @@ def enterprise_list(request):
         "filter": directory_filter,
         "page": page,
         "query": query.urlencode(),
-        "regions": _regions(request.user),
+        "regions": regions_offered(user=request.user),
         "sectors": IsicSection.choices,
         "size_classes": SizeClass.choices,
         "can_edit": can(request.user, Action.MANAGE_DIRECTORY),

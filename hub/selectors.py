@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import OPEN_STATUSES, Case
 from cases.selectors import cases_visible_to, overdue_condition
-from hub.models import Enterprise, FollowUp, Hub, Referent, Role, User
+from hub.models import AdministrativeUnit, Enterprise, FollowUp, Hub, Referent, Role, User
 from hub.permissions import scope
 from visits.models import Visit
 
@@ -159,13 +159,15 @@ class Change:
 
 
 def record_changes(*, record: models.Model, hidden: frozenset[str] = frozenset()) -> list[Change]:
-    """Who created and changed `record` (a model with django-simple-history), which fields and from what
-    to what, latest first; the values of the `hidden` fields are not shown. A record's history is short:
-    the people named in it are read in one query per related model."""
+    """Who created and changed `record` (a model with django-simple-history), which of its own fields and
+    from what to what (not its many-to-many relations), latest first; the values of the `hidden` fields
+    are not shown. A record's history is short: the people named in it are read in one query per related
+    model."""
     model = type(record)
     versions = list(record.history.select_related("history_user").order_by("history_date", "history_id"))
+    concrete = {field.name for field in model._meta.fields}
     diffs = [
-        (version, version.diff_against(previous).changes)
+        (version, [change for change in version.diff_against(previous).changes if change.field in concrete])
         for previous, version in zip(versions, versions[1:], strict=False)
     ]
     related = _related_names(model, [change for _version, changes in diffs for change in changes])
@@ -213,6 +215,13 @@ def _shown(field: models.Field, value, related: dict) -> str:
     if isinstance(value, int):
         return number_format(value, force_grouping=True)
     return str(value)
+
+
+def regions_offered(*, user: User) -> QuerySet[AdministrativeUnit]:
+    """The administrative units a filter offers: those of the user's hub's country (regions and the
+    Bamako district alike), every unit for those who read every hub."""
+    units = AdministrativeUnit.objects.order_by("name")
+    return units.filter(country__in=Hub.objects.filter(pk=user.hub_id).values("country")) if user.hub_id else units
 
 
 def enterprise_changes(*, enterprise: Enterprise) -> list[Change]:

@@ -18,9 +18,9 @@ from hub.filters import FollowUpFilter, FollowUpState
 from hub.followups import services
 from hub.followups.forms import FollowUpAnswersForm, FollowUpAssignForm, FollowUpRecordForm
 from hub.followups.selectors import DUE_SOON_DAYS, followups_visible_to
-from hub.models import AdministrativeUnit, FollowUp, Role, User
-from hub.permissions import Action, access, can, require
-from hub.selectors import record_changes
+from hub.models import FollowUp, Role, User
+from hub.permissions import Action, access, can, require, scope
+from hub.selectors import record_changes, regions_offered
 
 PAGE_SIZE = 50
 SHORTCUTS = [
@@ -41,7 +41,6 @@ def followup_list(request):
     page = Paginator(followup_filter.qs.order_by(*ordering), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    hub_id = request.user.hub_id
     context = {
         "filter": followup_filter,
         "page": page,
@@ -62,10 +61,10 @@ def followup_list(request):
         ),
         "due_soon_days": DUE_SOON_DAYS,
         "kinds": FollowUp.Kind.choices,
-        "referents": User.objects.filter(role=Role.REFERENT, hub=hub_id).order_by("first_name", "last_name")
-        if hub_id
-        else User.objects.none(),
-        "regions": AdministrativeUnit.objects.filter(kind=AdministrativeUnit.Kind.REGION).order_by("name"),
+        "referents": scope(User.objects.filter(role=Role.REFERENT), user=request.user).order_by(
+            "first_name", "last_name"
+        ),
+        "regions": regions_offered(user=request.user),
     }
     return render(request, "followups/manage_list.html", context)
 

@@ -190,7 +190,7 @@ class TestDirectory:
             enterprise = EnterpriseFactory(hub=hub)
             CaseFactory(enterprise=enterprise, status=S.IN_PROGRESS)
             VisitFactory(enterprise=enterprise)
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(5):
             response = as_manager.get(LIST, {"q": "entreprise", "region": "ML-BKO"})
         assert len(listed(response)) == count
 

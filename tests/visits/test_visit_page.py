@@ -113,8 +113,7 @@ class TestFacts:
             "Séchoir solaire.",
             "Installer un séchoir coquillage.",
             "Devis du soudeur",
-            "12,639232",
-            "-8,002889",
+            "12.639232, -8.002889",
         ]:
             assert expected in text, expected
         with_numbers = text.split('class="facts"')[1].split("</dl>")[0]
