@@ -248,10 +248,8 @@ class TestEnterprisePage:
         assert "Situation de référence" in page
         assert "Suivi à 6 mois" in page
         followup = FollowUp.objects.get(case=resolved)
-        assert (
-            f'<a href="/manage/followups/{followup.pk}/">Suivi à 6 mois</a> <span class="muted">{resolved.reference}</span>'
-            in page
-        )
+        link = f'<a href="/manage/followups/{followup.pk}/">Suivi à 6 mois</a>'
+        assert f'{link} <span class="muted">{resolved.reference}</span>' in page
         visit = enterprise.visits.get()
         assert f'<a href="/manage/visits/{visit.pk}/">' in page
         assert "emplois créés : 2" in page
