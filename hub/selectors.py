@@ -156,6 +156,8 @@ class Change:
     by: User | None
     fields: list[FieldChange]
     """The fields changed, with their values before and after; empty for the creation."""
+    by_enterprise: bool = False
+    """Made by the enterprise itself, without signing in (a follow-up answered through its link)."""
 
 
 def record_changes(*, record: models.Model, hidden: frozenset[str] = frozenset()) -> list[Change]:
@@ -184,7 +186,8 @@ def record_changes(*, record: models.Model, hidden: frozenset[str] = frozenset()
             if field.name in changed
         ]
         if fields:
-            changes.append(Change(version.history_date, version.history_user, fields))
+            answered = version.history_user is None and "self_reported" in changed and version.self_reported
+            changes.append(Change(version.history_date, version.history_user, fields, by_enterprise=answered))
     return changes[::-1]
 
 

@@ -605,6 +605,9 @@ class TestConfirm:
         assert f"<del>{escape(turnover.before)}</del> → {escape(turnover.after)}" in html(page)
         answers = {name: value for _label, value, name in page.context["answers"]}
         assert answers["turnover_xof"] == 12_000_000
+        answered = page.context["changes"][1]
+        assert (answered.by, answered.by_enterprise) == (None, True)
+        assert "l’entreprise, par son lien" in html(page)
 
     def test_confirming_twice_is_refused(self, as_manager, self_reported):
         as_manager.post(action(self_reported, "confirm"), form_data(employees_total=9, turnover_xof=10_000_000))
