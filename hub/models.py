@@ -6,7 +6,7 @@ import datetime
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
@@ -469,7 +469,9 @@ class FollowUp(models.Model):
         _("new processes"), null=True, blank=True, validators=[MaxValueValidator(MAX_INNOVATIONS)]
     )
     technology_adopted = models.BooleanField(_("technology adopted"), null=True, blank=True)
-    technology_notes = models.TextField(_("technology adopted, details"), blank=True, max_length=2000)
+    technology_notes = models.TextField(
+        _("technology adopted, details"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)]
+    )
     satisfaction = models.PositiveSmallIntegerField(
         _("satisfaction (1-5)"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
@@ -480,7 +482,7 @@ class FollowUp(models.Model):
         validators=[MaxValueValidator(10)],
         help_text=_("Used for the Net Promoter Score."),
     )
-    notes = models.TextField(_("notes"), blank=True, max_length=5000)
+    notes = models.TextField(_("notes"), blank=True, max_length=5000, validators=[MaxLengthValidator(5000)])
     self_reported = models.BooleanField(
         _("self-reported"), default=False, help_text=_("Answered by the enterprise itself through its link.")
     )

@@ -83,7 +83,7 @@ def followups_plan_baseline(*, enterprise: Enterprise, referent: User | None, at
     return _create_once(hub=hub, enterprise=enterprise, kind=K.BASELINE, due_date=due, assigned_to=referent)
 
 
-def followups_plan_for_case(case: Case) -> list[FollowUp]:
+def followups_plan_for_case(case: Case, *, by: User | None = None) -> list[FollowUp]:
     """Bring the case's 6- and 12-month follow-ups in line with its status: a resolved case has both, due
     the hub's delays after its resolution; a reopened case loses those not collected yet (the history keeps
     them), to be planned afresh when it is resolved again. Rejected and referred cases plan none, nor do
@@ -107,6 +107,7 @@ def followups_plan_for_case(case: Case) -> list[FollowUp]:
         return [followup for followup in planned if followup is not None]
     if case.status in (CaseStatus.IN_PROGRESS, CaseStatus.WAITING_SME):
         for followup in case.followups.filter(collected_on__isnull=True):
+            followup._history_user = by
             followup.delete()
     return []
 

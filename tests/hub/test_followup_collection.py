@@ -177,6 +177,8 @@ class TestCollect:
             ("satisfaction", 0),
             ("satisfaction", 6),
             ("recommend_score", 11),
+            ("notes", "x" * 5001),
+            ("technology_notes", "x" * 2001),
         ],
     )
     def test_answers_out_of_bounds_are_refused_and_nothing_is_saved(self, six, referent, field, value):

@@ -198,6 +198,7 @@ class TestReopenAndResolveAgain:
         assert planned(case) == {}
         deleted = FollowUp.history.filter(id__in=cancelled, history_type="-")
         assert sorted(deleted.values_list("id", flat=True)) == cancelled
+        assert set(deleted.values_list("history_user", flat=True)) == {sme_user.pk}
 
     def test_reopening_keeps_a_collected_follow_up(self, clock, enterprise, referent, manager):
         # Resolved long ago, its 6-month follow-up collected, then reopened within a generous window.
