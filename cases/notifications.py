@@ -25,7 +25,9 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Case, CaseNote, CaseStatus
 from cases.rating import rating_token
 from cases.selectors import DUE_SOON_WORKING_DAYS, DueDigest, RatingRequest, active_sme_users
-from hub.models import Enterprise, Role, User
+from hub.followups.questionnaire import QUESTIONNAIRE_MAX_AGE, questionnaire_token
+from hub.followups.selectors import DUE_SOON_DAYS, FollowUpDigest, QuestionnaireRequest
+from hub.models import Enterprise, FollowUp, Role, User
 from hub.permissions import Action, can
 from hub.sms import send_sms
 
@@ -133,6 +135,10 @@ def staff_case_url(*, user: User, case: Case) -> str:
 
 def rating_url(case: Case) -> str:
     return _url("cases:rate-link", rating_token(case))
+
+
+def questionnaire_url(followup: FollowUp) -> str:
+    return _url("cases:followup-questionnaire", questionnaire_token(followup))
 
 
 def _after_commit(tell, /, *, case: Case, **kwargs) -> None:
@@ -258,19 +264,35 @@ def _due_item(case: Case, *, user: User) -> DueItem:
     return DueItem(case=case, due=case.next_due, action=action, url=staff_case_url(user=user, case=case))
 
 
-def send_due_digest(*, digest: DueDigest, today: datetime.date) -> int:
-    """One message listing the person's overdue and due-soon cases."""
-    user = digest.user
+def send_due_digest(
+    *, user: User, digest: DueDigest | None, followups: FollowUpDigest | None, today: datetime.date
+) -> int:
+    """One message listing the person's overdue and due-soon cases and the impact follow-ups they are in
+    charge of, overdue or due soon."""
     is_manager = user.role == Role.MANAGER
     context = {
         "today": today,
         "is_manager": is_manager,
-        "overdue": [_due_item(case, user=user) for case in digest.overdue],
-        "due_soon": [_due_item(case, user=user) for case in digest.due_soon],
+        "overdue": [_due_item(case, user=user) for case in digest.overdue] if digest else [],
+        "due_soon": [_due_item(case, user=user) for case in digest.due_soon] if digest else [],
         "due_soon_days": DUE_SOON_WORKING_DAYS,
         "list_url": _url("manage-cases:list") if is_manager else _url("home"),
+        "followups_overdue": followups.overdue if followups else [],
+        "followups_due_soon": followups.due_soon if followups else [],
+        "followups_count": len(followups.overdue) + len(followups.due_soon) if followups else 0,
+        "followups_due_soon_days": DUE_SOON_DAYS,
+        "followups_url": _url("home"),
     }
     return send(recipients=[Recipient.of_user(user)], template="due_digest", context=context)
+
+
+def send_due_digests(*, digests: list[DueDigest], followup_digests: list[FollowUpDigest], today: datetime.date) -> None:
+    """Each person's cases and follow-ups in one message."""
+    followups = {followup_digest.user.pk: followup_digest for followup_digest in followup_digests}
+    for digest in digests:
+        send_due_digest(user=digest.user, digest=digest, followups=followups.pop(digest.user.pk, None), today=today)
+    for followup_digest in followups.values():
+        send_due_digest(user=followup_digest.user, digest=None, followups=followup_digest, today=today)
 
 
 def send_satisfaction_reminder(*, request: RatingRequest) -> int:
@@ -291,3 +313,29 @@ def notify_satisfaction_reminders(*, requests: list[RatingRequest]) -> None:
             send_satisfaction_reminder(request=request)
 
     transaction.on_commit(send_reminders, robust=True)
+
+
+def send_followup_questionnaire(*, request: QuestionnaireRequest) -> int:
+    """One message per SME user (or the owner) with the questionnaire link of each follow-up that came due."""
+    items = [{"followup": followup, "url": questionnaire_url(followup)} for followup in request.followups]
+    return send(
+        recipients=sme_recipients(enterprise=request.enterprise, users=request.sme_users),
+        template="followup_questionnaire",
+        context={
+            "enterprise": request.enterprise,
+            "items": items,
+            "more": 0,
+            "valid_days": QUESTIONNAIRE_MAX_AGE.days,
+            "space_url": _url("cases:portal-home"),
+        },
+    )
+
+
+def notify_followup_questionnaires(*, requests: list[QuestionnaireRequest]) -> None:
+    """Precondition: inside the transaction that marks the requests' follow-ups as reminded."""
+
+    def send_questionnaires():
+        for request in requests:
+            send_followup_questionnaire(request=request)
+
+    transaction.on_commit(send_questionnaires, robust=True)

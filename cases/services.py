@@ -26,9 +26,15 @@ from cases.models import (
     ReferenceCounter,
 )
 from cases.selectors import DueDigest, RatingRequest, due_digests, satisfaction_reminders_due
+from hub.followups.selectors import (
+    FollowUpDigest,
+    QuestionnaireRequest,
+    followup_questionnaires_due,
+    followups_due_digests,
+)
 from hub.followups.services import followups_plan_baseline, followups_plan_for_case
 from hub.library.services import shared_item
-from hub.models import Enterprise, Partner, Role, TechnologySheet, User, related_or_none
+from hub.models import Enterprise, FollowUp, Partner, Role, TechnologySheet, User, related_or_none
 from hub.permissions import Action, can
 from hub.services import check_not_anonymised
 from hub.uploads import document_type, removed_on_error
@@ -229,7 +235,7 @@ def case_transition(
     if to_status == S.ASSIGNED:
         followups_plan_baseline(enterprise=case.enterprise, referent=case.assigned_to, at=now)
     if to_status == S.RESOLVED or move == (S.RESOLVED, S.IN_PROGRESS):
-        followups_plan_for_case(case)
+        followups_plan_for_case(case, by=by)
     recorded_note = note or {S.RESOLVED: case.resolution_summary, S.REJECTED: case.rejection_reason}.get(to_status, "")
     CaseEvent.objects.create(
         case=case, from_status=move[0], to_status=to_status, actor=by, note=recorded_note, created_at=now
@@ -365,22 +371,35 @@ def case_attach_files(*, case: Case, by: User, uploads: list, visible_to_sme: bo
 class Reminders:
     digests: list[DueDigest]
     rating_requests: list[RatingRequest]
+    followup_digests: list[FollowUpDigest]
+    questionnaire_requests: list[QuestionnaireRequest]
 
 
 def reminders_send(*, today: datetime.date, dry_run: bool = False) -> Reminders:
-    """Send each referent and manager the digest of their overdue and due-soon cases, and ask SMEs to rate
-    the cases resolved a few days ago; a case is marked as reminded, so it is asked about once, and its
-    reminder goes out after that mark is committed. With `dry_run`, only say what would be sent."""
-    reminders = Reminders(digests=due_digests(today=today), rating_requests=satisfaction_reminders_due(today=today))
+    """Send each referent and manager one message with their overdue and due-soon cases, and each referent
+    the impact follow-ups they are in charge of in the same message; ask SMEs to rate the cases resolved a
+    few days ago, and to answer the questionnaire of each 6- or 12-month follow-up that came due. A case or
+    a follow-up is marked as reminded, so it is asked about once, and its message goes out after that mark is
+    committed. With `dry_run`, only say what would be sent."""
+    reminders = Reminders(
+        digests=due_digests(today=today),
+        rating_requests=satisfaction_reminders_due(today=today),
+        followup_digests=followups_due_digests(today=today),
+        questionnaire_requests=followup_questionnaires_due(today=today),
+    )
     if dry_run:
         return reminders
-    for digest in reminders.digests:
-        notifications.send_due_digest(digest=digest, today=today)
+    notifications.send_due_digests(digests=reminders.digests, followup_digests=reminders.followup_digests, today=today)
     with transaction.atomic():
+        now = timezone.now()
         Case.objects.filter(pk__in=[case.pk for request in reminders.rating_requests for case in request.cases]).update(
-            satisfaction_reminded_at=timezone.now()
+            satisfaction_reminded_at=now
         )
+        FollowUp.objects.filter(
+            pk__in=[followup.pk for request in reminders.questionnaire_requests for followup in request.followups]
+        ).update(reminded_at=now)
         notifications.notify_satisfaction_reminders(requests=reminders.rating_requests)
+        notifications.notify_followup_questionnaires(requests=reminders.questionnaire_requests)
     return reminders
 
 

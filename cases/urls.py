@@ -10,4 +10,5 @@ urlpatterns = [
     path("requests/<int:pk>/attachments/<uuid:token>/", views.portal_attachment, name="portal-attachment"),
     path("requests/<int:pk>/<slug:action>/", views.portal_case_action, name="portal-action"),
     path("rate/<str:token>/", views.rate_link, name="rate-link"),
+    path("followups/<str:token>/", views.followup_questionnaire, name="followup-questionnaire"),
 ]

@@ -1,5 +1,6 @@
-"""The SME portal: the enterprise's requests, each with its answer, messages and files, and the rating link
-that works without signing in. Pages are never cached: the portal is used on shared computers."""
+"""The SME portal: the enterprise's requests, each with its answer, messages and files, its pending impact
+questionnaires, and the rating and questionnaire links that work without signing in. Pages are never cached:
+the portal is used on shared computers."""
 
 import datetime
 from dataclasses import dataclass
@@ -18,9 +19,12 @@ from django.views.decorators.http import require_POST
 from cases import services
 from cases.forms import SupportRequestForm
 from cases.models import Case, CaseStatus, Channel
-from cases.portal_forms import ConfirmForm, RateForm, ReopenForm, ReplyForm
+from cases.portal_forms import ConfirmForm, QuestionnaireForm, RateForm, ReopenForm, ReplyForm
 from cases.rating import case_from_rating_token
 from cases.selectors import case_counts, case_notes_visible_to, case_shares, cases_visible_to
+from hub.followups.questionnaire import followup_from_questionnaire_token, questionnaire_token
+from hub.followups.selectors import followup_questionnaires_for_sme
+from hub.followups.services import Collection, followup_collect
 from hub.permissions import Action, access, require
 
 S = CaseStatus
@@ -112,10 +116,13 @@ def _add_errors(form, error: ValidationError) -> None:
 @require(Action.RATE_CASES)
 def portal_home(request):
     cases = cases_visible_to(user=request.user)
+    today = timezone.localdate()
+    questionnaires = followup_questionnaires_for_sme(user=request.user, today=today)
     context = {
         "enterprise": request.user.enterprise,
         "cases": cases.order_by("-received_at")[:20],
-        "counts": case_counts(cases=cases, today=timezone.localdate()),
+        "counts": case_counts(cases=cases, today=today),
+        "questionnaires": [(followup, questionnaire_token(followup)) for followup in questionnaires],
     }
     return render(request, "cases/portal_home.html", context)
 
@@ -250,3 +257,31 @@ def rate_link(request, token: str):
         "rateable": case.status in (S.RESOLVED, S.CLOSED),
     }
     return render(request, "cases/portal_rate_link.html", context)
+
+
+@never_cache
+def followup_questionnaire(request, token: str):
+    """The enterprise's own answers to its 6- or 12-month follow-up, from the link it was sent, without
+    signing in; recorded once, as self-reported, collected today. Shows nothing of the enterprise but the
+    case's reference and title. A link that is altered, expired, cancelled or of an anonymised enterprise is
+    not found."""
+    followup = followup_from_questionnaire_token(token)
+    if followup is None or followup.enterprise.anonymised_at is not None:
+        return render(request, "cases/portal_followup.html", {"followup": None}, status=404)
+    form = QuestionnaireForm(request.POST or None)
+    if request.method == "POST" and followup.collected_on is None and form.is_valid():
+        try:
+            followup_collect(
+                followup=followup,
+                data=Collection(collected_on=timezone.localdate(), answers=form.cleaned_data),
+                by=None,
+                self_reported=True,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+            followup.refresh_from_db()
+        else:
+            messages.success(request, _("Thank you! Your answers have been recorded."))
+            return redirect("cases:followup-questionnaire", token=token)
+    context = {"followup": followup, "form": form, "answered": followup.collected_on is not None}
+    return render(request, "cases/portal_followup.html", context)

@@ -1,11 +1,13 @@
 """Reads of the impact follow-ups: who sees which, what is due for whom, and a follow-up's history."""
 
 import datetime
+from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from cases.models import Case
-from hub.models import FollowUp, Role, User
+from hub.followups.questionnaire import QUESTIONNAIRE_KINDS
+from hub.models import Enterprise, FollowUp, Role, User
 from hub.permissions import Action, can, scope
 
 DUE_SOON_DAYS = 14
@@ -51,3 +53,97 @@ def followups_pending_for_sme(*, user: User, today: datetime.date) -> QuerySet[F
 def followup_history(followup: FollowUp) -> QuerySet:
     """Every version of the follow-up, newest first, with who made it."""
     return followup.history.select_related("history_user").order_by("-history_date", "-history_id")
+
+
+def followup_questionnaires_for_sme(*, user: User, today: datetime.date) -> QuerySet[FollowUp]:
+    """The pending follow-ups (`followups_pending_for_sme`) the SME user answers itself through its
+    questionnaire link: the 6- and 12-month ones, none of an anonymised enterprise. With their case."""
+    return (
+        followups_pending_for_sme(user=user, today=today)
+        .filter(kind__in=QUESTIONNAIRE_KINDS, enterprise__anonymised_at__isnull=True)
+        .select_related("case")
+    )
+
+
+@dataclass
+class FollowUpDigest:
+    """The uncollected follow-ups a referent is in charge of, overdue ones and those due within
+    DUE_SOON_DAYS, each list by due date."""
+
+    user: User
+    overdue: list[FollowUp] = field(default_factory=list)
+    due_soon: list[FollowUp] = field(default_factory=list)
+
+
+def followups_due_digests(*, today: datetime.date) -> list[FollowUpDigest]:
+    """For each active referent in charge of uncollected follow-ups due by `today` + DUE_SOON_DAYS (overdue
+    ones included), those follow-ups. In charge: the referent the follow-up is assigned to or, when that
+    account is missing or deactivated, the referent of its case. Anonymised enterprises take no follow-up.
+    One query, whatever the number of follow-ups."""
+    followups = (
+        FollowUp.objects.filter(
+            Q(assigned_to__is_active=True) | Q(case__assigned_to__is_active=True),
+            collected_on__isnull=True,
+            due_date__lte=today + datetime.timedelta(days=DUE_SOON_DAYS),
+            enterprise__anonymised_at__isnull=True,
+        )
+        .select_related("enterprise", "case__assigned_to", "assigned_to")
+        .order_by("due_date", "pk")
+    )
+    digests: dict[int, FollowUpDigest] = {}
+    for followup in followups:
+        person = followup.assigned_to
+        if person is None or not person.is_active:
+            person = followup.case.assigned_to
+        digest = digests.setdefault(person.pk, FollowUpDigest(user=person))
+        (digest.overdue if followup.due_date < today else digest.due_soon).append(followup)
+    return list(digests.values())
+
+
+QUESTIONNAIRE_SENT_WITHIN_DAYS = 30
+"""A follow-up's questionnaire link goes out from its due date until this many days after it: the
+follow-ups planned for long-past resolutions are collected by the referents, not asked about late."""
+
+
+@dataclass(frozen=True)
+class QuestionnaireRequest:
+    """An enterprise's follow-ups whose questionnaire link is to be sent, and its active SME users (empty
+    when the enterprise has no account: its owner is then asked)."""
+
+    enterprise: Enterprise
+    followups: list[FollowUp]
+    sme_users: list[User]
+
+
+def followup_questionnaires_due(*, today: datetime.date) -> list[QuestionnaireRequest]:
+    """The 6- and 12-month follow-ups that came due within the last QUESTIONNAIRE_SENT_WITHIN_DAYS days, not
+    collected and whose link was not sent yet (`reminded_at`), of enterprises not anonymised, grouped per
+    enterprise. Two queries."""
+    followups = (
+        FollowUp.objects.filter(
+            kind__in=QUESTIONNAIRE_KINDS,
+            collected_on__isnull=True,
+            reminded_at__isnull=True,
+            due_date__range=(today - datetime.timedelta(days=QUESTIONNAIRE_SENT_WITHIN_DAYS), today),
+            enterprise__anonymised_at__isnull=True,
+        )
+        .select_related("enterprise", "case")
+        .prefetch_related(
+            Prefetch(
+                "enterprise__users",
+                queryset=User.objects.filter(role=Role.SME, is_active=True),
+                to_attr="active_sme_users",
+            )
+        )
+        .order_by("enterprise_id", "due_date", "pk")
+    )
+    requests: dict[int, QuestionnaireRequest] = {}
+    for followup in followups:
+        request = requests.setdefault(
+            followup.enterprise_id,
+            QuestionnaireRequest(
+                enterprise=followup.enterprise, followups=[], sme_users=followup.enterprise.active_sme_users
+            ),
+        )
+        request.followups.append(followup)
+    return list(requests.values())

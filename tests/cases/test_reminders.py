@@ -15,8 +15,15 @@ from cases.rating import case_from_rating_token
 from cases.selectors import due_digests
 from cases.services import reminders_send
 from hub import sms
-from hub.models import HubHoliday
-from tests.factories import CaseFactory, EnterpriseFactory, ManagerFactory, ReferentUserFactory, SmeUserFactory
+from hub.models import FollowUp, HubHoliday
+from tests.factories import (
+    CaseFactory,
+    EnterpriseFactory,
+    FollowUpFactory,
+    ManagerFactory,
+    ReferentUserFactory,
+    SmeUserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -254,7 +261,8 @@ class TestCommand:
         assert f"{enterprise.name}: rate [ML-9]" in printed
         assert printed.splitlines()[-1] == (
             "Dry run, nothing sent. 2026-03-05: digests to referents: 1, to managers: 0; "
-            "satisfaction reminders to enterprises: 1, about cases: 1."
+            "satisfaction reminders to enterprises: 1, about cases: 1; follow-ups in the referents' digests: 0; "
+            "questionnaires to enterprises: 0, about follow-ups: 0."
         )
 
     def test_sends_and_prints_a_summary(self, enterprise, aminata, manager, committed, mailoutbox):
@@ -266,7 +274,8 @@ class TestCommand:
         assert len(mailoutbox) == 2
         assert out.getvalue() == (
             "2026-03-05: digests to referents: 1, to managers: 1; "
-            "satisfaction reminders to enterprises: 0, about cases: 0.\n"
+            "satisfaction reminders to enterprises: 0, about cases: 0; follow-ups in the referents' digests: 0; "
+            "questionnaires to enterprises: 0, about follow-ups: 0.\n"
         )
 
     def test_refuses_a_date_it_cannot_read(self):
@@ -275,7 +284,7 @@ class TestCommand:
 
 
 def test_queries_do_not_grow_with_the_number_of_cases(hub, enterprise, manager, aminata, committed):
-    """Per kind of message one query, whatever the number of cases of each person."""
+    """Per kind of message one query, whatever the number of cases and follow-ups of each person."""
     referents = [aminata, ReferentUserFactory(hub=hub)]
     enterprises = [enterprise, EnterpriseFactory(hub=hub)]
     SmeUserFactory(enterprise=enterprise)
@@ -287,14 +296,18 @@ def test_queries_do_not_grow_with_the_number_of_cases(hub, enterprise, manager, 
         case(enterprise, None, S.NEW, acknowledge_due=days(-1))
         for each in enterprises:
             resolved_at = datetime.datetime.combine(days(-5), datetime.time(10), tzinfo=BAMAKO)
-            case(each, None, S.RESOLVED, resolved_at=resolved_at)
+            resolved = case(each, None, S.RESOLVED, resolved_at=resolved_at, assigned_to=aminata)
+            FollowUpFactory(case=resolved, kind=FollowUp.Kind.MONTH_6, due_date=THURSDAY, assigned_to=aminata)
 
     def count_queries() -> int:
         Case.objects.update(satisfaction_reminded_at=None)
+        FollowUp.objects.update(reminded_at=None)
         with CaptureQueriesContext(connection) as queries, committed():
             reminders = reminders_send(today=THURSDAY)
         assert len(reminders.digests) == 3
         assert len(reminders.rating_requests) == 2
+        assert len(reminders.followup_digests) == 1
+        assert len(reminders.questionnaire_requests) == 2
         return len(queries)
 
     add_cases()
@@ -303,4 +316,7 @@ def test_queries_do_not_grow_with_the_number_of_cases(hub, enterprise, manager, 
         add_cases()
 
     assert count_queries() == few
-    assert few == 9, "hubs, holidays, due cases, managers, resolved cases, their SME users, the update in its savepoint"
+    assert few == 13, (
+        "hubs, holidays, due cases, managers, resolved cases, their SME users, follow-ups due for the referents, "
+        "follow-ups to ask the enterprises about, their SME users, the two updates in their savepoint"
+    )

@@ -9,8 +9,10 @@ from hub.models import Role
 
 class Command(BaseCommand):
     help = (
-        "Send each referent and manager the list of their overdue and due-soon cases, and ask SMEs to rate "
-        "the cases resolved a few days ago (once per case). Run it daily from cron."
+        "Send each referent and manager the list of their overdue and due-soon cases (with, for referents, the "
+        "impact follow-ups to collect), ask SMEs to rate the cases resolved a few days ago (once per case) and "
+        "send them the questionnaire of each 6- or 12-month follow-up that came due (once per follow-up). Run "
+        "it daily from cron."
     )
 
     def add_arguments(self, parser):
@@ -29,15 +31,32 @@ class Command(BaseCommand):
                     f"{digest.user.username} ({digest.user.role}): {len(digest.overdue)} overdue "
                     f"{_references(digest.overdue)}, {len(digest.due_soon)} due soon {_references(digest.due_soon)}"
                 )
+            for digest in reminders.followup_digests:
+                self.stdout.write(
+                    f"{digest.user.username} ({digest.user.role}): follow-ups {len(digest.overdue)} overdue "
+                    f"{_followups(digest.overdue)}, {len(digest.due_soon)} due soon {_followups(digest.due_soon)}"
+                )
             for request in reminders.rating_requests:
                 self.stdout.write(f"{request.enterprise.name}: rate {_references(request.cases)}")
-        referents = sum(1 for digest in reminders.digests if digest.user.role == Role.REFERENT)
+            for request in reminders.questionnaire_requests:
+                self.stdout.write(f"{request.enterprise.name}: questionnaire {_followups(request.followups)}")
+        people = {digest.user.pk: digest.user.role for digest in [*reminders.digests, *reminders.followup_digests]}
+        referents = sum(1 for role in people.values() if role == Role.REFERENT)
+        followups = sum(len(f.overdue) + len(f.due_soon) for f in reminders.followup_digests)
+        asked = reminders.questionnaire_requests
         self.stdout.write(
             f"{'Dry run, nothing sent. ' if dry_run else ''}{day}: digests to referents: {referents}, "
-            f"to managers: {len(reminders.digests) - referents}; satisfaction reminders to enterprises: "
-            f"{len(reminders.rating_requests)}, about cases: {sum(len(r.cases) for r in reminders.rating_requests)}."
+            f"to managers: {len(people) - referents}; satisfaction reminders to enterprises: "
+            f"{len(reminders.rating_requests)}, about cases: {sum(len(r.cases) for r in reminders.rating_requests)}; "
+            f"follow-ups in the referents' digests: {followups}; questionnaires to enterprises: {len(asked)}, "
+            f"about follow-ups: {sum(len(r.followups) for r in asked)}."
         )
 
 
 def _references(cases) -> str:
     return "[" + ", ".join(case.reference for case in cases) + "]"
+
+
+def _followups(followups) -> str:
+    """Each follow-up as its kind and its case's reference, or its enterprise for a baseline."""
+    return "[" + ", ".join(f"{f.kind} {f.case.reference if f.case else f.enterprise.name}" for f in followups) + "]"
