@@ -27,6 +27,7 @@ from rest_framework.authtoken.models import Token
 
 from cases import services as case_services
 from cases.rating import rating_token
+from hub.followups.questionnaire import questionnaire_token
 from hub.library import services as library_services
 from hub.models import FollowUp, TechnologySheet
 from tests.factories import (
@@ -88,6 +89,7 @@ class World:
     markers: dict = field(default_factory=dict)
     """Kind -> target -> a string found only in that record."""
     rating_token: str = ""
+    questionnaire_token: str = ""
 
     def pk(self, kind: str, target: str) -> int:
         return MISSING_PK if target == "missing" else self.pks[kind][target]
@@ -160,7 +162,7 @@ def build_world() -> World:
     w.markers["case"] = {t: c.title for t, c in cases.items()}
     w.pks["visit"] = {t: v.pk for t, v in visits.items()}
     w.markers["visit"] = {t: v.observations for t, v in visits.items()}
-    w.pks["followup"] = {t: FollowUp.objects.get(enterprise=e).pk for t, e in ent.items()}
+    w.pks["followup"] = {t: FollowUp.objects.get(enterprise=e, kind=FollowUp.Kind.BASELINE).pk for t, e in ent.items()}
     w.markers["followup"] = {t: f"Followup {letters[t]}mark" for t in ent}
 
     partners = {
@@ -195,4 +197,6 @@ def build_world() -> World:
     w.markers["sheet"] = {t: s.title for t, s in sheets.items()}
 
     w.rating_token = rating_token(cases["own"])
+    six_months = FollowUpFactory(case=cases["own"], kind=FollowUp.Kind.MONTH_6)
+    w.questionnaire_token = questionnaire_token(six_months)
     return w

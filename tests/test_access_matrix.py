@@ -484,6 +484,11 @@ PAGES: dict[str, tuple[Check, ...]] = {
         Check("cases:rate-link", ALL, lambda w, target: {"token": w.rating_token}, label="signed"),
         Check("cases:rate-link", of(ROLES, 404), fixed(token="1:forged:token"), label="forged"),
     ),
+    "portal/followups/<str:token>/": (
+        # The SME's questionnaire works without signing in and names one follow-up only.
+        Check("cases:followup-questionnaire", ALL, lambda w, target: {"token": w.questionnaire_token}, label="signed"),
+        Check("cases:followup-questionnaire", of(ROLES, 404), fixed(token="1:forged:token"), label="forged"),
+    ),
     "portal/library/": (Check("portal-library:sheets", of(LIBRARY_READERS, 200), lists=(("sheet", PORTAL_SHEETS),)),),
     "portal/library/<int:pk>/": (
         Check("portal-library:sheet", of(LIBRARY_READERS, 200), pk_of("sheet"), scope=PORTAL_SHEETS, targets=SHEETS),
