@@ -151,6 +151,32 @@ class TurnoverSerializer(serializers.Serializer):
     change_share = serializers.FloatField(allow_null=True)
 
 
+class AnswerLineSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    due = serializers.IntegerField(
+        help_text=_("Follow-ups whose due date falls in the period and has passed (before today).")
+    )
+    collected = serializers.IntegerField(help_text=_("Of those, collected by now, whenever."))
+    on_time = serializers.IntegerField(help_text=_("Collected on or before the due date."))
+    late = serializers.IntegerField(help_text=_("Collected after the due date."))
+    missing = serializers.IntegerField(help_text=_("Not collected."))
+    self_reported = serializers.IntegerField(help_text=_("Collected and answered by the enterprise through its link."))
+    answer_rate = serializers.FloatField(allow_null=True, help_text=_("Collected on time over due; null if none due."))
+    self_reported_share = serializers.FloatField(
+        allow_null=True, help_text=_("Self-reported over collected; null if none collected.")
+    )
+
+
+class FollowupsDueSerializer(serializers.Serializer):
+    """The answer rate of the follow-ups due in the period. With a referent filter, a follow-up counts for
+    the referent in charge of it, or for whoever collected it when nobody was in charge."""
+
+    m6 = AnswerLineSerializer()
+    m12 = AnswerLineSerializer()
+    total = AnswerLineSerializer(help_text=_("The 6- and 12-month follow-ups together."))
+    baseline = AnswerLineSerializer(help_text=_("The baselines, outside the total."))
+
+
 class ImpactSerializer(serializers.Serializer):
     followups = serializers.IntegerField()
     enterprises_followed = serializers.IntegerField()
@@ -164,9 +190,12 @@ class ImpactSerializer(serializers.Serializer):
     new_products = serializers.IntegerField()
     new_processes = serializers.IntegerField()
     satisfaction_mean = serializers.FloatField(allow_null=True)
-    net_promoter_score = serializers.IntegerField(allow_null=True)
-    recommend_answers = serializers.IntegerField()
+    net_promoter_score = serializers.IntegerField(
+        allow_null=True, help_text=_("Share of 9-10 answers less share of 0-6, in points; null without answers.")
+    )
+    recommend_answers = serializers.IntegerField(help_text=_("The answers the Net Promoter Score is computed over."))
     turnover = TurnoverSerializer()
+    followups_due = FollowupsDueSerializer()
 
 
 class EnterpriseImpactSerializer(serializers.Serializer):

@@ -64,8 +64,8 @@ class BreakdownReportView(ReportView):
 
 
 class ImpactReportView(ReportView):
-    """Totals of the 6- and 12-month follow-ups collected in the period and the turnover change against
-    the baselines."""
+    """Totals of the 6- and 12-month follow-ups collected in the period, the turnover change against the
+    baselines, and the answer rate of the follow-ups due in the period (`followups_due`)."""
 
     @extend_schema(parameters=[ReportFiltersSerializer], responses=ImpactSerializer)
     def get(self, request):

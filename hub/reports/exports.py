@@ -1,5 +1,5 @@
 """CSV and XLSX exports of the programme report (`selectors.full_report`) and of the records behind its
-figures (`report_cases`, `report_visits`, `report_followups`).
+figures (`report_cases`, `report_visits`, `report_followups`, `report_followups_due`...).
 
 Both formats hold the same values. CSV is meant to be read back by scripts as well as opened in Excel:
 UTF-8 with a byte-order mark (so that Excel shows the accents), `;` between fields (what Excel in French
@@ -38,7 +38,7 @@ from cases.models import Case, CaseStatus, Channel, Priority
 from hub.classifications import IsicSection, SizeClass, TechnologyDomain
 from hub.models import Enterprise, FollowUp, TargetIndicator
 from hub.reports.forms import BREAKDOWN_LABELS
-from hub.reports.selectors import IMPACT_SUMS
+from hub.reports.selectors import ANSWERS, IMPACT_SUMS, followup_answer
 from visits.models import Purpose, Visit
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -180,6 +180,32 @@ def _followup_label(field: str) -> str:
     return str(capfirst(FollowUp._meta.get_field(field).verbose_name))
 
 
+ANSWER_FIGURES = {
+    "due": gettext_lazy("Due in the period"),
+    "collected": gettext_lazy("Collected by now"),
+    "on_time": gettext_lazy("On time"),
+    "late": gettext_lazy("Late"),
+    "missing": gettext_lazy("Missing"),
+    "answer_rate": gettext_lazy("Answer rate"),
+    "self_reported": gettext_lazy("Self-reported"),
+    "self_reported_share": gettext_lazy("Self-reported share"),
+}
+"""The columns of the follow-up answer rate, as the page and the PDF name them."""
+
+
+def _answer_rate_table(lines: dict) -> Table:
+    """The follow-ups due in the period per kind: one row per line of `selectors.ANSWER_LINES`."""
+    shares = ("answer_rate", "self_reported_share")
+    return Table(
+        title=_("Follow-up answer rate"),
+        headers=[_("Follow-ups"), *(str(label) for label in ANSWER_FIGURES.values())],
+        rows=[
+            [line["label"], *(_share(line[name]) if name in shares else line[name] for name in ANSWER_FIGURES)]
+            for line in lines.values()
+        ],
+    )
+
+
 def _targets_table(targets: dict) -> Table:
     def lines(code: str, name: str, indicators: list[dict]) -> list[list]:
         return [
@@ -309,6 +335,7 @@ def report_tables(report: dict) -> list[Table]:
                 (_("Turnover change (share)"), _share(turnover["change_share"])),
             ],
         ),
+        _answer_rate_table(impact["followups_due"]),
         _targets_table(report["targets"]),
     ]
     if report["enterprises"] is not None:
@@ -538,6 +565,24 @@ def _followup_columns() -> list[Column]:
     ]
 
 
+def _due_followup_columns() -> list[Column]:
+    def followup(path: str, value=None, show=None, width=12) -> Column:
+        return Column(_verbose(FollowUp, path), value or path, show, width)
+
+    return [
+        followup("enterprise", "enterprise__name", width=30),
+        followup("hub", "hub__code"),
+        followup("enterprise__region", "enterprise__region__name", width=16),
+        followup("case", "case__reference"),
+        followup("kind", show=_labels(FollowUp.Kind), width=20),
+        followup("assigned_to", _person("assigned_to"), width=24),
+        followup("due_date"),
+        followup("collected_on"),
+        followup("collected_by", _person("collected_by"), width=24),
+        Column(_("Answer"), followup_answer(), show=lambda value: str(ANSWERS[value]), width=30),
+    ]
+
+
 def _enterprise_columns() -> list[Column]:
     def enterprise(path: str, value=None, show=None, width=12) -> Column:
         return Column(_verbose(Enterprise, path), value or path, show, width)
@@ -561,6 +606,7 @@ RECORDS = {
     "cases": (Case, _case_columns, ("received_at", "pk")),
     "visits": (Visit, _visit_columns, ("started_at", "pk")),
     "followups": (FollowUp, _followup_columns, ("collected_on", "pk")),
+    "due_followups": (FollowUp, _due_followup_columns, ("due_date", "pk")),
 }
 """Per kind of record: its model, its columns and their order. No column holds an owner's phone or
 e-mail, nor free text."""

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
@@ -507,6 +508,21 @@ def draw_key_figures(doc: Document, report: dict) -> None:
             (_("Answer rate"), format_share(satisfaction.get("answer_rate"))),
         ],
     )
+    page.y += height + 7
+    answers = (impact.get("followups_due") or {}).get("total") or {}
+    height = draw_figures(
+        page,
+        x=LEFT,
+        width=left_width,
+        title=_("Answer rate of the 6- and 12-month follow-ups"),
+        lines=[
+            (_("Due in the period"), n(answers.get("due"))),
+            (_("Collected by now"), n(answers.get("collected"))),
+            (_("On time"), n(answers.get("on_time"))),
+            (_("Answer rate"), format_share(answers.get("answer_rate"))),
+            (_("Self-reported share"), format_share(answers.get("self_reported_share"))),
+        ],
+    )
     left_bottom = page.y + height
     page.y = top
     nps = impact.get("net_promoter_score")
@@ -529,7 +545,12 @@ def draw_key_figures(doc: Document, report: dict) -> None:
             (_("New processes"), n(impact.get("new_processes"))),
             (_("Mean satisfaction"), mean(impact.get("satisfaction_mean"))),
             (
-                _("Net Promoter Score (%(answers)s answers)") % {"answers": n(impact.get("recommend_answers"))},
+                ngettext(
+                    "Net Promoter Score (%(answers)s answer)",
+                    "Net Promoter Score (%(answers)s answers)",
+                    impact.get("recommend_answers") or 0,
+                )
+                % {"answers": n(impact.get("recommend_answers"))},
                 format_number(nps, signed=True),
             ),
         ],
@@ -748,6 +769,43 @@ def draw_tables(doc: Document, report: dict) -> None:
         note=_("An enterprise reached in several groups counts in each of them, and once in the total."),
     )
 
+    answer_lines = ((report.get("impact") or {}).get("followups_due") or {}).items()
+    widths = [(_("Due in the period"), 15.5), (_("Collected by now"), 18), (_("On time"), 13), (_("Late"), 12.5)]
+    widths += [(_("Missing"), 17.5), (_("Answer rate"), 16.5)]
+    widths += [(_("Self-reported"), 23.5), (_("Self-reported share"), 23.5)]
+    page = draw_table(
+        doc,
+        page,
+        heading=heading,
+        title=_("Follow-up answer rate"),
+        columns=[
+            Column(_("Follow-ups"), WIDTH - sum(width for _title, width in widths), numeric=False),
+            *(Column(title, width) for title, width in widths),
+        ],
+        rows=[
+            Row(
+                [
+                    str(line.get("label") or key),
+                    n(line.get("due")),
+                    n(line.get("collected")),
+                    n(line.get("on_time")),
+                    n(line.get("late")),
+                    n(line.get("missing")),
+                    format_share(line.get("answer_rate")),
+                    n(line.get("self_reported")),
+                    format_share(line.get("self_reported_share")),
+                ],
+                kind="total" if key == "total" else "body",
+            )
+            for key, line in answer_lines
+        ],
+        note=_(
+            "Follow-ups due in the period whose due date has passed, whenever they were collected; on time: "
+            "collected by the due date. Answer rate: collected on time over due. The total counts the 6- and "
+            "12-month follow-ups, not the baselines."
+        ),
+    )
+
     report_targets = report.get("targets") or {}
     year = report_targets.get("year")
     target_rows = []
@@ -896,6 +954,19 @@ def method_notes() -> list[tuple[str, str]]:
             _(
                 "From the follow-ups' answer to “how likely are you to recommend the hub” (0 to 10): the "
                 "percentage of 9 and 10 less the percentage of 0 to 6, between −100 and +100."
+            ),
+        ),
+        (
+            _("Follow-up answer rate"),
+            _(
+                "The 6- and 12-month follow-ups due in the period whose due date has passed (those due on the day "
+                "of the report or later are not counted yet), whenever they were collected. On time means "
+                "collected on or before the due date; the answer rate is the number collected on time divided by "
+                "the number due; the self-reported share is the share of those collected that the enterprise "
+                "answered itself through its link. Baselines have a line of their own, outside the total. With a "
+                "referent filter, a follow-up due counts for the referent in charge of it, or for whoever "
+                "collected it when nobody was in charge (the other impact figures count the follow-ups the "
+                "referent collected)."
             ),
         ),
         (

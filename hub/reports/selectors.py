@@ -5,6 +5,7 @@ import dataclasses
 import datetime
 import decimal
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet, PermissionDenied
@@ -21,8 +22,10 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
     Window,
 )
+from django.db.models import Case as SqlCase
 from django.db.models.functions import Coalesce, RowNumber
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import formats, timezone
@@ -506,6 +509,123 @@ def report_followups(*, user: User, filters: ReportFilters) -> QuerySet[FollowUp
     return followups
 
 
+FOLLOWUP_KINDS = (FollowUp.Kind.MONTH_6, FollowUp.Kind.MONTH_12)
+"""The kinds the answer rate's total counts; the baselines have a line of their own, outside the total."""
+ANSWER_LINES = {
+    FollowUp.Kind.MONTH_6.value: (FollowUp.Kind.MONTH_6,),
+    FollowUp.Kind.MONTH_12.value: (FollowUp.Kind.MONTH_12,),
+    "total": FOLLOWUP_KINDS,
+    FollowUp.Kind.BASELINE.value: (FollowUp.Kind.BASELINE,),
+}
+"""The lines of the follow-up answer rate and the kinds each counts."""
+COLLECTED_ON_TIME = Q(collected_on__isnull=False, collected_on__lte=F("due_date"))
+COLLECTED_LATE = Q(collected_on__isnull=False, collected_on__gt=F("due_date"))
+NOT_COLLECTED = Q(collected_on__isnull=True)
+ANSWER_LINE_LABELS = {
+    FollowUp.Kind.MONTH_6.value: FollowUp.Kind.MONTH_6.label,
+    FollowUp.Kind.MONTH_12.value: FollowUp.Kind.MONTH_12.label,
+    "total": _("6- and 12-month follow-ups"),
+    FollowUp.Kind.BASELINE.value: FollowUp.Kind.BASELINE.label,
+}
+ANSWERS = {
+    "on_time": _("Collected on time"),
+    "on_time_self_reported": _("Collected on time, self-reported"),
+    "late": _("Collected late"),
+    "late_self_reported": _("Collected late, self-reported"),
+    "missing": _("Not collected"),
+}
+"""What became of a follow-up due: collected by its due date or after it, by a referent or by the SME
+itself through its link (self-reported), or not collected (missing). `followup_answer` computes it."""
+
+
+def followup_answer() -> SqlCase:
+    """One of ANSWERS for each follow-up, computed by the database: the records' column."""
+    return SqlCase(
+        When(NOT_COLLECTED, then=Value("missing")),
+        When(COLLECTED_ON_TIME & Q(self_reported=True), then=Value("on_time_self_reported")),
+        When(COLLECTED_ON_TIME, then=Value("on_time")),
+        When(self_reported=True, then=Value("late_self_reported")),
+        default=Value("late"),
+    )
+
+
+def _followups_due(
+    *, user: User, filters: ReportFilters, kinds: Sequence[str], today: datetime.date | None = None
+) -> QuerySet[FollowUp]:
+    """The follow-ups of `kinds` whose due date falls in the period and has passed (before `today`, today's
+    date by default): one due today or later may still be collected on time, and counts once its day is
+    over. Read by the hub and due-date index. The referent filter takes the referent in charge, or who
+    collected it when nobody was in charge."""
+    today = today or timezone.localdate()
+    last = min(filters.date_to, today - datetime.timedelta(days=1))
+    followups = FollowUp.objects.filter(
+        hub__in=readable_hubs(user=user, filters=filters),
+        due_date__gte=filters.date_from,
+        due_date__lte=last,
+        kind__in=kinds,
+    ).filter(_enterprise_conditions(filters, "enterprise__"))
+    if filters.referent:
+        followups = followups.filter(
+            Q(assigned_to=filters.referent) | Q(assigned_to__isnull=True, collected_by=filters.referent)
+        )
+    return followups
+
+
+def report_followups_due(
+    *, user: User, filters: ReportFilters, today: datetime.date | None = None
+) -> QuerySet[FollowUp]:
+    """The 6- and 12-month follow-ups due in the period (their due date passed), collected or not: the
+    records behind the total of the follow-up answer rate."""
+    return _followups_due(user=user, filters=filters, kinds=FOLLOWUP_KINDS, today=today).annotate(
+        answer=followup_answer()
+    )
+
+
+def report_baselines_due(
+    *, user: User, filters: ReportFilters, today: datetime.date | None = None
+) -> QuerySet[FollowUp]:
+    """The baselines due in the period (their due date passed), taken or not: the records behind the
+    baseline line of the follow-up answer rate."""
+    return _followups_due(user=user, filters=filters, kinds=(FollowUp.Kind.BASELINE,), today=today).annotate(
+        answer=followup_answer()
+    )
+
+
+def followup_answers(*, user: User, filters: ReportFilters, today: datetime.date | None = None) -> dict:
+    """The answer rate of the follow-ups due in the period, per line of ANSWER_LINES: how many were due,
+    collected (on time, late), missing and self-reported; the answer rate is those collected on time over
+    those due, the self-reported share is over those collected. One query, counted per kind."""
+    counts = {
+        f"{kind}_{name}": Count("pk", filter=Q(kind=kind) & condition)
+        for kind in FollowUp.Kind.values
+        for name, condition in (
+            ("due", Q()),
+            ("on_time", COLLECTED_ON_TIME),
+            ("late", COLLECTED_LATE),
+            ("self_reported", Q(self_reported=True) & ~NOT_COLLECTED),
+        )
+    }
+    found = _followups_due(user=user, filters=filters, kinds=FollowUp.Kind.values, today=today).aggregate(**counts)
+    lines = {}
+    for line, kinds in ANSWER_LINES.items():
+        due, on_time, late, self_reported = (
+            sum(found[f"{kind}_{name}"] for kind in kinds) for name in ("due", "on_time", "late", "self_reported")
+        )
+        collected = on_time + late
+        lines[line] = {
+            "label": str(ANSWER_LINE_LABELS[line]),
+            "due": due,
+            "collected": collected,
+            "on_time": on_time,
+            "late": late,
+            "missing": due - collected,
+            "self_reported": self_reported,
+            "answer_rate": _share(on_time, due),
+            "self_reported_share": _share(self_reported, collected),
+        }
+    return lines
+
+
 def impact_by_enterprise(*, user: User, filters: ReportFilters) -> QuerySet[Enterprise]:
     """The enterprises followed up in the period, each with its baseline turnover and jobs, its latest
     follow-up's turnover in the period, and the jobs created and investment reported in the period."""
@@ -577,9 +697,11 @@ def _turnover_against_baseline(followups: QuerySet[FollowUp]) -> dict:
     return {"enterprises": enterprises, "baseline": int(baseline), "latest": int(latest_sum)}
 
 
-def impact(*, user: User, filters: ReportFilters) -> dict:
-    """Totals of the follow-ups collected in the period, and the turnover change of the enterprises that
-    have both a baseline and a follow-up turnover. NPS is the share of 9-10 answers less the share of 0-6."""
+def impact(*, user: User, filters: ReportFilters, today: datetime.date | None = None) -> dict:
+    """Totals of the follow-ups collected in the period, the turnover change of the enterprises that have
+    both a baseline and a follow-up turnover, and the answer rate of the follow-ups due in the period
+    (`followup_answers`, as of `today`). NPS is the share of 9-10 answers less the share of 0-6, over the
+    follow-ups that answered the question."""
     followups = report_followups(user=user, filters=filters)
     totals = followups.aggregate(
         followups=Count("pk"),
@@ -607,6 +729,7 @@ def impact(*, user: User, filters: ReportFilters) -> dict:
             "change_xof": turnover["latest"] - turnover["baseline"],
             "change_share": _share(turnover["latest"] - turnover["baseline"], turnover["baseline"]),
         },
+        "followups_due": followup_answers(user=user, filters=filters, today=today),
     }
 
 
@@ -692,12 +815,19 @@ def targets(*, user: User, filters: ReportFilters) -> dict:
     return result
 
 
-def full_report(*, user: User, filters: ReportFilters, by: str = "region", enterprises: int | None = None) -> dict:
+def full_report(
+    *,
+    user: User,
+    filters: ReportFilters,
+    by: str = "region",
+    enterprises: int | None = None,
+    today: datetime.date | None = None,
+) -> dict:
     """Every figure of the programme report for the period, as the page, the PDF, the exports and the API
     show it. `enterprises` (impact per enterprise, in the order of their names) is None for those who may
     not read personal data, and so is a breakdown per referent; the argument `enterprises` keeps the first
     that many (the page shows 50 of tens of thousands on a large hub, the PDF `pdf.PDF_ENTERPRISES`; the
-    spreadsheets take all)."""
+    spreadsheets take all). The follow-ups due are counted as of `today` (today's date by default)."""
     if (by in STAFF_ONLY_BREAKDOWNS or filters.referent) and not reads_personal_data_in_reports(user):
         raise PermissionDenied(_("Figures per referent are for hub staff only."))
     personal = reads_personal_data_in_reports(user)
@@ -708,7 +838,7 @@ def full_report(*, user: User, filters: ReportFilters, by: str = "region", enter
         "monthly": activity_breakdown(user=user, filters=filters, by="month"),
         "breakdown": {"by": by, "rows": activity_breakdown(user=user, filters=filters, by=by)},
         "service_quality": service_quality(user=user, filters=filters),
-        "impact": impact(user=user, filters=filters),
+        "impact": impact(user=user, filters=filters, today=today),
         "enterprises": list(per_enterprise[:enterprises] if enterprises is not None else per_enterprise)
         if personal
         else None,

@@ -21,11 +21,13 @@ from hub.reports import charts, exports, pdf
 from hub.reports.forms import BREAKDOWN_LABELS, ReportFilterForm, TargetsForm
 from hub.reports.selectors import (
     full_report,
+    report_baselines_due,
     report_cases,
     report_cases_answered,
     report_cases_resolved,
     report_enterprises,
     report_followups,
+    report_followups_due,
     report_open_cases,
     report_visits,
 )
@@ -39,10 +41,12 @@ RECORDS = {
     "open-cases": (report_open_cases, "cases", ("enterprise", "hub"), ("received_at", "pk")),
     "visits": (report_visits, "visits", ("enterprise", "hub"), ("-pk",)),
     "followups": (report_followups, "followups", ("enterprise", "hub"), ("-pk",)),
+    "due-followups": (report_followups_due, "due_followups", ("enterprise", "assigned_to"), ("due_date", "pk")),
+    "due-baselines": (report_baselines_due, "due_followups", ("enterprise", "assigned_to"), ("due_date", "pk")),
 }
 """Per kind of record behind a figure: its selector, its table (the columns of the page and of the
-exports, `exports.RECORDS`), the relations its page shows and its page's order (the open cases oldest
-first, as the backlog reads)."""
+exports, `exports.RECORDS`), the relations its page shows and its page's order (the open cases and the
+follow-ups due oldest first, as the backlog and the answer rate read)."""
 EXPORTS = {
     "pdf": "application/pdf",
     "csv": "text/csv; charset=utf-8",

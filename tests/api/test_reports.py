@@ -7,7 +7,8 @@ from django.db import connection
 from django.utils import timezone
 
 from cases.models import CaseStatus
-from tests.factories import CaseFactory, EnterpriseFactory, VisitFactory
+from hub.models import FollowUp
+from tests.factories import CaseFactory, EnterpriseFactory, FollowUpFactory, VisitFactory
 
 S = CaseStatus
 
@@ -191,3 +192,99 @@ def test_the_report_query_count_does_not_grow_with_the_data(api, manager, data, 
     CaseFactory.create_batch(20, enterprise=data["late"].enterprise, received_at=at(12), resolved_at=at(13))
     with django_assert_num_queries(SUMMARY_QUERIES):
         summary(api, manager)
+
+
+@pytest.fixture
+def followups(data, hub, referent, other_referent):
+    """Follow-ups of the resolved cases: the fast one's 6-month collected on time (recommending 10) and its
+    12-month missing, the late one's 6-month self-reported late (recommending 6), and a baseline taken on
+    time; the other referent's is collected on time in the other hub."""
+    day = datetime.date
+    FollowUpFactory(
+        case=data["fast"],
+        kind=FollowUp.Kind.MONTH_6,
+        due_date=day(2026, 9, 4),
+        collected_on=day(2026, 9, 4),
+        recommend_score=10,
+        assigned_to=referent,
+    )
+    FollowUpFactory(case=data["fast"], kind=FollowUp.Kind.MONTH_12, due_date=day(2026, 10, 4), assigned_to=referent)
+    FollowUpFactory(
+        case=data["late"],
+        kind=FollowUp.Kind.MONTH_6,
+        due_date=day(2026, 9, 30),
+        collected_on=day(2026, 10, 2),
+        recommend_score=6,
+        self_reported=True,
+    )
+    FollowUpFactory(
+        enterprise=data["late"].enterprise, due_date=day(2026, 3, 2), collected_on=day(2026, 3, 2), assigned_to=referent
+    )
+    FollowUpFactory(
+        case=CaseFactory(hub=other_referent.hub),
+        kind=FollowUp.Kind.MONTH_6,
+        due_date=day(2026, 9, 4),
+        collected_on=day(2026, 9, 4),
+        assigned_to=other_referent,
+    )
+
+
+def line(due, collected, on_time, late, missing, self_reported, answer_rate, self_reported_share) -> dict:
+    return {
+        "due": due,
+        "collected": collected,
+        "on_time": on_time,
+        "late": late,
+        "missing": missing,
+        "self_reported": self_reported,
+        "answer_rate": answer_rate,
+        "self_reported_share": self_reported_share,
+    }
+
+
+def impact(api, user, query="date_from=2026-01-01&date_to=2026-12-31"):
+    response = api(user).get(f"/api/v1/reports/impact/?{query}")
+    assert response.status_code == 200, response.json()
+    return response.json()
+
+
+def test_impact_gives_the_answer_rate_of_the_follow_ups_due_and_the_nps_with_its_answers(api, manager, followups):
+    result = impact(api, manager)
+    assert (result["net_promoter_score"], result["recommend_answers"]) == (0, 2)  # 50 % promoters - 50 % detractors
+    due = {
+        key: {name: value for name, value in figures.items() if name != "label"}
+        for key, figures in result["followups_due"].items()
+    }
+    assert due == {
+        "m6": line(2, 2, 1, 1, 0, 1, 0.5, 0.5),
+        "m12": line(1, 0, 0, 0, 1, 0, 0.0, None),
+        "total": line(3, 2, 1, 1, 1, 1, 0.3333, 0.5),
+        "baseline": line(1, 1, 1, 0, 0, 0, 1.0, 0.0),
+    }
+    assert all(isinstance(figures["label"], str) and figures["label"] for figures in result["followups_due"].values())
+
+
+def test_the_answer_rate_of_a_referent_counts_the_follow_ups_in_their_charge(api, manager, referent, followups):
+    due = impact(api, manager, f"date_from=2026-01-01&date_to=2026-12-31&referent={referent.pk}")["followups_due"]
+    assert (due["total"]["due"], due["total"]["on_time"], due["total"]["missing"]) == (2, 1, 1)
+    assert due["baseline"]["due"] == 1
+
+
+def test_the_answer_rate_of_every_hub_for_a_regional_viewer(api, viewer, followups):
+    assert impact(api, viewer)["followups_due"]["m6"]["due"] == 3
+    assert impact(api, viewer, "hub=ML2&date_from=2026-01-01&date_to=2026-12-31")["followups_due"]["m6"]["on_time"] == 1
+
+
+IMPACT_QUERIES = 3
+"""The totals of the follow-ups collected, the turnover against the baselines, the answer rate."""
+
+
+def test_the_impact_query_count_does_not_grow_with_the_data(api, manager, data, followups, django_assert_num_queries):
+    with django_assert_num_queries(IMPACT_QUERIES):
+        first = impact(api, manager)
+    for number in range(5):
+        case = CaseFactory(enterprise=data["late"].enterprise, status=S.RESOLVED, resolved_at=at(1 + number))
+        FollowUpFactory(case=case, kind=FollowUp.Kind.MONTH_6, due_date=datetime.date(2026, 9, 1 + number))
+    with django_assert_num_queries(IMPACT_QUERIES):
+        second = impact(api, manager)
+    assert second["followups_due"]["total"]["due"] == first["followups_due"]["total"]["due"] + 5

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -26,7 +26,14 @@ from hub.reports.exports import (
     report_tables,
     report_xlsx,
 )
-from hub.reports.selectors import ReportFilters, full_report, report_cases, report_followups, report_visits
+from hub.reports.selectors import (
+    ReportFilters,
+    full_report,
+    report_cases,
+    report_followups,
+    report_followups_due,
+    report_visits,
+)
 from tests.factories import CaseFactory, EnterpriseFactory, FollowUpFactory, VisitFactory
 from visits.models import Purpose, Visit
 
@@ -47,7 +54,9 @@ def verbose(model, field: str) -> str:
 @pytest.fixture
 def data(hub, other_hub, referent):
     """Two cases and two visits of the hub in 2026, each with one of the hostile enterprises, and the
-    first enterprise's turnover down 5,000 XOF from its baseline."""
+    first enterprise's turnover down 5,000 XOF from its baseline. Of the follow-ups due in 2026, the
+    baseline and three 6-month ones were collected on time, one 6-month late (self-reported), and the
+    12-month one is missing."""
     evil, plus, minus, at_sign = (EnterpriseFactory(hub=hub, name=name) for name in HOSTILE)
     resolved = CaseFactory(
         enterprise=evil,
@@ -90,6 +99,7 @@ def data(hub, other_hub, referent):
         kind=FollowUp.Kind.MONTH_6,
         due_date=datetime.date(2026, 9, 10),
         collected_on=datetime.date(2026, 9, 12),
+        self_reported=True,
         turnover_xof=15_000,
         jobs_created=2,
         investment_xof=1_250_000,
@@ -103,6 +113,7 @@ def data(hub, other_hub, referent):
             collected_on=datetime.date(2026, 10, 1),
             jobs_created=1,
         )
+    FollowUpFactory(enterprise=plus, case=waiting, kind=FollowUp.Kind.MONTH_12, due_date=datetime.date(2026, 11, 2))
     HubTarget.objects.create(hub=hub, year=2026, indicator=TargetIndicator.VISITS, value=10)
     return {"resolved": resolved, "waiting": waiting, "visit": visit}
 
@@ -166,6 +177,7 @@ def expected_titles(*, by: str | None = None, personal: bool = True) -> list[str
         _("Open backlog by age"),
         _("Satisfaction"),
         _("Impact"),
+        _("Follow-up answer rate"),
         _("Targets %(year)s") % {"year": 2026},
     ]
     return [*titles, _("Impact per enterprise")] if personal else titles
@@ -269,6 +281,45 @@ def test_csv_holds_the_same_tables_as_the_xlsx(report):
     assert delays[1][4] == "1.0"  # a share, with a dot
     assert figures(tables[_("Impact")])[_("Turnover change (XOF)")] == "-5000"
     assert tables[_("Report")][1] == [_("From"), "2026-01-01"]
+
+
+def test_the_answer_rate_of_the_follow_ups_due_in_both_formats(manager, data):
+    with translation.override("en"):
+        report = full_report(user=manager, filters=FILTERS)
+        book = workbook(report_xlsx(report))
+        tables = csv_tables(report_csv(report))
+    sheet = rows_of(book["Follow-up answer rate"])
+    assert sheet[0] == [
+        "Follow-ups",
+        "Due in the period",
+        "Collected by now",
+        "On time",
+        "Late",
+        "Missing",
+        "Answer rate",
+        "Self-reported",
+        "Self-reported share",
+    ]
+    assert sheet[1:] == [
+        ["6-month follow-up", 4, 4, 3, 1, 0, 0.75, 1, 0.25],
+        ["12-month follow-up", 1, 0, 0, 0, 1, 0, 0, None],
+        ["6- and 12-month follow-ups", 5, 4, 3, 1, 1, 0.6, 1, 0.25],
+        ["Baseline", 1, 1, 1, 0, 0, 1, 0, 0],
+    ]
+    assert book["Follow-up answer rate"]["G4"].number_format == "0.0%"
+    assert tables["Follow-up answer rate"][3] == [
+        "6- and 12-month follow-ups",
+        "5",
+        "4",
+        "3",
+        "1",
+        "1",
+        "0.6",
+        "1",
+        "0.25",
+    ]
+    impact = figures(tables["Impact"])
+    assert (impact["Net Promoter Score"], impact["Answers on recommending"]) == ("", "0")
 
 
 def test_hostile_names_are_escaped_in_the_report(report):
@@ -396,8 +447,41 @@ def test_records_of_followups(manager, data):
     assert investment.number_format == "#,##0"
 
 
+def test_records_of_followups_due_say_what_became_of_each(manager, data):
+    due = report_followups_due(user=manager, filters=FILTERS)
+    with translation.override("en"):
+        header, *rows = csv_rows(records_csv("due_followups", due))
+    assert header == [
+        "Enterprise",
+        "Hub",
+        "Region",
+        "Case",
+        "Kind",
+        "Referent in charge",
+        "Due date",
+        "Collected on",
+        "Collected by",
+        "Answer",
+    ]
+    answers = [(row[0], row[4], row[6], row[7], row[9]) for row in rows]  # by due date
+    assert answers[0] == (ESCAPED[0], "6-month follow-up", "2026-09-10", "2026-09-12", "Collected late, self-reported")
+    assert sorted(answers[1:4]) == sorted(
+        (name, "6-month follow-up", "2026-10-01", "2026-10-01", "Collected on time") for name in ESCAPED[1:]
+    )
+    assert answers[4] == (ESCAPED[1], "12-month follow-up", "2026-11-02", "", "Not collected")
+    assert rows[-1][3] == data["waiting"].reference
+    sheet = workbook(records_xlsx("due_followups", due)).worksheets[0]
+    assert sheet.max_row == 1 + 5
+    assert sheet["G2"].value.date() == datetime.date(2026, 9, 10)
+
+
 def test_records_hold_no_owner_contact(manager, data):
-    for kind, selector in (("cases", report_cases), ("visits", report_visits), ("followups", report_followups)):
+    for kind, selector in (
+        ("cases", report_cases),
+        ("visits", report_visits),
+        ("followups", report_followups),
+        ("due_followups", report_followups_due),
+    ):
         records = selector(user=manager, filters=FILTERS)
         text = records_csv(kind, records).decode("utf-8-sig")
         assert "+22376123456" not in text
@@ -422,6 +506,12 @@ RECORDS = {
         report_followups,
         lambda enterprise, referent, day: FollowUpFactory(
             enterprise=enterprise, kind=FollowUp.Kind.MONTH_6, due_date=day.date(), collected_on=day.date()
+        ),
+    ),
+    "due_followups": (
+        report_followups_due,
+        lambda enterprise, referent, day: FollowUpFactory(
+            enterprise=enterprise, kind=FollowUp.Kind.MONTH_12, due_date=day.date(), assigned_to=referent
         ),
     ),
 }

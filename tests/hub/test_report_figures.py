@@ -55,9 +55,12 @@ from hub.reports.selectors import (
     activity,
     activity_breakdown,
     backlog_by_age,
+    followup_answers,
     full_report,
     impact,
     impact_by_enterprise,
+    report_baselines_due,
+    report_followups_due,
     service_quality,
     targets,
 )
@@ -79,6 +82,8 @@ M = 1_000_000
 YEAR = ReportFilters(date_from=datetime.date(2026, 1, 1), date_to=datetime.date(2026, 12, 31))
 H1 = ReportFilters(date_from=datetime.date(2026, 1, 1), date_to=datetime.date(2026, 6, 30))
 EMPTY = ReportFilters(date_from=datetime.date(2020, 1, 1), date_to=datetime.date(2020, 12, 31))
+AFTER = datetime.date(2027, 2, 1)
+"""The day the answer rates of 2026 are counted on: every follow-up due in 2026 has passed its due date."""
 NOW = datetime.datetime(2026, 7, 1, 12, tzinfo=UTC)
 """The `now` of the backlog: O1 is then exactly 7 days old, O2 exactly 8, O3 exactly 31, C3 91 days 3 hours."""
 
@@ -272,12 +277,12 @@ def build_world(hub, other_hub, *, with_targets: bool = True) -> SimpleNamespace
     w.v5 = visit(w.f1, w.ref_other, at(3, 9, 10), 4, 3)
     w.v6 = visit(w.e1, w.ref_a, at(11, 15, 10, year=2025), 10, 5)
 
-    def followup(enterprise, kind, case, collected_on, by, **figures):
+    def followup(enterprise, kind, case, collected_on, by, *, due=None, **figures):
         return FollowUpFactory(
             enterprise=enterprise,
             kind=kind,
             case=case,
-            due_date=collected_on or day(11, 20),
+            due_date=due or collected_on or day(11, 20),
             collected_on=collected_on,
             collected_by=by,
             **figures,
@@ -297,9 +302,12 @@ def build_world(hub, other_hub, *, with_targets: bool = True) -> SimpleNamespace
         satisfaction=1,
         recommend_score=0,
         technology_adopted=True,
+        assigned_to=w.ref_a,
     )
     w.b2 = followup(w.e2, K.BASELINE, None, day(12, 1, 2025), w.ref_b, turnover_xof=40 * M, employees_total=20)
-    w.b4 = followup(w.e4, K.BASELINE, None, day(1, 15), w.ref_a, turnover_xof=7 * M, employees_total=60)
+    w.b4 = followup(  # taken late, by A, nobody in charge
+        w.e4, K.BASELINE, None, day(1, 15), w.ref_a, due=day(1, 10), turnover_xof=7 * M, employees_total=60
+    )
     w.bf = followup(w.f1, K.BASELINE, None, day(1, 10), w.ref_other, turnover_xof=4 * M, employees_total=3)
     w.fu1 = followup(
         w.e1,
@@ -307,6 +315,7 @@ def build_world(hub, other_hub, *, with_targets: bool = True) -> SimpleNamespace
         w.c1,
         day(9, 6),
         w.ref_a,
+        assigned_to=w.ref_a,
         jobs_created=2,
         jobs_kept=3,
         turnover_xof=12 * M,
@@ -320,12 +329,14 @@ def build_world(hub, other_hub, *, with_targets: bool = True) -> SimpleNamespace
         satisfaction=5,
         recommend_score=10,
     )
-    w.fu2 = followup(
+    w.fu2 = followup(  # collected late by B, A in charge
         w.e1,
         K.MONTH_12,
         w.c1,
         day(11, 30),
         w.ref_b,
+        due=day(11, 15),
+        assigned_to=w.ref_a,
         jobs_created=1,
         jobs_kept=0,
         turnover_xof=13 * M,
@@ -339,12 +350,14 @@ def build_world(hub, other_hub, *, with_targets: bool = True) -> SimpleNamespace
         satisfaction=4,
         recommend_score=8,
     )
-    w.fu3 = followup(
+    w.fu3 = followup(  # answered by the SME on time, confirmed by B
         w.e2,
         K.MONTH_6,
         w.c2,
         day(6, 9),
         w.ref_b,
+        assigned_to=w.ref_b,
+        self_reported=True,
         jobs_created=4,
         jobs_kept=2,
         turnover_xof=36 * M,
@@ -364,6 +377,7 @@ def build_world(hub, other_hub, *, with_targets: bool = True) -> SimpleNamespace
         w.c7,
         day(12, 12),
         w.ref_a,
+        assigned_to=w.ref_a,
         jobs_created=3,
         jobs_kept=1,
         turnover_xof=9 * M,
@@ -378,13 +392,18 @@ def build_world(hub, other_hub, *, with_targets: bool = True) -> SimpleNamespace
     w.fu5 = followup(  # collected after the period
         w.e2, K.MONTH_12, w.c2, day(4, 10, 2027), w.ref_b, jobs_created=50, turnover_xof=99 * M, recommend_score=0
     )
-    w.fu6 = followup(w.e2, K.MONTH_6, w.c6, None, None)  # due, never collected
-    w.fu7 = followup(
+    w.fu6 = followup(w.e2, K.MONTH_6, w.c6, None, None, assigned_to=w.ref_b)  # due 20 November, never collected
+    # Due in 2026, collected (or not) after it: in the answer rate, not in the totals of the period.
+    w.fu8 = followup(w.e1, K.MONTH_6, w.c4, day(1, 5, 2027), None, due=day(10, 21), self_reported=True)
+    w.fu9 = followup(w.e3, K.MONTH_12, w.c7, None, None, due=day(12, 20), assigned_to=w.ref_b)
+    w.fu7 = followup(  # answered late by the SME
         w.f1,
         K.MONTH_6,
         w.c10,
         day(9, 5),
         w.ref_other,
+        due=day(9, 1),
+        self_reported=True,
         jobs_created=7,
         jobs_kept=1,
         turnover_xof=5_400_000,
@@ -519,6 +538,7 @@ def test_users_who_may_not_read_reports_get_zeros(world, referent):
     assert quality["delays"]["resolve"] == delay(0, None, None, None)
     assert quality["backlog_by_age"] == backlog(0, 0, 0, 0)
     assert impact(user=referent, filters=YEAR)["followups"] == 0
+    assert answers(followup_answers(user=referent, filters=YEAR, today=AFTER))["total"] == NO_ANSWER
     assert list(impact_by_enterprise(user=referent, filters=YEAR)) == []
 
 
@@ -591,8 +611,9 @@ def test_the_region_filter_rolls_reform_regions_up_everywhere(world, manager):
     quality = service_quality(user=manager, filters=sikasso, now=NOW)
     assert quality["delays"]["resolve"]["count"] == 2  # C2, C7
     assert quality["backlog_by_age"] == backlog(0, 0, 1, 1)  # O3 (31 days), C3 (91)
-    result = impact(user=manager, filters=sikasso)
+    result = impact(user=manager, filters=sikasso, today=AFTER)
     assert (result["followups"], result["enterprises_followed"], result["jobs_created"]) == (2, 2, 7)  # FU3, FU4
+    assert answers(result["followups_due"])["total"] == (4, 2, 2, 0, 2, 1, 0.5, 0.5)  # FU3 FU6 FU4; FU9
     assert result["turnover"]["enterprises"] == 1  # E2; E3 has no baseline
 
 
@@ -922,8 +943,40 @@ MANAGER_IMPACT = {
 }
 
 
+ANSWER_FIGURES = (
+    "due",
+    "collected",
+    "on_time",
+    "late",
+    "missing",
+    "self_reported",
+    "answer_rate",
+    "self_reported_share",
+)
+NO_ANSWER = (0, 0, 0, 0, 0, 0, None, None)
+MANAGER_ANSWERS = {
+    # Due in 2026 (AFTER, all passed): FU1 on time, FU3 on time self-reported, FU4 on time (12 December),
+    # FU6 missing, FU8 late self-reported (collected in January 2027).
+    "m6": (5, 4, 3, 1, 1, 2, 0.6, 0.5),
+    "m12": (2, 1, 0, 1, 1, 0, 0.0, 0.0),  # FU2 late (due 15, collected 30 November), FU9 missing; not FU5 (2027)
+    "total": (7, 5, 3, 2, 2, 2, 0.4286, 0.4),  # 3 of 7 on time; 2 of 5 collected self-reported
+    "baseline": (2, 2, 1, 1, 0, 0, 0.5, 0.0),  # B1 on time, B4 late; not B2 (2025)
+}
+
+
+def answers(lines: dict) -> dict:
+    """The answer-rate lines as tuples of ANSWER_FIGURES, their labels left out."""
+    return {key: tuple(line[name] for name in ANSWER_FIGURES) for key, line in lines.items()}
+
+
+def without_answers(result: dict) -> dict:
+    return {name: value for name, value in result.items() if name != "followups_due"}
+
+
 def test_impact_of_a_manager(world, manager):
-    assert impact(user=manager, filters=YEAR) == MANAGER_IMPACT
+    result = impact(user=manager, filters=YEAR, today=AFTER)
+    assert without_answers(result) == MANAGER_IMPACT
+    assert answers(result["followups_due"]) == MANAGER_ANSWERS
 
 
 def test_impact_across_hubs(world, admin_user, viewer):
@@ -947,9 +1000,23 @@ def test_impact_across_hubs(world, admin_user, viewer):
             "change_share": 0.0074,
         },
     }
-    assert impact(user=admin_user, filters=YEAR) == expected
-    assert impact(user=viewer, filters=YEAR) == expected
-    ml2 = impact(user=viewer, filters=filters(hub="ML2"))
+    expected_answers = {
+        "m6": (6, 5, 3, 2, 1, 3, 0.5, 0.6),  # + FU7, late and self-reported
+        "m12": MANAGER_ANSWERS["m12"],
+        "total": (8, 6, 3, 3, 2, 3, 0.375, 0.5),
+        "baseline": (3, 3, 2, 1, 0, 0, 0.6667, 0.0),  # + BF, on time
+    }
+    for user in (admin_user, viewer):
+        result = impact(user=user, filters=YEAR, today=AFTER)
+        assert without_answers(result) == expected
+        assert answers(result["followups_due"]) == expected_answers
+    ml2 = impact(user=viewer, filters=filters(hub="ML2"), today=AFTER)
+    assert answers(ml2["followups_due"]) == {
+        "m6": (1, 1, 0, 1, 0, 1, 0.0, 1.0),
+        "m12": NO_ANSWER,
+        "total": (1, 1, 0, 1, 0, 1, 0.0, 1.0),
+        "baseline": (1, 1, 1, 0, 0, 0, 1.0, 0.0),
+    }
     assert (ml2["followups"], ml2["jobs_created"], ml2["net_promoter_score"]) == (1, 7, 100)
     assert ml2["turnover"] == {
         "enterprises": 1,
@@ -962,7 +1029,13 @@ def test_impact_across_hubs(world, admin_user, viewer):
 
 def test_impact_of_the_first_half_year(world, manager):
     # FU3 only; B1 (collected 1 February) is a baseline and adds nothing.
-    result = impact(user=manager, filters=H1)
+    result = impact(user=manager, filters=H1, today=AFTER)
+    assert answers(result.pop("followups_due")) == {
+        "m6": (1, 1, 1, 0, 0, 1, 1.0, 1.0),  # FU3, self-reported on time
+        "m12": NO_ANSWER,
+        "total": (1, 1, 1, 0, 0, 1, 1.0, 1.0),
+        "baseline": (2, 2, 1, 1, 0, 0, 0.5, 0.0),  # B1 on time, B4 late
+    }
     assert result == {
         "followups": 1,
         "enterprises_followed": 1,
@@ -990,7 +1063,7 @@ def test_impact_of_the_first_half_year(world, manager):
 
 def test_impact_for_one_referent(world, manager):
     # FU1 and FU4 were collected by A; E1's latest turnover among them is FU1's 12 M.
-    result = impact(user=manager, filters=filters(referent=world.ref_a.pk))
+    result = impact(user=manager, filters=filters(referent=world.ref_a.pk), today=AFTER)
     assert (result["followups"], result["enterprises_followed"], result["jobs_created"]) == (2, 2, 5)
     assert (result["satisfaction_mean"], result["net_promoter_score"], result["recommend_answers"]) == (5.0, 100, 2)
     assert result["turnover"] == {
@@ -1020,7 +1093,9 @@ def test_impact_by_enterprise(world, manager):
 
 
 def test_impact_of_an_empty_period(world, manager):
-    assert impact(user=manager, filters=EMPTY) == {
+    result = impact(user=manager, filters=EMPTY, today=AFTER)
+    assert answers(result["followups_due"]) == dict.fromkeys(("m6", "m12", "total", "baseline"), NO_ANSWER)
+    assert without_answers(result) == {
         "followups": 0,
         "enterprises_followed": 0,
         "technology_adopted": 0,
@@ -1038,6 +1113,169 @@ def test_impact_of_an_empty_period(world, manager):
         "turnover": {"enterprises": 0, "baseline_xof": 0, "latest_xof": 0, "change_xof": 0, "change_share": None},
     }
     assert list(impact_by_enterprise(user=manager, filters=EMPTY)) == []
+
+
+# ------------------------------------------------------------------------------ follow-up answer rate
+#
+# The follow-ups of the world due in 2026 (hub ML), as counted on AFTER:
+#
+#     follow-up  enterprise  kind      due      collected        by  in charge  self-reported  answer
+#     B1         E1          baseline  1 Feb    1 Feb            A   A                         on time
+#     B4         E4          baseline  10 Jan   15 Jan           A   -                         late
+#     FU1        E1          m6        6 Sep    6 Sep            A   A                         on time
+#     FU3        E2          m6        9 Jun    9 Jun            B   B          yes            on time
+#     FU4        E3          m6        12 Dec   12 Dec           A   A                         on time
+#     FU6        E2          m6        20 Nov   -                -   B                         missing
+#     FU8        E1          m6        21 Oct   5 Jan 2027       -   -          yes            late
+#     FU2        E1          m12       15 Nov   30 Nov           B   A                         late
+#     FU9        E3          m12       20 Dec   -                -   B                         missing
+#
+# Hub ML2: BF baseline due and taken 10 January; FU7 m6 due 1 September, self-reported 5 September (late).
+# B2 (2025) and FU5 (due in 2027) are outside the period.
+
+REFERENT_ANSWERS = {
+    # A is in charge of B1, FU1, FU2 (collected by B) and FU4; nobody is in charge of B4, which A collected.
+    "ref_a": {
+        "m6": (2, 2, 2, 0, 0, 0, 1.0, 0.0),
+        "m12": (1, 1, 0, 1, 0, 0, 0.0, 0.0),
+        "total": (3, 3, 2, 1, 0, 0, 0.6667, 0.0),
+        "baseline": (2, 2, 1, 1, 0, 0, 0.5, 0.0),
+    },
+    # B is in charge of FU3, FU6 and FU9; FU2, which B collected, is A's.
+    "ref_b": {
+        "m6": (2, 1, 1, 0, 1, 1, 0.5, 1.0),
+        "m12": (1, 0, 0, 0, 1, 0, 0.0, None),
+        "total": (3, 1, 1, 0, 2, 1, 0.3333, 1.0),
+        "baseline": NO_ANSWER,
+    },
+}
+
+
+@pytest.mark.parametrize("person", list(REFERENT_ANSWERS))
+def test_the_answer_rate_of_a_referent_counts_the_follow_ups_in_their_charge(world, manager, person):
+    referent = getattr(world, person).pk
+    lines = followup_answers(user=manager, filters=filters(referent=referent), today=AFTER)
+    assert answers(lines) == REFERENT_ANSWERS[person]
+
+
+@pytest.mark.parametrize(
+    ("changes", "total", "baseline"),
+    [
+        # E1 and E3: FU1 FU4 on time, FU8 late self-reported; FU2 late, FU9 missing; B1 on time.
+        ({"sector": "C"}, (5, 4, 2, 2, 1, 1, 0.4, 0.25), (1, 1, 1, 0, 0, 0, 1.0, 0.0)),
+        ({"size_class": "micro"}, (5, 4, 2, 2, 1, 1, 0.4, 0.25), (1, 1, 1, 0, 0, 0, 1.0, 0.0)),
+        ({"size_class": "medium"}, NO_ANSWER, (1, 1, 0, 1, 0, 0, 0.0, 0.0)),  # E4: B4 late
+        ({"women_led": False}, (2, 1, 1, 0, 1, 1, 0.5, 1.0), NO_ANSWER),  # E2 and E5: FU3, FU6
+        ({"women_led": True}, (5, 4, 2, 2, 1, 1, 0.4, 0.25), (2, 2, 1, 1, 0, 0, 0.5, 0.0)),  # E1, E3, E4
+        ({"hub": "ML2"}, NO_ANSWER, NO_ANSWER),  # a manager reads no other hub
+        ({"date_from": day(11, 1), "date_to": day(11, 30)}, (2, 1, 0, 1, 1, 0, 0.0, 0.0), NO_ANSWER),  # FU6, FU2
+    ],
+)
+def test_the_answer_rate_follows_the_report_filters(world, manager, changes, total, baseline):
+    lines = answers(followup_answers(user=manager, filters=filters(**changes), today=AFTER))
+    assert (lines["total"], lines["baseline"]) == (total, baseline)
+
+
+def test_the_answer_rate_counts_the_follow_ups_whose_due_date_has_passed(world, manager):
+    """On the day a follow-up is due it may still be collected on time: it counts from the next day."""
+    on_the_day = answers(followup_answers(user=manager, filters=YEAR, today=day(12, 12)))
+    assert on_the_day["m6"] == (4, 3, 2, 1, 1, 2, 0.5, 0.6667)  # not FU4, due 12 December
+    assert on_the_day["m12"] == (1, 1, 0, 1, 0, 0, 0.0, 0.0)  # FU2; not FU9, due 20 December
+    day_after = answers(followup_answers(user=manager, filters=YEAR, today=day(12, 13)))
+    assert day_after["m6"] == MANAGER_ANSWERS["m6"]
+    assert day_after["m12"] == on_the_day["m12"]
+
+
+def test_each_follow_up_due_is_on_time_late_missing_and_self_reported_or_not(world, manager):
+    named = dict(report_followups_due(user=manager, filters=YEAR, today=AFTER).values_list("pk", "answer"))
+    assert named == {
+        world.fu1.pk: "on_time",
+        world.fu3.pk: "on_time_self_reported",
+        world.fu4.pk: "on_time",
+        world.fu6.pk: "missing",
+        world.fu8.pk: "late_self_reported",
+        world.fu2.pk: "late",
+        world.fu9.pk: "missing",
+    }
+    baselines = dict(report_baselines_due(user=manager, filters=YEAR, today=AFTER).values_list("pk", "answer"))
+    assert baselines == {world.b1.pk: "on_time", world.b4.pk: "late"}
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{}, {"referent": "ref_a"}, {"referent": "ref_b"}, {"region": "ML-SIK"}, {"sector": "C"}, {"women_led": True}],
+)
+@pytest.mark.parametrize("user_fixture", ["manager", "admin_user"])
+def test_the_records_due_are_those_the_answer_rate_counts(world, request, user_fixture, changes):
+    if "referent" in changes:
+        changes = {**changes, "referent": getattr(world, changes["referent"]).pk}
+    user, report_filters = request.getfixturevalue(user_fixture), filters(**changes)
+    lines = followup_answers(user=user, filters=report_filters, today=AFTER)
+    for line, selector in (("total", report_followups_due), ("baseline", report_baselines_due)):
+        records = selector(user=user, filters=report_filters, today=AFTER)
+        found = {answer: records.filter(answer__startswith=answer).count() for answer in ("on_time", "late")}
+        assert records.count() == lines[line]["due"]
+        assert (found["on_time"], found["late"]) == (lines[line]["on_time"], lines[line]["late"])
+        assert records.filter(answer="missing").count() == lines[line]["missing"]
+        assert records.filter(answer__endswith="self_reported").count() == lines[line]["self_reported"]
+
+
+def test_the_answer_rate_lines_are_labelled(world, manager):
+    with translation.override("en"):
+        lines = followup_answers(user=manager, filters=YEAR, today=AFTER)
+    assert [(key, line["label"]) for key, line in lines.items()] == [
+        ("m6", "6-month follow-up"),
+        ("m12", "12-month follow-up"),
+        ("total", "6- and 12-month follow-ups"),
+        ("baseline", "Baseline"),
+    ]
+
+
+def test_the_answer_rate_takes_one_query_whatever_the_data(hub, other_hub, manager, django_assert_num_queries):
+    build_world(hub, other_hub)
+    with django_assert_num_queries(1):
+        once = followup_answers(user=manager, filters=YEAR, today=AFTER)
+    build_world(hub, other_hub, with_targets=False)
+    with django_assert_num_queries(1):
+        twice = followup_answers(user=manager, filters=YEAR, today=AFTER)
+    assert twice["total"]["due"] == 2 * once["total"]["due"] == 14
+    assert twice["total"]["answer_rate"] == once["total"]["answer_rate"]
+
+
+# ------------------------------------------------------------------------------------ net promoter score
+
+
+def test_the_net_promoter_score_against_hand_counts(hub, manager):
+    """Promoters answer 9 or 10, detractors 0 to 6, passives 7 and 8; unanswered follow-ups, baselines and
+    follow-ups collected outside the period are left out. Rounded half up."""
+    enterprise = EnterpriseFactory(hub=hub)
+
+    def answered(score, collected_on, kind=K.MONTH_6):
+        case = CaseFactory(enterprise=enterprise, status=S.RESOLVED, received_at=at(1, 5), resolved_at=at(1, 6))
+        FollowUpFactory(
+            enterprise=enterprise,
+            case=None if kind == K.BASELINE else case,
+            kind=kind,
+            due_date=collected_on,
+            collected_on=collected_on,
+            recommend_score=score,
+        )
+
+    # March: 10 9 9 | 8 7 | 6 0, one unanswered: 3 promoters and 2 detractors of 7 answers, 14.29 -> 14.
+    for score in (10, 9, 9, 8, 7, 6, 0, None):
+        answered(score, day(3, 10))
+    answered(0, day(3, 11), kind=K.BASELINE)
+    answered(0, day(12, 31, 2025))
+    march = impact(user=manager, filters=ReportFilters(date_from=day(3, 1), date_to=day(3, 31)))
+    assert (march["net_promoter_score"], march["recommend_answers"]) == (14, 7)
+    # May: one 10 and seven 8: 1 promoter of 8 answers, 12.5 -> 13.
+    for score in (10, 8, 8, 8, 8, 8, 8, 8):
+        answered(score, day(5, 10))
+    may = impact(user=manager, filters=ReportFilters(date_from=day(5, 1), date_to=day(5, 31)))
+    assert (may["net_promoter_score"], may["recommend_answers"]) == (13, 8)
+    # Both months: 4 promoters and 2 detractors of 15 answers, 13.33 -> 13.
+    both = impact(user=manager, filters=ReportFilters(date_from=day(3, 1), date_to=day(5, 31)))
+    assert (both["net_promoter_score"], both["recommend_answers"]) == (13, 15)
 
 
 # -------------------------------------------------------------------------------------------- targets
@@ -1176,7 +1414,8 @@ def test_full_report_of_a_manager_gathers_every_figure(world, manager):
     quality = report["service_quality"]
     assert quality["delays"] == service_quality(user=manager, filters=YEAR, now=NOW)["delays"]
     assert sum(row["open_cases"] for row in quality["backlog_by_age"]) == 5  # taken at the real now
-    assert report["impact"] == MANAGER_IMPACT
+    assert without_answers(report["impact"]) == MANAGER_IMPACT
+    assert answers(full_report(user=manager, filters=YEAR, today=AFTER)["impact"]["followups_due"]) == MANAGER_ANSWERS
     assert [
         (row["name"], row["region__name"], row["turnover_change"], row["jobs_created"]) for row in report["enterprises"]
     ] == [
@@ -1227,10 +1466,10 @@ def test_full_report_of_an_administrator_lists_every_hubs_enterprises(world, adm
 RANKED_PERCENTILE_QUERIES = 0 if connection.vendor == "postgresql" else 8
 """SQLite ranks the median and the p90 of each of the 4 delays in a query of its own; PostgreSQL computes
 them in the query of the counts."""
-FULL_REPORT_QUERIES = 25 + RANKED_PERCENTILE_QUERIES
+FULL_REPORT_QUERIES = 26 + RANKED_PERCENTILE_QUERIES
 """activity 3; monthly 3 (cases, visits, enterprises reached); breakdown 4 (+ labels); service quality
-2 (counts, backlog) and the ranked percentiles; impact 2; enterprises 1; targets 8 (hubs, breakdown by
-hub 4, jobs, ratings, goals)."""
+2 (counts, backlog) and the ranked percentiles; impact 3 (totals, turnover, answer rate); enterprises 1;
+targets 8 (hubs, breakdown by hub 4, jobs, ratings, goals)."""
 
 
 @pytest.mark.parametrize(

@@ -162,14 +162,94 @@ def test_the_enterprises_reached_open_to_the_list_of_them(client, manager, enter
     assert rows[0][0] == "Nom" and sorted(row[0] for row in rows[1:]) == names
 
 
+@pytest.fixture
+def due(hub, other_hub, enterprise, referent):
+    """Follow-ups due in 2026: 6-month ones on time, on time self-reported, late and missing, a 12-month one
+    self-reported late, a baseline missing; and, not counted, one due in 2025, one of the other hub."""
+    day = datetime.date
+    cases = [CaseFactory(enterprise=enterprise, status=S.RESOLVED, resolved_at=at(1, 9)) for _ in range(5)]
+    for case, kind, due_date, collected_on, self_reported in [
+        (cases[0], "m6", day(2026, 7, 9), day(2026, 7, 9), False),
+        (cases[1], "m6", day(2026, 7, 10), day(2026, 7, 1), True),
+        (cases[2], "m6", day(2026, 8, 3), day(2026, 9, 1), False),
+        (cases[3], "m6", day(2026, 8, 4), None, False),
+        (cases[0], "m12", day(2026, 10, 5), day(2026, 10, 20), True),
+        (cases[4], "m6", day(2025, 12, 30), None, False),
+    ]:
+        FollowUpFactory(
+            case=case,
+            kind=kind,
+            due_date=due_date,
+            collected_on=collected_on,
+            self_reported=self_reported,
+            assigned_to=referent,
+        )
+    FollowUpFactory(enterprise=enterprise, kind="baseline", due_date=day(2026, 1, 20))
+    FollowUpFactory(case=CaseFactory(hub=other_hub), kind="m6", due_date=day(2026, 7, 9))
+
+
+@pytest.mark.parametrize(("kind", "line", "count"), [("due-followups", "total", 5), ("due-baselines", "baseline", 1)])
+def test_the_follow_ups_due_open_to_the_list_of_them(client, manager, data, due, kind, line, count):
+    client.force_login(manager)
+    report = client.get(f"/manage/reports/?{PERIOD}")
+
+    response = client.get(f"/manage/reports/records/{kind}/?{PERIOD}")
+    export = client.get(f"/manage/reports/records/{kind}/?{PERIOD}&format=csv")
+    sheet = client.get(f"/manage/reports/records/{kind}/?{PERIOD}&format=xlsx")
+
+    figures = report.context["report"]["impact"]["followups_due"][line]
+    assert f"/manage/reports/records/{kind}/?{PERIOD}" in report.content.decode().replace("&amp;", "&")
+    followups = list(response.context["page"])
+    assert len(followups) == figures["due"] == count
+    assert sum(followup.answer == "missing" for followup in followups) == figures["missing"]
+    assert sum(followup.answer.startswith("on_time") for followup in followups) == figures["on_time"]
+    assert [followup.due_date for followup in followups] == sorted(followup.due_date for followup in followups)
+    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=";"))
+    assert len(rows) == 1 + count
+    assert openpyxl.load_workbook(io.BytesIO(sheet.content)).active.max_row == 1 + count
+
+
+def test_the_page_shows_the_answer_rate_and_the_nps_with_its_answers(client, manager, data, due):
+    FollowUpFactory(
+        case=CaseFactory(hub=manager.hub), kind="m6", collected_on=datetime.date(2026, 8, 2), recommend_score=9
+    )
+    client.force_login(manager)
+    response = client.get(f"/manage/reports/?{PERIOD}")
+
+    impact = response.context["report"]["impact"]
+    # 6-month: 4 due, 3 collected (2 on time, 1 late), 1 self-reported; 12-month: 1 due, late, self-reported.
+    assert [
+        (line["due"], line["collected"], line["on_time"], line["late"], line["missing"], line["self_reported"])
+        for line in impact["followups_due"].values()
+    ] == [(4, 3, 2, 1, 1, 1), (1, 1, 0, 1, 0, 1), (5, 4, 2, 2, 1, 2), (1, 0, 0, 0, 1, 0)]
+    total = impact["followups_due"]["total"]
+    assert (total["answer_rate"], total["self_reported_share"]) == (0.4, 0.5)
+    page = response.content.decode()
+    start = page.index('id="answer-rate"')
+    section = page[start : page.index("</table>", start)]
+    assert "40,0 %" in section and "50,0 %" in section
+    assert (impact["net_promoter_score"], impact["recommend_answers"]) == (100, 1)
+    assert "<dd>100 (1 " in page
+
+
+def test_a_regional_viewer_reads_the_answer_rate_but_not_the_follow_ups_due(client, viewer, data, due):
+    client.force_login(viewer)
+    response = client.get(f"/manage/reports/?{PERIOD}")
+    assert response.context["report"]["impact"]["followups_due"]["total"]["due"] == 6  # and the other hub's
+    assert "due-followups" not in response.content.decode()
+    for kind in ("due-followups", "due-baselines"):
+        assert client.get(f"/manage/reports/records/{kind}/?{PERIOD}").status_code == 403
+
+
 def test_the_api_gives_the_same_breakdown_impact_and_targets(client, manager, data):
     client.force_login(manager)
     report = client.get(f"/manage/reports/?{PERIOD}&by=month").context["report"]
     breakdown = client.get(f"/api/v1/reports/breakdown/?{PERIOD}&by=month").json()
     assert [row["cases_received"] for row in breakdown["rows"]] == [row["cases_received"] for row in report["monthly"]]
-    assert (
-        client.get(f"/api/v1/reports/impact/?{PERIOD}").json()["jobs_created"] == report["impact"]["jobs_created"] == 2
-    )
+    impact = client.get(f"/api/v1/reports/impact/?{PERIOD}").json()
+    assert impact["jobs_created"] == report["impact"]["jobs_created"] == 2
+    assert impact["followups_due"] == report["impact"]["followups_due"]
+    assert (impact["net_promoter_score"], impact["recommend_answers"]) == (None, 0)
     targets = client.get(f"/api/v1/reports/targets/?{PERIOD}").json()
     visits = next(line for line in targets["hubs"][0]["indicators"] if line["indicator"] == "visits")
     assert (visits["target"], visits["actual"], visits["share"]) == (10, 1, 0.1)

@@ -21,8 +21,8 @@ EMPTY_PERIOD = ReportFilters(date_from=datetime.date(2030, 1, 1), date_to=dateti
 TODAY = datetime.date(2026, 12, 1)
 HOSTILE = "<script>alert(1)</script> & $\\frac{1$"
 
-FIXED_PAGES = 1 + 1 + 3 + 1 + 1
-"""Cover, key figures, three pages of charts, the tables of a small report, the method notes."""
+FIXED_PAGES = 1 + 1 + 3 + 1 + 2
+"""Cover, key figures, three pages of charts, the tables of a small report, two pages of method notes."""
 
 
 def at(month: int, day: int, hour: int = 9) -> datetime.datetime:
@@ -180,11 +180,62 @@ def test_the_cover_names_the_filters_applied(hub, referent):
 def test_the_method_notes_explain_each_figure():
     with translation.override("en"):
         notes = dict(pdf.method_notes())
-    for term in ["Period", "Enterprises reached", "Delays", "Within standard", "Satisfaction", "Net Promoter Score"]:
+    for term in [
+        "Period",
+        "Enterprises reached",
+        "Delays",
+        "Within standard",
+        "Satisfaction",
+        "Net Promoter Score",
+        "Follow-up answer rate",
+    ]:
         assert notes[term]
     assert "nearest-rank" in notes["Delays"]
+    answer_rate = notes["Follow-up answer rate"]
+    assert "the number collected on time divided by the number due" in answer_rate
+    assert "Baselines have a line of their own, outside the total" in answer_rate
+    assert "the referent in charge of it, or for whoever collected it when nobody was in charge" in answer_rate
     assert "4 or 5" in notes["Satisfaction"]
     assert "9 and 10 less the percentage of 0 to 6" in notes["Net Promoter Score"]
+
+
+def test_the_pdf_prints_the_answer_rate_of_the_follow_ups_due(data, manager, monkeypatch):
+    """The baseline of the data set (due 5 January) was never taken; the 6-month follow-up was collected on
+    its due date."""
+    tables, blocks = [], []
+
+    def recorded_table(doc, page, **table):
+        tables.append(table)
+        return draw_table(doc, page, **table)
+
+    def recorded_figures(page, **block):
+        blocks.append(block)
+        return draw_figures(page, **block)
+
+    draw_table, draw_figures = pdf.draw_table, pdf.draw_figures
+    monkeypatch.setattr(pdf, "draw_table", recorded_table)
+    monkeypatch.setattr(pdf, "draw_figures", recorded_figures)
+    with translation.override("en"):
+        render(manager)
+
+    (table,) = [table for table in tables if table["title"] == "Follow-up answer rate"]
+    assert [column.title for column in table["columns"]][:4] == [
+        "Follow-ups",
+        "Due in the period",
+        "Collected by now",
+        "On time",
+    ]
+    assert [(row.kind, *row.cells[:6], row.cells[7]) for row in table["rows"]] == [
+        ("body", "6-month follow-up", "1", "1", "1", "0", "0", "0"),
+        ("body", "12-month follow-up", "0", "0", "0", "0", "0", "0"),
+        ("total", "6- and 12-month follow-ups", "1", "1", "1", "0", "0", "0"),
+        ("body", "Baseline", "1", "0", "0", "0", "1", "0"),
+    ]
+    assert [row.cells[6] for row in table["rows"]] == ["100\u202f%", "—", "100\u202f%", "0\u202f%"]
+    (block,) = [block for block in blocks if block["title"] == "Answer rate of the 6- and 12-month follow-ups"]
+    assert dict(block["lines"])["Answer rate"] == "100\u202f%"
+    (impact,) = [block for block in blocks if block["title"] == "Impact (follow-ups of the period)"]
+    assert ("Net Promoter Score (1 answer)", "+100") in impact["lines"]
 
 
 def test_the_pdf_prints_the_first_enterprises_by_name_and_says_how_many_were_followed(
