@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hub.classifications import Country, IsicSection, SizeClass, TechnologyDomain
 from hub.models import Enterprise, FollowUp, Hub, Referent
@@ -68,7 +69,7 @@ class FollowUpState(models.TextChoices):
 
     DUE = "due", _("Coming due")
     OVERDUE = "overdue", _("Overdue")
-    COLLECTED = "collected", _("Collected")
+    COLLECTED = "collected", pgettext_lazy("follow-up state", "Collected")
     TO_CONFIRM = "to_confirm", _("Self-reported, to confirm")
 
 

@@ -11,7 +11,7 @@ from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from hub.filters import FollowUpFilter, FollowUpState
@@ -27,7 +27,7 @@ SHORTCUTS = [
     ("state=overdue", gettext_lazy("Overdue")),
     ("state=due", gettext_lazy("Due")),
     ("state=to_confirm", gettext_lazy("To confirm")),
-    ("state=collected", gettext_lazy("Collected")),
+    ("state=collected", pgettext_lazy("follow-up state", "Collected")),
     ("", gettext_lazy("All")),
 ]
 
