@@ -2,25 +2,55 @@
 loaded once for all the checks."""
 
 import datetime
-from collections import Counter
+from collections import Counter, defaultdict
 from unittest import mock
 
 from django.apps import apps
 from django.test import TestCase
 from django.utils import timezone
 
-from cases.models import Case, CaseShare, CaseStatus
+from cases.models import Case, CaseEvent, CaseShare, CaseStatus
 from cases.services import case_create
+from hub.followups.selectors import DUE_SOON_DAYS, followups_due_for_referent
+from hub.followups.services import ANSWER_FIELDS, SELF_REPORT_FIELDS, Collection, check_collection_date
 from hub.library.services import partner_search_text, sheet_search_text
-from hub.models import Enterprise, Hub, Partner, Referent, Role, TechnologySheet, User
+from hub.models import Enterprise, FollowUp, Hub, Partner, Referent, Role, TechnologySheet, User
 from hub.workdays import add_working_days, hub_holidays
 from visits.models import Visit, VisitShare
 
 S = CaseStatus
+K = FollowUp.Kind
 SHEET = TechnologySheet.Status
 FIRST_DAY, LAST_DAY = datetime.date(2026, 1, 5), datetime.date(2026, 11, 20)
+END_OF_DEMO = datetime.datetime(2026, 11, 20, 23, 59, tzinfo=datetime.UTC)
+COMING_DUE = (LAST_DAY + datetime.timedelta(days=1), LAST_DAY + datetime.timedelta(days=DUE_SOON_DAYS))
 ASSIGNED_STATUSES = {S.ASSIGNED, S.IN_PROGRESS, S.WAITING_SME, S.RESOLVED, S.CLOSED}
 CONTACTED_STATUSES = {S.IN_PROGRESS, S.WAITING_SME, S.RESOLVED, S.CLOSED}
+
+
+def first_support() -> dict[int, tuple[datetime.datetime, datetime.datetime, int]]:
+    """Per enterprise id, its first support as the server saw it: (when it was recorded, the moment the
+    baseline is due from, the referent). A case assignment is both at once; a visit is recorded when the
+    phone sends it and counts from its start."""
+    supports = defaultdict(list)
+    for enterprise, at, referent in Case.objects.exclude(assigned_at=None).values_list(
+        "enterprise", "assigned_at", "assigned_to"
+    ):
+        supports[enterprise].append((at, at, referent))
+    for enterprise, logged, started, referent in Visit.objects.values_list(
+        "enterprise", "created_at", "started_at", "referent"
+    ):
+        supports[enterprise].append((logged, started, referent))
+    return {enterprise: min(found) for enterprise, found in supports.items()}
+
+
+def outcome(followup: FollowUp) -> str:
+    """What the report's answer rate makes of a follow-up due: collected by its due date or after it, by
+    a referent or by the enterprise itself, or not collected."""
+    if followup.collected_on is None:
+        return "missing"
+    timing = "on time" if followup.collected_on <= followup.due_date else "late"
+    return f"self-reported {timing}" if followup.self_reported else timing
 
 
 class DemoFixtureTests(TestCase):
@@ -165,3 +195,146 @@ class DemoFixtureTests(TestCase):
         sme = User.objects.get(username="sme")
         assert CaseShare.objects.filter(case__enterprise=sme.enterprise).exists()
         assert CaseShare.objects.filter(shared_by__username="referent").exists()
+
+    def test_every_resolved_or_closed_case_has_its_two_follow_ups_as_planned(self):
+        """Due the hub's delays (calendar days) after the local resolution date, for the case's referent,
+        planned when it was resolved; no other case has any."""
+        hub = Hub.objects.get()
+        delays = {K.MONTH_6: hub.followup_6_months_days, K.MONTH_12: hub.followup_12_months_days}
+        assert delays == {K.MONTH_6: 182, K.MONTH_12: 365}
+        resolved = 0
+        for case in Case.objects.prefetch_related("followups"):
+            planned = {f.kind: (f.due_date, f.assigned_to_id, f.created_at) for f in case.followups.all()}
+            if case.status in (S.RESOLVED, S.CLOSED):
+                resolved += 1
+                day = timezone.localdate(case.resolved_at)
+                expected = {
+                    kind: (day + datetime.timedelta(days=days), case.assigned_to_id, case.resolved_at)
+                    for kind, days in delays.items()
+                }
+                assert planned == expected, case.reference
+            else:
+                assert planned == {}, case.reference
+        assert resolved > 200
+        assert FollowUp.objects.filter(kind__in=delays).count() == 2 * resolved
+
+    def test_every_supported_enterprise_has_one_baseline_as_planned(self):
+        """One baseline per enterprise with an assigned case or a visit, planned by the first of them, due
+        within the first-contact standard (working days) and in the charge of its referent; most are taken
+        by the due date, a few were never taken."""
+        hub = Hub.objects.get()
+        holidays = hub_holidays(hub)
+        supports = first_support()
+        baselines = {followup.enterprise_id: followup for followup in FollowUp.objects.filter(kind=K.BASELINE)}
+        assert baselines.keys() == supports.keys()
+        assert len(baselines) < Enterprise.objects.count()
+        for enterprise, (logged, at, referent) in supports.items():
+            baseline = baselines[enterprise]
+            due = add_working_days(
+                hub=hub, start=timezone.localdate(at), days=hub.first_contact_days, holidays=holidays
+            )
+            assert (baseline.due_date, baseline.assigned_to_id, baseline.created_at) == (due, referent, logged)
+            assert baseline.case_id is None
+            if baseline.collected_on is not None:
+                assert baseline.collected_by_id == referent and not baseline.self_reported, enterprise
+                assert timezone.localdate(logged) <= baseline.collected_on <= LAST_DAY, enterprise
+                assert baseline.employees_total is not None and baseline.turnover_xof is not None, enterprise
+        outcomes = Counter(outcome(baseline) for baseline in baselines.values() if baseline.due_date <= LAST_DAY)
+        assert outcomes.keys() == {"on time", "late", "missing"}
+        assert outcomes["on time"] > 0.8 * sum(outcomes.values())
+        assert outcomes["missing"] < 0.1 * sum(outcomes.values())
+
+    def test_six_month_follow_ups_due_were_collected_on_time_late_by_the_sme_or_not_at_all(self):
+        """The answer rate (collected on time / due) of the 6-month follow-ups due in 2026 is neither 0 nor
+        100 %; the 12-month ones are all due in 2027, none collected yet."""
+        due = list(FollowUp.objects.filter(kind=K.MONTH_6, due_date__lte=LAST_DAY))
+        outcomes = Counter(outcome(followup) for followup in due)
+        assert set(outcomes) == {"on time", "late", "self-reported on time", "self-reported late", "missing"}
+        on_time = outcomes["on time"] + outcomes["self-reported on time"]
+        assert 0.5 < on_time / len(due) < 0.8
+        assert 0.05 < outcomes["missing"] / len(due) < 0.25
+        self_reported = [followup for followup in due if followup.self_reported]
+        assert any(followup.confirmed_at for followup in self_reported)
+        assert any(followup.confirmed_at is None for followup in self_reported)
+        twelve = FollowUp.objects.filter(kind=K.MONTH_12)
+        assert not twelve.filter(due_date__lte=LAST_DAY).exists()
+        assert not twelve.exclude(collected_on=None).exists()
+
+    def test_each_collection_is_one_the_services_would_accept(self):
+        """Collected after it was planned and by the demo's end, by the referent in charge on the phone
+        (UUID and content hash) or self-reported (no collector, only the owner's questions answered, some
+        confirmed later by the referent in charge); every follow-up passes the model's validation."""
+        with mock.patch("django.utils.timezone.now", return_value=END_OF_DEMO):
+            for followup in FollowUp.objects.select_related("case"):
+                followup.full_clean()
+                check_collection_date(followup, followup.collected_on)
+                if followup.collected_on is None:
+                    assert all(getattr(followup, name) in (None, "") for name in ANSWER_FIELDS), followup.pk
+                    assert not (followup.self_reported or followup.client_uuid or followup.confirmed_at)
+                    continue
+                assert timezone.localdate(followup.created_at) <= followup.collected_on <= LAST_DAY
+                if followup.self_reported:
+                    assert followup.collected_by_id is None and followup.client_uuid is None, followup.pk
+                    if followup.confirmed_at is None:
+                        assert followup.technology_notes == followup.notes == "", followup.pk
+                    else:
+                        assert followup.confirmed_by_id == followup.assigned_to_id, followup.pk
+                        assert followup.collected_on <= timezone.localdate(followup.confirmed_at) <= LAST_DAY
+                    if followup.kind != K.BASELINE:
+                        assert all(getattr(followup, name) is not None for name in SELF_REPORT_FIELDS)
+                else:
+                    assert followup.collected_by_id == followup.assigned_to_id, followup.pk
+                    answers = {name: getattr(followup, name) for name in ANSWER_FIELDS}
+                    content = Collection(collected_on=followup.collected_on, answers=answers)
+                    assert followup.client_uuid and followup.content_hash == content.content_hash(), followup.pk
+
+    def test_follow_ups_come_due_for_the_demo_referent_and_the_sme_after_the_demo(self):
+        referent = User.objects.get(username="referent")
+        listed = list(followups_due_for_referent(user=referent, today=LAST_DAY))
+        coming = [followup for followup in listed if COMING_DUE[0] <= followup.due_date <= COMING_DUE[1]]
+        assert len(coming) >= 3
+        assert {followup.kind for followup in coming} >= {K.MONTH_6}
+        assert all(followup.assigned_to_id == referent.pk for followup in coming)
+        sme = User.objects.get(username="sme")
+        questionnaires = FollowUp.objects.filter(
+            enterprise=sme.enterprise, kind=K.MONTH_6, collected_on=None, due_date__range=COMING_DUE
+        )
+        assert questionnaires.exists()
+
+    def test_the_follow_up_history_replays_the_loop(self):
+        """Each follow-up was created planned (nothing collected) when it was planned, then changed when it
+        was collected and when it was confirmed, its last version being the row; those a reopening
+        cancelled were deleted then, uncollected."""
+        history = FollowUp.history.order_by("history_date", "history_id")
+        versions = defaultdict(list)
+        for version in history:
+            versions[version.id].append(version)
+        reopenings = {
+            event.case_id: event for event in CaseEvent.objects.filter(from_status=S.RESOLVED, to_status=S.IN_PROGRESS)
+        }
+        followups = {followup.pk: followup for followup in FollowUp.objects.all()}
+        deleted = {pk for pk, rows in versions.items() if rows[-1].history_type == "-"}
+        assert deleted and versions.keys() == followups.keys() | deleted
+        for pk, rows in versions.items():
+            created = rows[0]
+            assert created.history_type == "+" and created.history_date == created.created_at, pk
+            assert created.collected_on is None and created.turnover_xof is None, pk
+            if pk in deleted:
+                reopening = reopenings[created.case_id]
+                assert [row.history_type for row in rows] == ["+", "-"], pk
+                assert rows[1].history_date == reopening.created_at and rows[1].history_user_id == reopening.actor_id
+                continue
+            followup = followups[pk]
+            changes = rows[1:]
+            assert {row.history_type for row in changes} <= {"~"}, pk
+            expected = int(followup.collected_on is not None) + int(followup.confirmed_at is not None)
+            assert len(changes) == expected, pk
+            for field in FollowUp._meta.concrete_fields:
+                assert getattr(rows[-1], field.attname) == getattr(followup, field.attname), (pk, field.name)
+            if followup.collected_on is not None:
+                collected = changes[0]
+                assert collected.history_user_id == followup.collected_by_id, pk
+                assert timezone.localdate(collected.history_date) == followup.collected_on, pk
+            if followup.confirmed_at is not None:
+                assert changes[1].history_date == followup.confirmed_at, pk
+                assert changes[1].history_user_id == followup.confirmed_by_id, pk

@@ -1,11 +1,14 @@
 """`make run` loads the demo data once, and never over an existing database."""
 
+import json
+from collections import Counter
 from io import StringIO
 
+from django.conf import settings
 from django.core.management import call_command
 
 from cases.models import Case
-from hub.models import User
+from hub.models import FollowUp, User
 from tests.factories import AdminFactory
 
 
@@ -26,3 +29,15 @@ def test_leaves_a_database_with_users_untouched(db):
     AdminFactory(username="chief")
     assert "not loaded" in run()
     assert list(User.objects.values_list("username", flat=True)) == ["chief"]
+
+
+def test_the_demo_brings_its_impact_follow_ups_and_their_history_as_written(db):
+    """Loading plans nothing and records no history of its own: the follow-ups and their versions are those
+    of the fixture, baselines and 6- and 12-month follow-ups, some collected."""
+    rows = json.loads((settings.BASE_DIR / "fixtures" / "demo.json").read_text(encoding="utf-8"))
+    written = Counter(row["model"] for row in rows)
+    run()
+    assert FollowUp.objects.count() == written["hub.followup"]
+    assert FollowUp.history.count() == written["hub.historicalfollowup"] > written["hub.followup"]
+    assert set(FollowUp.objects.values_list("kind", flat=True)) == {"baseline", "m6", "m12"}
+    assert FollowUp.objects.exclude(collected_on=None).exists()

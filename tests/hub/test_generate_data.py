@@ -1,7 +1,9 @@
+import datetime
 import importlib
 import re
 from collections import Counter, defaultdict
 from io import StringIO
+from unittest import mock
 
 import phonenumbers
 import pytest
@@ -11,13 +13,16 @@ from django.core import serializers
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from cases.models import Case, CaseShare, ReferenceCounter
 from hub.classifications import IsicSection, TechnologyDomain, size_class_for
-from hub.datagen import LIBRARY_PARTNERS, PARTNERS, TOPICS_BY_KEY
+from hub.datagen import LIBRARY_PARTNERS, PARTNERS, TOPICS_BY_KEY, hub_create
+from hub.followups.services import check_collection_date
 from hub.library.formatting import LINK
 from hub.library_content import SHEETS
-from hub.models import Enterprise, FollowUp, Partner, Referent, TechnologySheet, User
+from hub.models import Enterprise, FollowUp, Hub, Partner, Referent, TechnologySheet, User
+from hub.workdays import add_working_days, hub_holidays
 from visits.models import Visit, VisitShare
 
 pytestmark = pytest.mark.django_db
@@ -119,7 +124,11 @@ def test_every_record_has_its_creation_in_the_history():
         assert history.count() == model.objects.count()
         for row in history.iterator():
             assert row.history_date == getattr(row, created)
-    assert FollowUp.history.count() == FollowUp.objects.count()
+    planned = FollowUp.history.filter(history_type="+")
+    cancelled = FollowUp.history.filter(history_type="-")
+    assert planned.count() == FollowUp.objects.count() + cancelled.count()
+    assert not FollowUp.objects.filter(pk__in=cancelled.values("id")).exists()
+    assert all(row.history_date == row.created_at and row.collected_on is None for row in planned.iterator())
     assert Case.history.exclude(created_by=None).filter(history_user=None).count() == 0
     linked = Visit.cases.through.objects.count()
     assert linked > 0
@@ -132,6 +141,54 @@ def test_every_record_has_its_creation_in_the_history():
     assert sheets.count() == TechnologySheet.objects.count()
     assert all(row.history_date == row.created_at and row.history_user_id == row.author_id for row in sheets)
     assert TechnologySheet.history.filter(history_type="~", status="archived").count() == 2
+
+
+def test_follow_ups_are_planned_by_the_rules_and_collected_as_the_services_allow():
+    """Over the default period (almost three years), in a hub with standards of its own: a baseline per
+    enterprise from its first support (case assigned or visit recorded), due within the first-contact
+    standard; the 6- and 12-month follow-ups of each resolved or closed case, due the hub's delays after
+    the resolution; each collection valid on the generator's last day, the 12-month ones collected too,
+    none before its 6-month one."""
+    opened = datetime.datetime(2023, 12, 1, 8, tzinfo=datetime.UTC)
+    hub = hub_create(
+        code="ML", name="HUB IIT Mali", host_organisation="", created_at=opened, years=[2024, 2025, 2026], targets={}
+    )
+    Hub.objects.filter(pk=hub.pk).update(first_contact_days=3, followup_6_months_days=120, followup_12_months_days=240)
+    generate(seed=9, enterprises=40, cases=150, visits=60)
+    hub = Hub.objects.get()
+    assert (hub.first_contact_days, hub.followup_6_months_days) == (3, 120)
+    delays = {"m6": hub.followup_6_months_days, "m12": hub.followup_12_months_days}
+    holidays = hub_holidays(hub)
+    supports = defaultdict(list)
+    for case in Case.objects.exclude(assigned_at=None):
+        supports[case.enterprise_id].append((case.assigned_at, case.assigned_at, case.assigned_to_id))
+    for visit in Visit.objects.all():
+        supports[visit.enterprise_id].append((visit.created_at, visit.started_at, visit.referent_id))
+    baselines = {followup.enterprise_id: followup for followup in FollowUp.objects.filter(kind="baseline")}
+    assert baselines.keys() == supports.keys()
+    for enterprise, found in supports.items():
+        logged, at, referent = min(found)
+        due = add_working_days(hub=hub, start=timezone.localdate(at), days=hub.first_contact_days, holidays=holidays)
+        baseline = baselines[enterprise]
+        assert (baseline.due_date, baseline.assigned_to_id, baseline.created_at) == (due, referent, logged)
+    for case in Case.objects.prefetch_related("followups"):
+        planned = {followup.kind: followup.due_date for followup in case.followups.all()}
+        if case.status in ("resolved", "closed"):
+            day = timezone.localdate(case.resolved_at)
+            assert planned == {kind: day + datetime.timedelta(days=days) for kind, days in delays.items()}
+            assert {followup.assigned_to_id for followup in case.followups.all()} == {case.assigned_to_id}
+        else:
+            assert planned == {}, case.reference
+    last_day = datetime.datetime(2026, 11, 20, 23, 59, tzinfo=datetime.UTC)
+    with mock.patch("django.utils.timezone.now", return_value=last_day):
+        for followup in FollowUp.objects.select_related("case"):
+            followup.full_clean()
+            check_collection_date(followup, followup.collected_on)
+    collected = Counter(FollowUp.objects.exclude(collected_on=None).values_list("kind", "self_reported"))
+    assert set(collected) == {(kind, reported) for kind in ("m6", "m12") for reported in (False, True)} | {
+        ("baseline", False)
+    }
+    assert FollowUp.objects.filter(kind="m6", collected_on=None, due_date__lt=last_day.date()).exists()
 
 
 def test_the_library_is_written_once_per_hub_and_shares_follow_the_cases():

@@ -10,9 +10,11 @@ from django.core import serializers
 from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
+from django.db.models import F
 
 from cases.models import OPEN_STATUSES, Case, CaseStatus
 from hub.datagen import BAMAKO, ScriptedCase, Spec, generate, hub_create, targets_for, users_create
+from hub.followups.selectors import DUE_SOON_DAYS
 from hub.models import AdministrativeUnit, FollowUp, Hub, Partner, Referent, Role, TechnologySheet, User
 from visits.models import Visit
 
@@ -22,6 +24,8 @@ SEED = 2026
 START = datetime.date(2026, 1, 5)
 END = datetime.date(2026, 11, 20)
 PLANNED_AFTER = datetime.date(2026, 11, 22)
+DUE_SOON = datetime.timedelta(days=DUE_SOON_DAYS)
+"""How far ahead the referent's home and the SME's portal list the follow-ups coming due."""
 REFERENT_REGIONS = ("ML-BKO", "ML-KTL")
 REFERENT_DOMAINS = ("agro", "energy", "quality")
 
@@ -31,9 +35,10 @@ def _day(month: int, day: int) -> datetime.date:
 
 
 SCRIPTED_CASES = [
-    # The SME's enterprise (index 0): a closed history, a resolved case still to rate, work under way.
+    # The SME's enterprise (index 0): a closed history (the 6-month follow-up of the second case comes due
+    # just after the demo's end), a resolved case still to rate, work under way.
     ScriptedCase(enterprise=0, referent=0, received_on=_day(2, 10), status=S.CLOSED, rated=True),
-    ScriptedCase(enterprise=0, referent=0, received_on=_day(6, 15), status=S.CLOSED),
+    ScriptedCase(enterprise=0, referent=0, received_on=_day(5, 18), status=S.CLOSED),
     ScriptedCase(enterprise=0, referent=0, received_on=_day(10, 26), status=S.RESOLVED),
     ScriptedCase(enterprise=0, referent=0, received_on=_day(11, 2), status=S.WAITING_SME),
     ScriptedCase(enterprise=0, received_on=_day(11, 19), status=S.NEW),
@@ -165,9 +170,7 @@ class Command(BaseCommand):
             problems.append("the referent has no overdue open case")
         if not referent.visits.filter(follow_up_date__gt=PLANNED_AFTER).exists():
             problems.append("the referent has no visit planned after 22 November")
-        planned = FollowUp.objects.filter(case__assigned_to=referent, collected_on=None, due_date__gt=PLANNED_AFTER)
-        if not planned.exists():
-            problems.append("the referent has no impact follow-up planned after 22 November")
+        problems += self._check_followups(hub=hub, referent=referent, sme=sme)
         theirs = cases.filter(enterprise=sme.enterprise)
         if (
             theirs.values("status").distinct().count() < 3
@@ -176,3 +179,30 @@ class Command(BaseCommand):
             problems.append("the SME's enterprise lacks varied cases or a resolved case to rate")
         if problems:
             raise CommandError("The demo data misses: " + "; ".join(problems))
+
+    @staticmethod
+    def _check_followups(*, hub: Hub, referent: User, sme: User) -> list[str]:
+        """The impact loop shows: 6-month follow-ups due by the end collected on time, late, self-reported
+        (some confirmed) or not at all, and follow-ups coming due in the two weeks after the end for the
+        demo referent and the SME."""
+        problems = []
+        followups = FollowUp.objects.filter(hub=hub)
+        due = followups.filter(kind=FollowUp.Kind.MONTH_6, due_date__lte=END)
+        outcomes = {
+            "collected on time": due.filter(collected_on__lte=F("due_date"), self_reported=False),
+            "collected late": due.filter(collected_on__gt=F("due_date"), self_reported=False),
+            "self-reported": due.filter(self_reported=True),
+            "self-reported and confirmed": due.filter(self_reported=True, confirmed_at__isnull=False),
+            "not collected": due.filter(collected_on=None),
+        }
+        lacking = [name for name, followups_of in outcomes.items() if not followups_of.exists()]
+        if lacking:
+            problems.append(f"no 6-month follow-up due by the end {', '.join(lacking)}")
+        coming = followups.filter(collected_on=None, due_date__gt=END, due_date__lte=END + DUE_SOON)
+        if not coming.filter(assigned_to=referent).exists():
+            problems.append("the referent has no follow-up coming due in the two weeks after the end")
+        if not coming.filter(enterprise=sme.enterprise, kind=FollowUp.Kind.MONTH_6).exists():
+            problems.append("the SME has no questionnaire coming due in the two weeks after the end")
+        if not followups.filter(kind=FollowUp.Kind.MONTH_12, due_date__gt=PLANNED_AFTER, collected_on=None).exists():
+            problems.append("no 12-month follow-up planned after 22 November")
+        return problems
