@@ -5,7 +5,7 @@ import datetime
 import uuid
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from cases.models import CaseStatus
 from hub.followups.services import Collection, followup_collect, followups_plan_for_case
@@ -150,13 +150,12 @@ class TestCollect:
 
     def test_a_second_collection_is_a_400_on_collected_on(self, api, referent, manager, six, payload):
         api(referent).post(collect_url(six), payload, format="json")
-        with translation.override("en"):
-            response = api(manager).post(
-                collect_url(six), {**payload, "client_uuid": str(uuid.uuid4()), "jobs_created": 5}, format="json"
-            )
+        response = api(manager).post(
+            collect_url(six), {**payload, "client_uuid": str(uuid.uuid4()), "jobs_created": 5}, format="json"
+        )
         assert response.status_code == 400
         assert list(response.json()) == ["collected_on"]
-        assert "already recorded" in response.json()["collected_on"][0]
+        assert "Ce suivi a déjà été enregistré le" in response.json()["collected_on"][0]
         six.refresh_from_db()
         assert (six.jobs_created, six.collected_by) == (2, referent)
 

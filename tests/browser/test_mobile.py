@@ -239,7 +239,7 @@ def test_signing_out_with_unsent_visits_asks_first(field_phone, live_server, ref
     page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
     page.get_by_role("button", name="Se déconnecter").click()
     page.wait_for_timeout(300)
-    assert "pas encore envoyées" in questions[0]
+    assert "pas encore envoyés" in questions[0]
     assert page.url.endswith("/m/visits/new/")
 
 
