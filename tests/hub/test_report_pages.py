@@ -204,6 +204,8 @@ def test_the_follow_ups_due_open_to_the_list_of_them(client, manager, data, due,
     assert sum(followup.answer == "missing" for followup in followups) == figures["missing"]
     assert sum(followup.answer.startswith("on_time") for followup in followups) == figures["on_time"]
     assert [followup.due_date for followup in followups] == sorted(followup.due_date for followup in followups)
+    for followup in followups:
+        assert f'href="/manage/followups/{followup.pk}/"' in response.content.decode()
     rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=";"))
     assert len(rows) == 1 + count
     assert openpyxl.load_workbook(io.BytesIO(sheet.content)).active.max_row == 1 + count
