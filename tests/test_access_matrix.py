@@ -344,6 +344,18 @@ PAGES: dict[str, tuple[Check, ...]] = {
             label="filter",
         ),
     ),
+    "manage/followups/assign/": (
+        # Managers tick follow-ups of the list; another hub's is refused like a missing one (back to the list).
+        Check(
+            "followups:assign-many",
+            of(MANAGERS, 302),
+            scope=STAFF,
+            targets=FOLLOWUPS,
+            method="post",
+            data=lambda w, target: {"followups": [w.pk("followup", target)], **followup_referent(w, target)},
+            missing=302,
+        ),
+    ),
     "manage/followups/<int:pk>/": (
         Check("followups:detail", of(HUB_STAFF, 200), pk_of("followup"), scope=STAFF, targets=FOLLOWUPS),
     ),

@@ -71,11 +71,27 @@ class FollowUpRecordForm(FollowUpAnswersForm):
 
 
 class FollowUpAssignForm(forms.Form):
+    """The active referents of a hub (`hub_id`), or of every hub for an administrator (None)."""
+
     referent = forms.ModelChoiceField(label=_("Referent in charge"), queryset=User.objects.none())
 
-    def __init__(self, *args, hub_id: int, **kwargs):
+    def __init__(self, *args, hub_id: int | None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["referent"].queryset = User.objects.filter(
-            role=Role.REFERENT, hub=hub_id, is_active=True, referent__is_active=True
-        ).order_by("first_name", "last_name", "pk")
+        referents = User.objects.filter(role=Role.REFERENT, is_active=True, referent__is_active=True)
+        if hub_id is not None:
+            referents = referents.filter(hub=hub_id)
+        self.fields["referent"].queryset = referents.order_by("first_name", "last_name", "pk")
         self.fields["referent"].label_from_instance = lambda user: user.get_full_name() or user.username
+
+
+class FollowUpsAssignForm(FollowUpAssignForm):
+    """Several follow-ups, not collected yet, of those `followups` holds (the user's scope)."""
+
+    followups = forms.ModelMultipleChoiceField(
+        queryset=FollowUp.objects.none(),
+        error_messages={"required": _("Tick the follow-ups to assign.")},
+    )
+
+    def __init__(self, *args, followups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["followups"].queryset = followups.filter(collected_on__isnull=True)

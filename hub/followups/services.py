@@ -288,6 +288,14 @@ def followup_assign(*, followup: FollowUp, referent: User, by: User) -> FollowUp
 
 
 @transaction.atomic
+def followups_assign(*, followups: list[FollowUp], referent: User, by: User) -> None:
+    """Put `referent` in charge of several follow-ups at once (a referent leaves, a region changes hands):
+    all of them, or none when one is refused."""
+    for followup in sorted(followups, key=lambda followup: followup.pk):
+        followup_assign(followup=followup, referent=referent, by=by)
+
+
+@transaction.atomic
 def followup_save(*, followup: FollowUp, by: User, **fields) -> FollowUp:
     """Create (unsaved `followup`) or update an impact follow-up in `by`'s hub after full validation: a
     record kept outside the plan (a baseline taken before this system, a correction)."""

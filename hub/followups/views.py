@@ -9,14 +9,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from hub.filters import FollowUpFilter, FollowUpState
 from hub.followups import services
-from hub.followups.forms import FollowUpAnswersForm, FollowUpAssignForm, FollowUpRecordForm
+from hub.followups.forms import FollowUpAnswersForm, FollowUpAssignForm, FollowUpRecordForm, FollowUpsAssignForm
 from hub.followups.selectors import DUE_SOON_DAYS, followups_visible_to
 from hub.models import FollowUp, Role, User
 from hub.permissions import Action, access, can, require, scope
@@ -65,8 +66,32 @@ def followup_list(request):
             "first_name", "last_name"
         ),
         "regions": regions_offered(user=request.user),
+        "assign_form": FollowUpsAssignForm(followups=followups, hub_id=request.user.hub_id),
     }
     return render(request, "followups/manage_list.html", context)
+
+
+@require_POST
+@require(Action.ASSIGN_CASES)
+def followups_assign(request):
+    """Several follow-ups of the list to one referent, all or none; back to the list as it was filtered."""
+    followups = followups_visible_to(user=request.user)
+    form = FollowUpsAssignForm(request.POST, followups=followups, hub_id=request.user.hub_id)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors)
+        selected = list(form.cleaned_data["followups"])
+        services.followups_assign(followups=selected, referent=form.cleaned_data["referent"], by=request.user)
+    except ValidationError as error:
+        for field_errors in error.message_dict.values():
+            messages.error(request, " ".join(field_errors))
+    else:
+        messages.success(
+            request,
+            ngettext("%(count)d follow-up assigned.", "%(count)d follow-ups assigned.", len(selected))
+            % {"count": len(selected)},
+        )
+    return redirect(f"{reverse('followups:list')}?{request.POST.get('query', '')}")
 
 
 def _detail_context(request, followup: FollowUp, **forms) -> dict:

@@ -7,6 +7,7 @@ import re
 from types import SimpleNamespace
 
 import pytest
+from django.contrib.messages import get_messages
 from django.utils import timezone, translation
 from django.utils.html import escape
 
@@ -299,8 +300,9 @@ class TestList:
                 collected_on=days(-1) if n % 2 else None,
                 collected_by=manager if n % 2 else None,
             )
-        # The session, the user; the total, the page's rows, the counts, the referents, the regions.
-        with django_assert_num_queries(7):
+        # The session, the user; the total, the page's rows, the counts, the referents, the regions, the
+        # referents offered to assign the ticked ones.
+        with django_assert_num_queries(8):
             response = as_manager.get(LIST, {"region": "ML-BKO"})
         assert len(listed(response)) == count
 
@@ -674,3 +676,51 @@ class TestHistory:
         assert recorded[collected_by].after == "Mariam Sangaré"
         history = html(response).split('class="list changes"')[1]
         assert history.index("Mariam Sangaré") < history.index("Issa Traoré")
+
+
+class TestAssignFromTheList:
+    ASSIGN = "/manage/followups/assign/"
+
+    def test_the_ticked_follow_ups_go_to_one_referent_and_the_list_comes_back_filtered(
+        self, as_manager, manager, enterprise, hub, referent
+    ):
+        first, second = planned(enterprise, due=days(-3)), planned(enterprise, due=days(4))
+        untouched = planned(enterprise, due=days(6))
+        response = as_manager.post(
+            self.ASSIGN, {"followups": [first.pk, second.pk], "referent": referent.pk, "query": "state=overdue"}
+        )
+        assert (response.status_code, response["Location"]) == (302, f"{LIST}?state=overdue")
+        assert set(FollowUp.objects.filter(assigned_to=referent).values_list("pk", flat=True)) == {first.pk, second.pk}
+        untouched.refresh_from_db()
+        assert untouched.assigned_to is None
+        assert first.history.latest().history_user == manager
+
+    def test_the_list_offers_a_box_only_for_the_follow_ups_not_collected(self, as_manager, enterprise):
+        due = planned(enterprise, due=days(2))
+        collected = planned(enterprise, due=days(-20), collected_on=days(-19))
+        page = html(as_manager.get(LIST))
+        assert f'name="followups" value="{due.pk}"' in page
+        assert f'name="followups" value="{collected.pk}"' not in page
+
+    def test_one_refused_follow_up_assigns_none(self, as_manager, enterprise, referent, other_enterprise):
+        mine = planned(enterprise, due=days(2))
+        collected = planned(enterprise, due=days(-20), collected_on=days(-19))
+        foreign = planned(other_enterprise, due=days(2))
+        for refused in (collected, foreign):
+            response = as_manager.post(self.ASSIGN, {"followups": [mine.pk, refused.pk], "referent": referent.pk})
+            assert response.status_code == 302
+            assert not FollowUp.objects.filter(assigned_to=referent).exists()
+            assert list(get_messages(response.wsgi_request))[0].level_tag == "error"
+
+    def test_a_referent_of_another_hub_is_refused(self, as_manager, enterprise, other_referent):
+        followup = planned(enterprise, due=days(2))
+        as_manager.post(self.ASSIGN, {"followups": [followup.pk], "referent": other_referent.pk})
+        followup.refresh_from_db()
+        assert followup.assigned_to is None
+
+    def test_referents_may_not(self, as_referent, enterprise, referent):
+        followup = planned(enterprise, due=days(2))
+        response = as_referent.post(self.ASSIGN, {"followups": [followup.pk], "referent": referent.pk})
+        assert response.status_code == 403
+        followup.refresh_from_db()
+        assert followup.assigned_to is None
