@@ -67,10 +67,10 @@ class EnterpriseFilter(django_filters.FilterSet):
 class FollowUpState(models.TextChoices):
     """Where a follow-up stands on a given day, as the managers' list sorts them."""
 
-    DUE = "due", _("Coming due")
     OVERDUE = "overdue", _("Overdue")
-    COLLECTED = "collected", pgettext_lazy("follow-up state", "Collected")
+    DUE = "due", _("Coming due")
     TO_CONFIRM = "to_confirm", _("Self-reported, to confirm")
+    COLLECTED = "collected", pgettext_lazy("follow-up state", "Collected")
 
 
 class FollowUpFilter(django_filters.FilterSet):

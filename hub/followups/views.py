@@ -7,12 +7,12 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from hub.filters import FollowUpFilter, FollowUpState
@@ -24,22 +24,17 @@ from hub.permissions import Action, access, can, require, scope
 from hub.selectors import record_changes, regions_offered
 
 PAGE_SIZE = 50
-SHORTCUTS = [
-    ("state=overdue", gettext_lazy("Overdue")),
-    ("state=due", gettext_lazy("Due")),
-    ("state=to_confirm", gettext_lazy("To confirm")),
-    ("state=collected", pgettext_lazy("follow-up state", "Collected")),
-    ("", gettext_lazy("All")),
-]
+SHORTCUTS = [*((f"state={state}", state.label) for state in FollowUpState), ("", gettext_lazy("All"))]
 
 
 @require(Action.ASSIGN_CASES)
 def followup_list(request):
+    """Those still to collect first, the earliest due first; then those collected, the latest first."""
     today = timezone.localdate()
     followups = followups_visible_to(user=request.user)
     followup_filter = FollowUpFilter(request.GET, queryset=followups)
-    ordering = ("-collected_on", "-pk") if request.GET.get("state") == FollowUpState.COLLECTED else ("due_date", "pk")
-    page = Paginator(followup_filter.qs.order_by(*ordering), PAGE_SIZE).get_page(request.GET.get("page"))
+    ordered = followup_filter.qs.order_by(F("collected_on").desc(nulls_first=True), "due_date", "pk")
+    page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -66,7 +61,9 @@ def followup_list(request):
             "first_name", "last_name"
         ),
         "regions": regions_offered(user=request.user),
-        "assign_form": FollowUpsAssignForm(followups=followups, hub_id=request.user.hub_id),
+        "assign_form": FollowUpsAssignForm(followups=followups, hub_id=request.user.hub_id)
+        if any(followup.collected_on is None for followup in page)
+        else None,
     }
     return render(request, "followups/manage_list.html", context)
 

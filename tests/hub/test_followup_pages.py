@@ -161,11 +161,12 @@ class TestAccess:
 
 
 class TestList:
-    def test_lists_every_followup_of_the_hub_earliest_due_first_and_none_of_another(self, as_manager, world):
+    def test_lists_every_followup_of_the_hub_to_collect_first_and_none_of_another(self, as_manager, world):
+        """Those still to collect, the earliest due first, then those collected, the latest first."""
         response = as_manager.get(LIST)
         assert response.status_code == 200
         assert listed(response) == rows(
-            world, "confirmed", "collected", "to_confirm", "overdue", "due_today", "due_later"
+            world, "overdue", "due_today", "due_later", "to_confirm", "collected", "confirmed"
         )
         page = html(response)
         for followup in world.elsewhere:
@@ -209,10 +210,10 @@ class TestList:
         for bound in ("due_from", "due_to"):
             if bound in query:
                 query[bound] = days(int(query[bound])).isoformat()
-        assert listed(as_manager.get(LIST, query)) == rows(world, *expected)
+        assert set(listed(as_manager.get(LIST, query))) == set(rows(world, *expected))
 
     def test_the_referent_filter_gives_the_followups_in_their_charge(self, as_manager, world, referent):
-        assert listed(as_manager.get(LIST, {"referent": referent.pk})) == rows(world, "collected", "overdue")
+        assert listed(as_manager.get(LIST, {"referent": referent.pk})) == rows(world, "overdue", "collected")
         assert listed(as_manager.get(LIST, {"referent": world.colleague.pk})) == rows(world, "due_later")
 
     def test_the_referent_filter_offers_the_hubs_referents_only(self, as_manager, world, referent, other_referent):
@@ -233,7 +234,7 @@ class TestList:
     )
     def test_the_region_filter_rolls_up_the_regions_carved_from_it(self, as_manager, world, region, expected):
         """Koutiala was carved from Sikasso in 2023: Sikasso's follow-ups include Koutiala's."""
-        assert listed(as_manager.get(LIST, {"region": region})) == rows(world, *expected)
+        assert set(listed(as_manager.get(LIST, {"region": region}))) == set(rows(world, *expected))
 
     def test_the_region_filter_offers_the_bamako_district(self, as_manager, world):
         """Bamako, where most enterprises are, is a district rather than a region in the table of
