@@ -235,7 +235,7 @@ def case_transition(
     if to_status == S.ASSIGNED:
         followups_plan_baseline(enterprise=case.enterprise, referent=case.assigned_to, at=now)
     if to_status == S.RESOLVED or move == (S.RESOLVED, S.IN_PROGRESS):
-        followups_plan_for_case(case, by=by)
+        followups_plan_for_case(case=case, by=by)
     recorded_note = note or {S.RESOLVED: case.resolution_summary, S.REJECTED: case.rejection_reason}.get(to_status, "")
     CaseEvent.objects.create(
         case=case, from_status=move[0], to_status=to_status, actor=by, note=recorded_note, created_at=now

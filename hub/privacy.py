@@ -65,7 +65,7 @@ TEXT_FIELDS: dict[type[models.Model], list[str]] = {
     CaseAttachment: ["original_name"],
     Visit: ["observations", "needs_found", "recommendations", "next_step"],
     VisitPhoto: ["caption"],
-    FollowUp: ["technology_notes"],
+    FollowUp: ["technology_notes", "notes"],
 }
 """Free text that may name people: replaced by ANONYMISED_TEXT where it is not empty (so that "there was
 a comment" stays true), in the records and in their history rows."""

@@ -112,8 +112,8 @@ def _database_answers() -> None:
 
 def _cache_answers() -> None:
     token = uuid.uuid4().hex
-    cache.set("readyz", token, timeout=10)
-    if cache.get("readyz") != token:
+    cache.set(f"readyz-{token}", token, timeout=10)
+    if cache.get(f"readyz-{token}") != token:
         raise RuntimeError("The cache did not keep a value.")
 
 

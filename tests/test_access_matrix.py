@@ -228,10 +228,6 @@ def new_visit(w: World, target: str) -> dict:
     }
 
 
-def followup_answers(w: World, target: str) -> dict:
-    return {"collected_on": timezone.localdate().isoformat(), "jobs_created": 2, "satisfaction": 4}
-
-
 def baseline_answers(w: World, target: str) -> dict:
     return {"collected_on": timezone.localdate().isoformat(), "employees_total": 6, "turnover_xof": 12_000_000}
 
@@ -710,13 +706,15 @@ ROUTER: dict[str, tuple[Check, ...]] = {
     ),
     "followups/<pk>/": (
         api("followup-detail", of(HUB_STAFF, 200), pk_of("followup"), scope=STAFF, targets=FOLLOWUPS),
+        # Answers are recorded once, through collect: no role changes a follow-up here.
         api(
             "followup-detail",
-            of(HUB_STAFF, 200),
+            of(HUB_STAFF, 405),
             pk_of("followup"),
             scope=STAFF,
             targets=FOLLOWUPS,
             method="patch",
+            missing=405,
         ),
     ),
     "followups/<pk>/collect/": (
@@ -727,7 +725,7 @@ ROUTER: dict[str, tuple[Check, ...]] = {
             scope=STAFF,
             targets=FOLLOWUPS,
             method="post",
-            data=followup_answers,
+            data=baseline_answers,
         ),
     ),
     "followups/<pk>/assign/": (

@@ -135,7 +135,7 @@ def test_two_resolutions_of_one_case_at_once_plan_each_follow_up_once():
 
 def test_concurrent_plans_of_one_resolved_case_plan_each_follow_up_once():
     case = resolved_without_follow_ups(HubFactory(code="CG"))
-    results = race(lambda index: followups_plan_for_case(Case.objects.select_related("hub").get(pk=case.pk)))
+    results = race(lambda index: followups_plan_for_case(case=Case.objects.select_related("hub").get(pk=case.pk)))
     assert not [result for result in results if isinstance(result, Exception)], results
     planned = FollowUp.objects.filter(case=case)
     assert sorted(planned.values_list("kind", flat=True)) == ["m12", "m6"]
@@ -156,7 +156,7 @@ def test_first_visits_logged_at_once_by_two_referents_plan_one_baseline():
 
 def test_concurrent_replays_of_one_collection_record_it_once_and_all_get_it():
     case = resolved_without_follow_ups(HubFactory(code="CI"))
-    followups_plan_for_case(case)
+    followups_plan_for_case(case=case)
     six = case.followups.get(kind=FollowUp.Kind.MONTH_6)
     data = Collection(collected_on=timezone.localdate(), answers={"jobs_created": 2, "satisfaction": 4})
     client_uuid = uuid.uuid4()
@@ -171,7 +171,7 @@ def test_concurrent_replays_of_one_collection_record_it_once_and_all_get_it():
 
 def test_two_referents_collecting_one_follow_up_at_once_record_it_once():
     case = resolved_without_follow_ups(HubFactory(code="CJ"))
-    followups_plan_for_case(case)
+    followups_plan_for_case(case=case)
     six = case.followups.get(kind=FollowUp.Kind.MONTH_6)
     collectors = [case.assigned_to, ReferentUserFactory(hub=case.hub)]
     results = race(

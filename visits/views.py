@@ -176,7 +176,6 @@ def followup_form(request, pk: int | None = None):
     followup = access(followups_visible_to(user=request.user), pk=pk) if pk is not None else None
     context = {
         "followup": followup,
-        "today": timezone.localdate(),
         "form": FollowUpRecordForm(auto_id="id_%s"),
         "baseline_fields": BASELINE_FIELDS,
         "app": app_config(request),

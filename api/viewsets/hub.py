@@ -17,8 +17,8 @@ from api.serializers.hub import (
 from api.viewsets.base import ScopedObjectMixin, SummaryListMixin
 from hub.filters import EnterpriseFilter, FollowUpFilter, HubFilter, ReferentFilter
 from hub.followups.selectors import followups_visible_to
-from hub.followups.services import followup_assign, followup_collect, followup_save
-from hub.models import Enterprise, FollowUp
+from hub.followups.services import followup_assign, followup_baseline_create, followup_collect
+from hub.models import Enterprise
 from hub.permissions import Action
 from hub.selectors import enterprises_visible_to, hubs_visible_to, referent_profiles_visible_to
 from hub.services import enterprise_save
@@ -85,9 +85,12 @@ class FollowUpViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
+    """Follow-ups are planned by the case and visit services and recorded through `collect`; a POST records a
+    baseline taken outside the plan. None is changed afterwards but by the self-reported answers' confirmation
+    on its page."""
+
     serializer_class = FollowUpSerializer
     filterset_class = FollowUpFilter
     ordering_fields = ["due_date", "collected_on"]
@@ -131,9 +134,4 @@ class FollowUpViewSet(
         return Response(self.get_serializer(self.get_queryset().get(pk=followup.pk)).data)
 
     def perform_create(self, serializer):
-        serializer.instance = followup_save(followup=FollowUp(), by=self.request.user, **serializer.validated_data)
-
-    def perform_update(self, serializer):
-        serializer.instance = followup_save(
-            followup=serializer.instance, by=self.request.user, **serializer.validated_data
-        )
+        serializer.instance = followup_baseline_create(by=self.request.user, **serializer.validated_data)

@@ -6,11 +6,8 @@ from django.core.validators import MaxValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hub.followups.services import ANSWER_FIELDS
+from hub.followups.services import ANSWER_FIELDS, BASELINE_FIELDS
 from hub.models import FollowUp, Role, User
-
-BASELINE_FIELDS = ["employees_total", "turnover_xof", "notes"]
-"""A baseline records where the enterprise stands; the other questions measure a change since."""
 
 SATISFACTION_CHOICES = [("", "—"), *[(value, str(value)) for value in range(1, 6)]]
 RECOMMEND_CHOICES = [("", "—"), *[(value, str(value)) for value in range(11)]]

@@ -1,11 +1,10 @@
-"""Reads of the impact follow-ups: who sees which, what is due for whom, and a follow-up's history."""
+"""Reads of the impact follow-ups: who sees which, who is in charge of which, what is due for whom."""
 
 import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from cases.models import Case
 from hub.followups.questionnaire import QUESTIONNAIRE_KINDS
 from hub.models import Enterprise, FollowUp, Role, User
 from hub.permissions import Action, can, scope
@@ -23,16 +22,25 @@ def followups_visible_to(*, user: User) -> QuerySet[FollowUp]:
     return scope(related, user=user)
 
 
+ORPHANED = Q(assigned_to__isnull=True) | Q(assigned_to__is_active=False)
+"""Follow-ups whose referent in charge is missing or deactivated."""
+
+
+def in_charge_of(user: User) -> Q:
+    """The follow-ups `user` is in charge of: those assigned to them and, when the referent assigned is
+    missing or deactivated, those of the cases assigned to them. The phone, the referent's home and the
+    daily reminders all read this rule; a follow-up with nobody in charge shows on the managers' list."""
+    return Q(assigned_to=user) | (ORPHANED & Q(case__assigned_to=user))
+
+
 def followups_due_for_referent(*, user: User, today: datetime.date) -> QuerySet[FollowUp]:
-    """The uncollected follow-ups a referent should collect by `today` + DUE_SOON_DAYS, overdue ones
-    included: those put in their charge, and those of the enterprises of their open or resolved cases
-    that nobody is in charge of. Earliest due first."""
-    mine = Q(assigned_to=user) | Q(
-        assigned_to__isnull=True, enterprise__in=Case.objects.filter(assigned_to=user).values("enterprise")
-    )
+    """The uncollected follow-ups a referent is in charge of (`in_charge_of`) due by `today` +
+    DUE_SOON_DAYS, overdue ones included, of enterprises not anonymised. Earliest due first."""
     return (
         followups_visible_to(user=user)
-        .filter(mine, collected_on__isnull=True, due_date__lte=today + datetime.timedelta(days=DUE_SOON_DAYS))
+        .filter(
+            in_charge_of(user), collected_on__isnull=True, due_date__lte=today + datetime.timedelta(days=DUE_SOON_DAYS)
+        )
         .filter(enterprise__anonymised_at__isnull=True)
         .order_by("due_date", "pk")
     )
@@ -48,11 +56,6 @@ def followups_pending_for_sme(*, user: User, today: datetime.date) -> QuerySet[F
         collected_on__isnull=True,
         due_date__lte=today + datetime.timedelta(days=DUE_SOON_DAYS),
     ).order_by("due_date", "pk")
-
-
-def followup_history(followup: FollowUp) -> QuerySet:
-    """Every version of the follow-up, newest first, with who made it."""
-    return followup.history.select_related("history_user").order_by("-history_date", "-history_id")
 
 
 def followup_questionnaires_for_sme(*, user: User, today: datetime.date) -> QuerySet[FollowUp]:
@@ -77,12 +80,11 @@ class FollowUpDigest:
 
 def followups_due_digests(*, today: datetime.date) -> list[FollowUpDigest]:
     """For each active referent in charge of uncollected follow-ups due by `today` + DUE_SOON_DAYS (overdue
-    ones included), those follow-ups. In charge: the referent the follow-up is assigned to or, when that
-    account is missing or deactivated, the referent of its case. Anonymised enterprises take no follow-up.
-    One query, whatever the number of follow-ups."""
+    ones included), those follow-ups. In charge: as `in_charge_of` says. Anonymised enterprises take no
+    follow-up. One query, whatever the number of follow-ups."""
     followups = (
         FollowUp.objects.filter(
-            Q(assigned_to__is_active=True) | Q(case__assigned_to__is_active=True),
+            Q(assigned_to__is_active=True) | (ORPHANED & Q(case__assigned_to__is_active=True)),
             collected_on__isnull=True,
             due_date__lte=today + datetime.timedelta(days=DUE_SOON_DAYS),
             enterprise__anonymised_at__isnull=True,

@@ -47,8 +47,11 @@ ANSWER_FIELDS = [
 SELF_REPORT_FIELDS = [name for name in ANSWER_FIELDS if name not in ("technology_notes", "notes")]
 """The questions an owner answers alone through the questionnaire link."""
 
-EDITABLE_FIELDS = ["enterprise", "case", "kind", "due_date", "collected_on", *ANSWER_FIELDS]
-"""What `followup_save` takes (the API's create and update)."""
+BASELINE_FIELDS = ["employees_total", "turnover_xof", "notes"]
+"""A baseline records where the enterprise stands; the other questions measure a change since."""
+
+CREATE_FIELDS = ["enterprise", "due_date", "collected_on", *ANSWER_FIELDS]
+"""What `followup_baseline_create` takes besides the kind and the case (the API's create)."""
 
 
 class FollowUpConflict(Exception):
@@ -83,7 +86,7 @@ def followups_plan_baseline(*, enterprise: Enterprise, referent: User | None, at
     return _create_once(hub=hub, enterprise=enterprise, kind=K.BASELINE, due_date=due, assigned_to=referent)
 
 
-def followups_plan_for_case(case: Case, *, by: User | None = None) -> list[FollowUp]:
+def followups_plan_for_case(*, case: Case, by: User | None = None) -> list[FollowUp]:
     """Bring the case's 6- and 12-month follow-ups in line with its status: a resolved case has both, due
     the hub's delays after its resolution; a reopened case loses those not collected yet (the history keeps
     them), to be planned afresh when it is resolved again. Rejected and referred cases plan none, nor do
@@ -128,12 +131,13 @@ class Collection:
         return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def check_collection_date(followup: FollowUp, collected_on: datetime.date | None) -> None:
+def check_collection_date(*, followup: FollowUp, collected_on: datetime.date | None) -> None:
     """A follow-up is collected neither in the future, nor before its case was resolved, nor (a 12-month
     one) before the 6-month follow-up of its case was due or collected."""
     if collected_on is None:
         return
-    if collected_on > timezone.localdate():
+    if collected_on > timezone.localdate() + datetime.timedelta(days=1):
+        # A day's grace: a phone in a hub one hour ahead of the server's zone is already on the next day.
         raise ValidationError({"collected_on": _("A follow-up cannot be collected in the future.")})
     if collected_on < RECORDS_FROM:
         raise ValidationError(
@@ -160,6 +164,13 @@ def check_collection_date(followup: FollowUp, collected_on: datetime.date | None
                     % {"date": formats.date_format(floor, "SHORT_DATE_FORMAT")}
                 }
             )
+
+
+def _check_baseline_answers(answers: dict) -> None:
+    asked = {name for name, value in answers.items() if value not in (None, "") and name not in BASELINE_FIELDS}
+    if asked:
+        message = _("A baseline does not ask this: it records where the enterprise stands before support.")
+        raise ValidationError(dict.fromkeys(sorted(asked), message))
 
 
 def _check_collector(*, followup: FollowUp, by: User) -> None:
@@ -199,6 +210,8 @@ def followup_collect(
     unknown = set(data.answers) - set(SELF_REPORT_FIELDS if self_reported else ANSWER_FIELDS)
     if unknown:
         raise ValueError(f"Not answers: {sorted(unknown)}")
+    if followup.kind == K.BASELINE:
+        _check_baseline_answers(data.answers)
     try:
         with transaction.atomic():
             followup = (
@@ -221,7 +234,7 @@ def followup_collect(
                 raise ValidationError(
                     {"enterprise": _("This enterprise was anonymised on its request: it takes no new records.")}
                 )
-            check_collection_date(followup, data.collected_on)
+            check_collection_date(followup=followup, collected_on=data.collected_on)
             for name, value in data.answers.items():
                 setattr(followup, name, value)
             followup.collected_on = data.collected_on
@@ -296,28 +309,33 @@ def followups_assign(*, followups: list[FollowUp], referent: User, by: User) -> 
 
 
 @transaction.atomic
-def followup_save(*, followup: FollowUp, by: User, **fields) -> FollowUp:
-    """Create (unsaved `followup`) or update an impact follow-up in `by`'s hub after full validation: a
-    record kept outside the plan (a baseline taken before this system, a correction)."""
+def followup_baseline_create(*, by: User, kind: str = K.BASELINE, case: Case | None = None, **fields) -> FollowUp:
+    """Record a baseline outside the plan (one taken before the enterprise's support was logged here), in
+    `by`'s hub, after full validation. 6- and 12-month follow-ups are only planned, when their case is
+    resolved, and recorded through `followup_collect`."""
     if not can(by, Action.RECORD_FOLLOWUPS):
         raise PermissionDenied(_("Your role cannot record impact follow-ups."))
-    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if kind != K.BASELINE or case is not None:
+        raise ValidationError(
+            {"kind": _("6- and 12-month follow-ups are planned when their case is resolved: record them with collect.")}
+        )
+    unknown = set(fields) - set(CREATE_FIELDS)
     if unknown:
-        raise ValueError(f"Not editable: {sorted(unknown)}")
-    for name, value in fields.items():
-        setattr(followup, name, value)
-    if followup.hub_id is None and followup.enterprise_id:
+        raise ValueError(f"Not a baseline's: {sorted(unknown)}")
+    _check_baseline_answers({name: value for name, value in fields.items() if name in ANSWER_FIELDS})
+    followup = FollowUp(kind=K.BASELINE, **fields)
+    if followup.enterprise_id:
         followup.hub_id = followup.enterprise.hub_id
     if by.role != Role.ADMIN and by.hub_id != followup.hub_id:
-        raise ValidationError({"hub": _("You can only work in your own hub.")})
-    if followup.collected_on and followup.collected_by_id is None:
+        raise ValidationError({"enterprise": _("You can only work in your own hub.")})
+    if followup.collected_on:
         followup.collected_by = by
-    check_collection_date(followup, followup.collected_on)
+    check_collection_date(followup=followup, collected_on=followup.collected_on)
     followup.full_clean(exclude=["client_uuid"])
     followup._history_user = by
     try:
         with transaction.atomic():
             followup.save()
     except IntegrityError as error:
-        raise ValidationError({"kind": _("This follow-up is already planned or recorded.")}) from error
+        raise ValidationError({"enterprise": _("This enterprise already has its baseline.")}) from error
     return followup

@@ -1,13 +1,12 @@
 """Follow-ups that the plan (`hub.followups.services`) would have made had it run from the start: a 6- and a
 12-month follow-up for each resolved or closed case, due the hub's delays after its resolution, and a
 baseline for each enterprise that had a case assigned or a visit and has none, due at its first case's
-first-contact date or at its first visit. Each planned row gets its creation in the history, as the
+first-contact date or at its first visit, in the charge of that case's or that visit's referent. Each planned row gets its creation in the history, as the
 service's rows do."""
 
 import datetime
 
 from django.db import migrations
-from django.db.models import Min
 from django.utils import timezone
 
 
@@ -36,19 +35,24 @@ def plan_past_support(apps, schema_editor):
                 )
     with_baseline = set(FollowUp.objects.filter(kind="baseline").values_list("enterprise_id", flat=True))
     starts: dict[int, tuple] = {}
-    first_cases = Case.objects.filter(assigned_at__isnull=False).values("enterprise_id", "hub_id").annotate(
-        at=Min("assigned_at"), due=Min("first_contact_due")
-    )
-    for row in first_cases:
-        starts[row["enterprise_id"]] = (row["at"], row["due"] or timezone.localdate(row["at"]), row["hub_id"])
-    first_visits = Visit.objects.values("enterprise_id", "hub_id").annotate(at=Min("started_at"))
-    for row in first_visits:
-        known = starts.get(row["enterprise_id"])
-        if known is None or row["at"] < known[0]:
-            starts[row["enterprise_id"]] = (row["at"], timezone.localdate(row["at"]), row["hub_id"])
-    for enterprise_id, (_at, due, hub_id) in starts.items():
+    first_cases = Case.objects.filter(assigned_at__isnull=False).order_by("enterprise_id", "assigned_at", "pk")
+    for case in first_cases.values("enterprise_id", "hub_id", "assigned_at", "first_contact_due", "assigned_to_id"):
+        if case["enterprise_id"] not in starts:
+            due = case["first_contact_due"] or timezone.localdate(case["assigned_at"])
+            starts[case["enterprise_id"]] = (case["assigned_at"], due, case["hub_id"], case["assigned_to_id"])
+    first_visits = Visit.objects.order_by("enterprise_id", "started_at", "pk")
+    for visit in first_visits.values("enterprise_id", "hub_id", "started_at", "referent_id"):
+        known = starts.get(visit["enterprise_id"])
+        if known is None or visit["started_at"] < known[0]:
+            day = timezone.localdate(visit["started_at"])
+            starts[visit["enterprise_id"]] = (visit["started_at"], day, visit["hub_id"], visit["referent_id"])
+    for enterprise_id, (_at, due, hub_id, referent_id) in starts.items():
         if enterprise_id not in with_baseline:
-            planned.append(FollowUp(hub_id=hub_id, enterprise_id=enterprise_id, kind="baseline", due_date=due))
+            planned.append(
+                FollowUp(
+                    hub_id=hub_id, enterprise_id=enterprise_id, kind="baseline", due_date=due, assigned_to_id=referent_id
+                )
+            )
     for followup in planned:
         followup.created_at = now
     created = FollowUp.objects.bulk_create(planned, batch_size=500)

@@ -1,5 +1,7 @@
 """Hubs, enterprises, referents and follow-ups through the API."""
 
+import datetime
+
 import pytest
 
 from hub.models import Enterprise, FollowUp, HubTarget
@@ -113,12 +115,41 @@ def test_followups_recorded_by_a_referent_in_the_hub(api, referent, enterprise, 
     assert FollowUp.objects.count() == 1
 
 
-def test_a_follow_up_needs_a_case(api, referent, enterprise):
+@pytest.mark.parametrize("kind", ["m6", "m12"])
+def test_only_a_baseline_is_recorded_outside_the_plan(api, referent, enterprise, kind):
+    """6- and 12-month follow-ups are planned when their case is resolved, and recorded with collect."""
+    case = CaseFactory(enterprise=enterprise, status="in_progress", assigned_to=referent)
     response = api(referent).post(
-        "/api/v1/followups/", {"enterprise": enterprise.pk, "kind": "m6", "due_date": "2026-12-01"}, format="json"
+        "/api/v1/followups/",
+        {"enterprise": enterprise.pk, "case": case.pk, "kind": kind, "due_date": "2026-12-01"},
+        format="json",
     )
     assert response.status_code == 400
-    assert "case" in response.json()
+    assert list(response.json()) == ["kind"]
+    assert not FollowUp.objects.exists()
+
+
+def test_a_baseline_asks_no_change_since(api, referent, enterprise):
+    response = api(referent).post(
+        "/api/v1/followups/",
+        {"enterprise": enterprise.pk, "kind": "baseline", "due_date": "2026-12-01", "jobs_created": 3},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert list(response.json()) == ["jobs_created"]
+    assert not FollowUp.objects.exists()
+
+
+def test_a_recorded_follow_up_is_not_changed_through_the_api(api, referent, enterprise):
+    """Answers are recorded once (collect) and corrected only where the enterprise answered itself."""
+    followup = FollowUpFactory(enterprise=enterprise, collected_on=datetime.date(2026, 11, 2), employees_total=4)
+    for method in ("patch", "put"):
+        response = getattr(api(referent), method)(
+            f"/api/v1/followups/{followup.pk}/", {"employees_total": 40}, format="json"
+        )
+        assert response.status_code == 405
+    followup.refresh_from_db()
+    assert followup.employees_total == 4
 
 
 def test_a_second_baseline_is_a_400_not_a_server_error(api, referent, enterprise):

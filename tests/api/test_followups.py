@@ -25,7 +25,7 @@ def resolved_case(enterprise, referent, *, days_ago: int):
         received_at=timezone.now() - datetime.timedelta(days=days_ago + 30),
         resolved_at=timezone.now() - datetime.timedelta(days=days_ago),
     )
-    followups_plan_for_case(case)
+    followups_plan_for_case(case=case)
     return case
 
 
@@ -187,7 +187,7 @@ class TestCollect:
     @pytest.mark.parametrize(
         "collected_on",
         [
-            pytest.param(lambda case: timezone.localdate() + datetime.timedelta(days=1), id="future"),
+            pytest.param(lambda case: timezone.localdate() + datetime.timedelta(days=2), id="future"),
             pytest.param(
                 lambda case: timezone.localdate(case.resolved_at) - datetime.timedelta(days=1), id="before-resolution"
             ),

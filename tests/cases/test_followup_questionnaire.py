@@ -96,7 +96,7 @@ def case(enterprise, referent):
         received_at=datetime.datetime(2025, 8, 1, 9, tzinfo=BAMAKO),
         resolved_at=datetime.datetime(2025, 9, 1, 10, tzinfo=BAMAKO),
     )
-    followups_plan_for_case(resolved)
+    followups_plan_for_case(case=resolved)
     return resolved
 
 

@@ -267,7 +267,7 @@ class DemoFixtureTests(TestCase):
         with mock.patch("django.utils.timezone.now", return_value=END_OF_DEMO):
             for followup in FollowUp.objects.select_related("case"):
                 followup.full_clean()
-                check_collection_date(followup, followup.collected_on)
+                check_collection_date(followup=followup, collected_on=followup.collected_on)
                 if followup.collected_on is None:
                     assert all(getattr(followup, name) in (None, "") for name in ANSWER_FIELDS), followup.pk
                     assert not (followup.self_reported or followup.client_uuid or followup.confirmed_at)

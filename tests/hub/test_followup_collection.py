@@ -66,7 +66,7 @@ def case(enterprise, referent):
         received_at=datetime.datetime(2025, 8, 1, 9, tzinfo=BAMAKO),
         resolved_at=datetime.datetime(2025, 9, 1, 10, tzinfo=BAMAKO),
     )
-    followups_plan_for_case(resolved)
+    followups_plan_for_case(case=resolved)
     return resolved
 
 
@@ -115,9 +115,15 @@ class TestCollect:
 
     def test_not_in_the_future(self, six, referent):
         with pytest.raises(ValidationError) as caught:
-            followup_collect(followup=six, data=collection(TODAY + datetime.timedelta(days=1)), by=referent)
+            followup_collect(followup=six, data=collection(TODAY + datetime.timedelta(days=2)), by=referent)
         assert refused_field(caught) == {"collected_on"}
         assert stored(six).collected_on is None
+
+    def test_a_phone_already_on_tomorrow_in_a_hub_ahead_of_the_server_is_accepted(self, six, referent):
+        """Niamey and Porto-Novo are an hour ahead of Bamako: from 00:00 to 01:00 there, the phone's day is
+        the server's tomorrow."""
+        followup_collect(followup=six, data=collection(TODAY + datetime.timedelta(days=1)), by=referent)
+        assert stored(six).collected_on == TODAY + datetime.timedelta(days=1)
 
     def test_not_before_the_case_was_resolved(self, six, referent):
         with translation.override("en"), pytest.raises(ValidationError) as caught:

@@ -480,7 +480,7 @@ class TestRecord:
     def test_a_future_date_is_refused_beside_the_field_and_nothing_is_saved(self, as_manager, enterprise):
         followup = planned(enterprise, due=days(-2))
         response = in_english(as_manager).post(
-            action(followup, "record"), form_data(collected_on=days(1).isoformat(), jobs_created=3)
+            action(followup, "record"), form_data(collected_on=days(2).isoformat(), jobs_created=3)
         )
         assert response.status_code == 400
         form = response.context["record_form"]
@@ -501,7 +501,7 @@ class TestRecord:
     def test_the_refusal_is_in_french_on_a_french_page(self, as_manager, enterprise):
         """The page's language is French by default: the banner above the fields says so in French."""
         followup = planned(enterprise, due=days(-2))
-        response = as_manager.post(action(followup, "record"), form_data(collected_on=days(1).isoformat()))
+        response = as_manager.post(action(followup, "record"), form_data(collected_on=days(2).isoformat()))
         assert response.status_code == 400
         assert "Rien n’a été enregistré" in html(response)
 

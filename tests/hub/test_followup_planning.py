@@ -151,7 +151,7 @@ class TestNotPlanned:
     @pytest.mark.parametrize("status", [S.IN_PROGRESS, S.WAITING_SME, S.REJECTED, S.REFERRED, S.CLOSED])
     def test_planning_a_case_that_is_not_resolved_plans_nothing(self, enterprise, referent, status):
         case = CaseFactory(enterprise=enterprise, status=status, assigned_to=referent, resolved_at=timezone.now())
-        assert followups_plan_for_case(case) == []
+        assert followups_plan_for_case(case=case) == []
         assert not FollowUp.objects.exists()
 
 
@@ -161,7 +161,7 @@ class TestNothingTwice:
         first = {kind: f.pk for kind, f in planned(case).items()}
 
         clock.now += datetime.timedelta(days=3)
-        assert followups_plan_for_case(Case.objects.get(pk=case.pk)) == []
+        assert followups_plan_for_case(case=Case.objects.get(pk=case.pk)) == []
 
         assert {kind: (f.pk, f.due_date) for kind, f in planned(case).items()} == {
             K.MONTH_6: (first[K.MONTH_6], datetime.date(2026, 9, 4)),
@@ -172,7 +172,7 @@ class TestNothingTwice:
         case = CaseFactory(enterprise=enterprise, status=S.RESOLVED, assigned_to=referent, resolved_at=FRIDAY_MORNING)
         kept = FollowUpFactory(case=case, kind=K.MONTH_6, due_date=datetime.date(2026, 8, 1))
 
-        added = followups_plan_for_case(case)
+        added = followups_plan_for_case(case=case)
 
         assert [(f.kind, f.due_date) for f in added] == [(K.MONTH_12, datetime.date(2027, 3, 6))]
         assert planned(case)[K.MONTH_6].pk == kept.pk
@@ -180,7 +180,7 @@ class TestNothingTwice:
 
     def test_the_plan_returns_what_it_planned(self, clock, enterprise, referent):
         case = CaseFactory(enterprise=enterprise, status=S.RESOLVED, assigned_to=referent, resolved_at=FRIDAY_MORNING)
-        added = followups_plan_for_case(case)
+        added = followups_plan_for_case(case=case)
         assert sorted(f.pk for f in added) == sorted(f.pk for f in planned(case).values())
         assert len(added) == 2
 

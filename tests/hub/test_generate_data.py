@@ -183,7 +183,7 @@ def test_follow_ups_are_planned_by_the_rules_and_collected_as_the_services_allow
     with mock.patch("django.utils.timezone.now", return_value=last_day):
         for followup in FollowUp.objects.select_related("case"):
             followup.full_clean()
-            check_collection_date(followup, followup.collected_on)
+            check_collection_date(followup=followup, collected_on=followup.collected_on)
     collected = Counter(FollowUp.objects.exclude(collected_on=None).values_list("kind", "self_reported"))
     assert set(collected) == {(kind, reported) for kind in ("m6", "m12") for reported in (False, True)} | {
         ("baseline", False)

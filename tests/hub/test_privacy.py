@@ -270,6 +270,7 @@ def build_enterprise_records(*, hub, other_hub, admin) -> Records:
         satisfaction=5,
         recommend_score=9,
         technology_notes=f"Presse utilisée par {OWNER}",
+        notes=f"Rappeler {OWNER} le matin",
     )
 
     # Others, in the same hub and in another: their figures and texts stay.

@@ -65,8 +65,10 @@
     else if (value && typeof value === "object") Object.entries(value).forEach(([k, v]) => reasons(v, into, k));
     return into;
   }
+  // A follow-up the server no longer has for this referent (cancelled by a reopening, moved to another hub)
+  // answers 404: refused too, so that it can be discarded.
   async function answered(record, response) {
-    if ([400, 409, 413, 415].includes(response.status)) {
+    if ([400, 409, 413, 415].includes(response.status) || (record.url && response.status === 404)) {
       record.state = "refused";
       record.reason = reasons(await response.json().catch(() => ({})), []).join(" ") || response.statusText;
     } else {
@@ -163,7 +165,8 @@
   }
 
   // ---- The enterprise picker works on the copy of the directory kept in IndexedDB.
-  let directory = { enterprises: [], cases: [], followups: [] };
+  const EMPTY = { enterprises: [], cases: [], followups: [] };
+  let directory = EMPTY;
   const plain = (value) => value.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   // The server sends ids as gaps and places as indexes (visits.selectors.field_directory).
   function unpacked(copy) {
@@ -173,7 +176,7 @@
     return { enterprises, cases: copy.cases, followups: copy.followups || [], partial: Boolean(copy.partial) };
   }
   async function loadDirectory() {
-    directory = (await store("meta", "readonly", (s) => s.get("directory"))) || directory;
+    directory = { ...EMPTY, ...(await store("meta", "readonly", (s) => s.get("directory"))) };
     try {
       const response = await fetch(cfg.directory, { credentials: "same-origin" });
       if (response.ok) {
@@ -436,6 +439,7 @@
     const form = $("#followup-form");
     const id = Number(form.dataset.followup || (location.pathname.match(/\/(\d+)\/$/) || [])[1]);
     await loadDirectory();
+    if (!id) return savedFollowup(form, text.followupUnknown);
     const known = directory.followups.find((f) => f[0] === id);
     if (!form.dataset.followup) {
       if (known) {

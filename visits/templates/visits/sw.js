@@ -5,7 +5,8 @@ them itself. Neither is the directory: the page keeps its copy in IndexedDB, whe
 online joins it, and a stale cached answer would overwrite that copy offline. The sheets a referent
 keeps for offline reading sit in a cache of their own, "hubiit-saved", which a new version leaves alone.
 Offline, a follow-up never opened online is served the follow-up shell, which names it from the directory
-copy.
+copy; a server error (a 503 while the database restarts) is answered the same way as no network. Signing
+out empties the caches: the next page opened online puts the shell back.
 Django comments, not script ones: the phone downloads none of this.
 {% endcomment %}"use strict";
 const CACHE = "hubiit-mobile-{{ version }}";
@@ -27,20 +28,33 @@ self.addEventListener("activate", (event) => {
 
 const FOLLOWUP = new RegExp("^{{ followups|escapejs }}\\d+/$");
 
+async function offline(request) {
+  const cached = await caches.match(request, { ignoreSearch: true, ignoreVary: true });
+  if (cached) return cached;
+  if (FOLLOWUP.test(new URL(request.url).pathname)) return caches.match("{{ followup_shell|escapejs }}", { ignoreVary: true });
+}
+
 async function networkFirst(request) {
   const cache = await caches.open(CACHE);
+  let response;
   try {
-    const response = await fetch(request);
-    if (response.ok && !response.redirected) cache.put(request, response.clone());
-    return response;
+    response = await fetch(request);
   } catch (error) {
-    const cached = await caches.match(request, { ignoreSearch: true, ignoreVary: true });
-    if (cached) return cached;
-    if (FOLLOWUP.test(new URL(request.url).pathname)) {
-      const shell = await caches.match("{{ followup_shell|escapejs }}", { ignoreVary: true });
-      if (shell) return shell;
-    }
+    const copy = await offline(request);
+    if (copy) return copy;
     throw error;
+  }
+  if (response.ok && !response.redirected) cache.put(request, response.clone());
+  if (response.status < 500) return response;
+  return (await offline(request)) || response;
+}
+
+async function keepShell() {
+  const cache = await caches.open(CACHE);
+  for (const url of SHELL) {
+    if (await cache.match(url, { ignoreVary: true })) continue;
+    const response = await fetch(url, { credentials: "same-origin" }).catch(() => null);
+    if (response && response.ok && !response.redirected) await cache.put(url, response);
   }
 }
 
@@ -54,6 +68,8 @@ self.addEventListener("fetch", (event) => {
   if (event.request.method !== "GET" || url.origin !== self.location.origin) return;
   if (url.pathname === "{{ directory|escapejs }}") return;
   if (url.pathname.startsWith("{{ static_prefix|escapejs }}")) event.respondWith(cacheFirst(event.request));
-  else if (url.pathname.startsWith("{{ scope|escapejs }}") && !url.pathname.startsWith("{{ photos|escapejs }}"))
+  else if (url.pathname.startsWith("{{ scope|escapejs }}") && !url.pathname.startsWith("{{ photos|escapejs }}")) {
     event.respondWith(networkFirst(event.request));
+    if (event.request.mode === "navigate") event.waitUntil(keepShell());
+  }
 });
