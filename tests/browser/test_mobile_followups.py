@@ -125,3 +125,42 @@ def test_the_visit_form_offers_the_followup_due_for_the_enterprise_chosen(field_
     page.wait_for_selector("#followup-form[data-ready]")
     assert page.url.endswith(f"/m/followups/{followup.pk}/")
     assert outbox_states(page, "sent") == 1
+
+
+def test_after_signing_out_and_in_a_followup_never_opened_still_opens_offline(field_phone, live_server, referent):  # noqa: F811
+    """Signing out empties the caches; the next page opened online puts the offline shell back."""
+    followup = six_month_followup(referent, name="Fromagerie Sangaré")
+    context, page = field_phone()
+    sign_in(page, live_server.url, referent.username)
+    page.goto(f"{live_server.url}/m/")
+    page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Se déconnecter").click()
+    page.wait_for_load_state("load")
+    assert page.evaluate("caches.keys()") == []
+
+    sign_in(page, live_server.url, referent.username)
+    page.goto(f"{live_server.url}/m/")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function("caches.match('/m/followups/offline/').then(Boolean)", timeout=15000)
+
+    context.set_offline(True)
+    page.goto(f"{live_server.url}/m/followups/{followup.pk}/")
+    page.wait_for_selector("#followup-form[data-ready]")
+    assert "Fromagerie Sangaré" in page.locator("#followup-title").inner_text()
+
+
+def test_a_followup_the_server_no_longer_has_can_be_discarded(field_phone, live_server, referent):  # noqa: F811
+    followup = six_month_followup(referent, name="Briqueterie Diallo")
+    _context, page = field_phone()
+    sign_in(page, live_server.url, referent.username)
+    page.goto(f"{live_server.url}/m/followups/{followup.pk}/")
+    page.wait_for_selector("#followup-form[data-ready]")
+    FollowUp.objects.filter(pk=followup.pk).delete()  # a reopening cancelled it meanwhile
+
+    page.fill("#id_jobs_created", "1")
+    page.click("#followup-form button[type=submit]")
+    wait_for_states(page, "refused", 1)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("#outbox-list .state-refused button", has_text="Abandonner").click()
+    page.wait_for_function("document.querySelectorAll('#outbox-list li').length === 0")
