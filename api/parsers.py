@@ -7,7 +7,8 @@ from rest_framework.exceptions import ParseError
 
 class JSONParser(parsers.JSONParser):
     """DRF's parser, answering 400 with a French sentence for a body that is not JSON in UTF-8, is nested
-    too deep for Python's parser (a recursion error, a 500 otherwise), or is not an object or a list."""
+    too deep for Python's parser (a recursion error, a 500 otherwise), or is not an object (no endpoint
+    takes anything else)."""
 
     def parse(self, stream, media_type=None, parser_context=None):
         try:
@@ -16,6 +17,17 @@ class JSONParser(parsers.JSONParser):
             raise ParseError(_("The request body is nested too deeply.")) from None
         except ParseError:
             raise ParseError(_("The request body is not valid JSON written in UTF-8.")) from None
-        if not isinstance(data, dict | list):
+        if not isinstance(data, dict):
             raise ParseError(_("The request body must be a JSON object."))
         return data
+
+
+class MultiPartParser(parsers.MultiPartParser):
+    """DRF's parser, answering 400 with a French sentence instead of the parser's internals ("Multipart
+    form parse error - Invalid boundary ...")."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except ParseError:
+            raise ParseError(_("The request body is not a valid multipart form (files and fields).")) from None

@@ -146,7 +146,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": [
         "api.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
+        "api.parsers.MultiPartParser",
     ],
     "DEFAULT_FILTER_BACKENDS": [
         "api.filters.FilterBackend",
