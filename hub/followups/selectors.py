@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from hub.followups.questionnaire import QUESTIONNAIRE_KINDS
 from hub.models import Enterprise, FollowUp, Role, User
@@ -43,6 +43,23 @@ def followups_due_for_referent(*, user: User, today: datetime.date) -> QuerySet[
         )
         .filter(enterprise__anonymised_at__isnull=True)
         .order_by("due_date", "pk")
+    )
+
+
+def followup_counts(*, followups: QuerySet[FollowUp], today: datetime.date) -> dict[str, int]:
+    """Of `followups`, how many are overdue, due in the next DUE_SOON_DAYS, and self-reported answers to
+    confirm: one query."""
+    return followups.aggregate(
+        overdue=Count("pk", filter=Q(collected_on__isnull=True, due_date__lt=today)),
+        due_soon=Count(
+            "pk",
+            filter=Q(
+                collected_on__isnull=True,
+                due_date__gte=today,
+                due_date__lte=today + datetime.timedelta(days=DUE_SOON_DAYS),
+            ),
+        ),
+        to_confirm=Count("pk", filter=Q(self_reported=True, confirmed_at__isnull=True)),
     )
 
 

@@ -173,19 +173,22 @@ def _check_baseline_answers(answers: dict) -> None:
         raise ValidationError(dict.fromkeys(sorted(asked), message))
 
 
+def _reaches(by: User | None, followup: FollowUp) -> bool:
+    """Staff reach their hub's follow-ups, administrators every hub's."""
+    return by is not None and (by.role == Role.ADMIN or by.hub_id == followup.hub_id)
+
+
 def _check_collector(*, followup: FollowUp, by: User) -> None:
     if not can(by, Action.RECORD_FOLLOWUPS):
         raise PermissionDenied(_("Your role cannot record impact follow-ups."))
-    if by.role != Role.ADMIN and by.hub_id != followup.hub_id:
+    if not _reaches(by, followup):
         raise PermissionDenied(_("This follow-up belongs to another hub."))
 
 
 def _stored_or_conflict(*, client_uuid: uuid.UUID, content_hash: str, followup: FollowUp, by: User | None) -> FollowUp:
     stored = FollowUp.objects.get(client_uuid=client_uuid)
     if stored.pk != followup.pk or stored.content_hash != content_hash:
-        raise FollowUpConflict(
-            stored if by is not None and (stored.hub_id == by.hub_id or by.role == Role.ADMIN) else None
-        )
+        raise FollowUpConflict(stored if _reaches(by, stored) else None)
     return stored
 
 
@@ -280,7 +283,7 @@ def followup_assign(*, followup: FollowUp, referent: User, by: User) -> FollowUp
     """A manager puts an active referent of the follow-up's hub in charge of collecting it."""
     if not can(by, Action.ASSIGN_CASES):
         raise PermissionDenied(_("Your role cannot assign follow-ups."))
-    if by.role != Role.ADMIN and by.hub_id != followup.hub_id:
+    if not _reaches(by, followup):
         raise PermissionDenied(_("This follow-up belongs to another hub."))
     profile = related_or_none(referent, "referent")
     if (
@@ -326,7 +329,7 @@ def followup_baseline_create(*, by: User, kind: str = K.BASELINE, case: Case | N
     followup = FollowUp(kind=K.BASELINE, **fields)
     if followup.enterprise_id:
         followup.hub_id = followup.enterprise.hub_id
-    if by.role != Role.ADMIN and by.hub_id != followup.hub_id:
+    if not _reaches(by, followup):
         raise ValidationError({"enterprise": _("You can only work in your own hub.")})
     if followup.collected_on:
         followup.collected_by = by

@@ -2,12 +2,10 @@
 answers and history, where it is assigned, recorded, or its self-reported answers confirmed. Every change
 goes through `hub.followups.services`."""
 
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q
+from django.db.models import F
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +16,7 @@ from django.views.decorators.http import require_POST
 from hub.filters import FollowUpFilter, FollowUpState
 from hub.followups import services
 from hub.followups.forms import FollowUpAnswersForm, FollowUpAssignForm, FollowUpRecordForm, FollowUpsAssignForm
-from hub.followups.selectors import DUE_SOON_DAYS, followups_visible_to
+from hub.followups.selectors import DUE_SOON_DAYS, followup_counts, followups_visible_to
 from hub.models import FollowUp, Role, User
 from hub.permissions import Action, access, can, require, scope
 from hub.selectors import record_changes, regions_offered
@@ -43,18 +41,7 @@ def followup_list(request):
         "query": query.urlencode(),
         "shortcuts": SHORTCUTS,
         "today": today,
-        "counts": followups.aggregate(
-            overdue=Count("pk", filter=Q(collected_on__isnull=True, due_date__lt=today)),
-            due_soon=Count(
-                "pk",
-                filter=Q(
-                    collected_on__isnull=True,
-                    due_date__gte=today,
-                    due_date__lte=today + datetime.timedelta(days=DUE_SOON_DAYS),
-                ),
-            ),
-            to_confirm=Count("pk", filter=Q(self_reported=True, confirmed_at__isnull=True)),
-        ),
+        "counts": followup_counts(followups=followups, today=today),
         "due_soon_days": DUE_SOON_DAYS,
         "kinds": FollowUp.Kind.choices,
         "referents": scope(User.objects.filter(role=Role.REFERENT), user=request.user).order_by(
