@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F
+from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -75,7 +76,8 @@ def followups_assign(request):
             ngettext("%(count)d follow-up assigned.", "%(count)d follow-ups assigned.", len(selected))
             % {"count": len(selected)},
         )
-    return redirect(f"{reverse('followups:list')}?{request.POST.get('query', '')}")
+    query = QueryDict(request.POST.get("query", "")).urlencode()
+    return redirect(f"{reverse('followups:list')}?{query}")
 
 
 def _detail_context(request, followup: FollowUp, **forms) -> dict:

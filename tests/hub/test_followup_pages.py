@@ -713,6 +713,14 @@ class TestAssignFromTheList:
             assert not FollowUp.objects.filter(assigned_to=referent).exists()
             assert list(get_messages(response.wsgi_request))[0].level_tag == "error"
 
+    def test_a_forged_query_cannot_break_the_way_back(self, as_manager, enterprise, referent):
+        followup = planned(enterprise, due=days(2))
+        response = as_manager.post(
+            self.ASSIGN, {"followups": [followup.pk], "referent": referent.pk, "query": "state=due\r\nX-Evil: 1"}
+        )
+        assert response.status_code == 302
+        assert response["Location"] == f"{LIST}?state=due%0D%0AX-Evil%3A+1"
+
     def test_a_referent_of_another_hub_is_refused(self, as_manager, enterprise, other_referent):
         followup = planned(enterprise, due=days(2))
         as_manager.post(self.ASSIGN, {"followups": [followup.pk], "referent": other_referent.pk})
