@@ -7,14 +7,20 @@ from rest_framework import serializers
 from hub.classifications import IsicSection, SizeClass
 from hub.models import AdministrativeUnit, Hub, Role, TargetIndicator, User
 from hub.permissions import hubs_readable_in_reports, reads_personal_data_in_reports
-from hub.reports.selectors import BREAKDOWNS, STAFF_ONLY_BREAKDOWNS, ReportFilters
+from hub.reports.selectors import BREAKDOWNS, STAFF_ONLY_BREAKDOWNS, ReportFilters, within_report_dates
 
 STAFF_ONLY = _("Figures per referent are for hub staff only.")
 
 
 class ReportFiltersSerializer(serializers.Serializer):
-    date_from = serializers.DateField(required=False, help_text=_("First day; 1 January of this year by default."))
-    date_to = serializers.DateField(required=False, help_text=_("Last day; today by default."))
+    date_from = serializers.DateField(
+        required=False,
+        validators=[within_report_dates],
+        help_text=_("First day; 1 January of this year by default."),
+    )
+    date_to = serializers.DateField(
+        required=False, validators=[within_report_dates], help_text=_("Last day; today by default.")
+    )
     hub = serializers.CharField(required=False, allow_null=True, max_length=10)
     region = serializers.CharField(required=False, allow_null=True, max_length=12)
     sector = serializers.ChoiceField(choices=IsicSection.choices, required=False, allow_null=True)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from hub.classifications import IsicSection, SizeClass
 from hub.models import AdministrativeUnit, Hub, Role, TargetIndicator, User
 from hub.permissions import hubs_readable_in_reports, reads_personal_data_in_reports
-from hub.reports.selectors import BREAKDOWNS, STAFF_ONLY_BREAKDOWNS, ReportFilters
+from hub.reports.selectors import BREAKDOWNS, STAFF_ONLY_BREAKDOWNS, ReportFilters, within_report_dates
 
 BREAKDOWN_LABELS = {
     "month": _("Month"),
@@ -22,8 +22,12 @@ BREAKDOWN_LABELS = {
 
 
 class ReportFilterForm(forms.Form):
-    date_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}), validators=[within_report_dates]
+    )
+    date_to = forms.DateField(
+        label=_("To"), widget=forms.DateInput(attrs={"type": "date"}), validators=[within_report_dates]
+    )
     hub = forms.ChoiceField(label=_("Hub"), required=False)
     region = forms.ChoiceField(label=_("Region"), required=False)
     sector = forms.ChoiceField(label=_("Sector"), required=False, choices=[("", "—"), *IsicSection.choices])

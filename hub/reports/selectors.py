@@ -8,7 +8,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.core.exceptions import EmptyResultSet, PermissionDenied
+from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
 from django.db import connection
 from django.db.models import (
     Avg,
@@ -34,7 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import OPEN_STATUSES, Case, CaseShare, CaseStatus
 from hub.classifications import IsicSection, SizeClass
 from hub.library.search import fold
-from hub.models import AdministrativeUnit, Enterprise, FollowUp, Hub, HubTarget, TargetIndicator, User
+from hub.models import RECORDS_FROM, AdministrativeUnit, Enterprise, FollowUp, Hub, HubTarget, TargetIndicator, User
 from hub.permissions import hubs_readable_in_reports, reads_personal_data_in_reports
 from hub.reports.expressions import PercentileDisc, delay_order, local_date, local_month
 from hub.selectors import count_per_row, in_region
@@ -68,6 +68,23 @@ def hub_totals(*, user: User) -> QuerySet[Hub]:
         )
         .order_by("code")
     )
+
+
+REPORT_LAST_DAY = datetime.date(2100, 12, 31)
+"""A period ends by then: a later end is a typing error, and the day after it would overflow Python's dates."""
+
+
+def within_report_dates(day: datetime.date) -> None:
+    """A validator of the period's dates, for the report pages and the API alike."""
+    if not RECORDS_FROM <= day <= REPORT_LAST_DAY:
+        raise ValidationError(
+            _("Choose a date from %(first)s to %(last)s.")
+            % {
+                "first": formats.date_format(RECORDS_FROM, "SHORT_DATE_FORMAT"),
+                "last": formats.date_format(REPORT_LAST_DAY, "SHORT_DATE_FORMAT"),
+            },
+            code="out_of_range",
+        )
 
 
 @dataclass(frozen=True, kw_only=True)

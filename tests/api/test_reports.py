@@ -288,3 +288,18 @@ def test_the_impact_query_count_does_not_grow_with_the_data(api, manager, data, 
     with django_assert_num_queries(IMPACT_QUERIES):
         second = impact(api, manager)
     assert second["followups_due"]["total"]["due"] == first["followups_due"]["total"]["due"] + 5
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"date_from": "2026-01-01", "date_to": "9999-12-31"}, "date_to"),
+        ({"date_from": "0001-01-01", "date_to": "2026-12-31"}, "date_from"),
+        ({"date_from": "1999-12-31", "date_to": "2026-12-31"}, "date_from"),
+    ],
+)
+def test_a_period_out_of_the_report_dates_is_a_400_in_french(api, manager, params, field):
+    """The day after 31/12/9999 overflowed into a 500; a date before 2000 is a typing error."""
+    response = api(manager).get("/api/v1/reports/summary/", params)
+    assert response.status_code == 400
+    assert response.json() == {field: ["Choisissez une date du 01/01/2000 au 31/12/2100."]}

@@ -344,3 +344,16 @@ def test_the_report_command_writes_the_pdf_and_the_spreadsheet(tmp_path, data):
         call_command("report", "--hub", "ZZ", "--from", "2026-01-01", "--to", "2026-12-31", "--output", str(output))
     with pytest.raises(CommandError, match="before"):
         call_command("report", "--from", "2026-12-31", "--to", "2026-01-01", "--output", str(output))
+
+
+@pytest.mark.parametrize("path", ["/manage/reports/", "/manage/reports/export.pdf", "/manage/reports/export.xlsx"])
+def test_a_period_ending_in_9999_is_refused_in_french_not_a_server_error(client, manager, path):
+    client.force_login(manager)
+    response = client.get(path, {"date_from": "2026-01-01", "date_to": "9999-12-31"})
+    assert response.status_code == 400
+    assert response.context["form"].errors["date_to"] == ["Choisissez une date du 01/01/2000 au 31/12/2100."]
+
+
+def test_the_report_command_refuses_a_period_out_of_the_report_dates(manager):
+    with pytest.raises(CommandError, match="2100"):
+        call_command("report", "--from", "2026-01-01", "--to", "9999-12-31", "--format", "json", "--output", "-")

@@ -2,6 +2,7 @@ import datetime
 import json
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import translation
@@ -9,7 +10,7 @@ from django.utils.translation import gettext
 
 from hub.models import Hub, Role, User
 from hub.reports import exports, pdf
-from hub.reports.selectors import BREAKDOWNS, ReportFilters, full_report
+from hub.reports.selectors import BREAKDOWNS, ReportFilters, full_report, within_report_dates
 
 FORMATS = ("pdf", "csv", "xlsx", "json")
 
@@ -41,6 +42,11 @@ class Command(BaseCommand):
             raise CommandError("--from and --to are dates written YYYY-MM-DD.") from error
         if start > end:
             raise CommandError("--to is before --from.")
+        for day in (start, end):
+            try:
+                within_report_dates(day)
+            except ValidationError as error:
+                raise CommandError(error.messages[0]) from error
         if hub and not Hub.objects.filter(code=hub).exists():
             raise CommandError(f"No hub with the code {hub!r}.")
         reader = User.objects.filter(role=Role.VIEWER if aggregates_only else Role.ADMIN, is_active=True).first()
