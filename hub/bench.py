@@ -590,16 +590,23 @@ class HandSql:
         return result
 
     def backlog(self, *, now: datetime.datetime) -> list[dict]:
+        from django.utils import timezone
+
         from hub.reports.selectors import BACKLOG_AGES
 
         adapt = self.connection.ops.adapt_datetimefield_value
-        params, buckets = {}, []
+        today = timezone.localdate(now)
+
+        def midnight(day: datetime.date):
+            return adapt(timezone.make_aware(datetime.datetime.combine(day, datetime.time.min)))
+
+        params, buckets = {"now": adapt(now)}, []
         for index, (low, high) in enumerate(BACKLOG_AGES):
-            params[f"low{index}"] = adapt(now - datetime.timedelta(days=low))
-            condition = f"received_at <= %(low{index})s"
+            params[f"low{index}"] = midnight(today - datetime.timedelta(days=low - 1))
+            condition = f"received_at <= %(now)s AND received_at < %(low{index})s"
             if high is not None:
-                params[f"high{index}"] = adapt(now - datetime.timedelta(days=high + 1))
-                condition += f" AND received_at > %(high{index})s"
+                params[f"high{index}"] = midnight(today - datetime.timedelta(days=high))
+                condition += f" AND received_at >= %(high{index})s"
             buckets.append(f"COUNT(CASE WHEN {condition} THEN 1 END)")
         (row,) = self.run(
             f"SELECT {', '.join(buckets)} FROM cases_case WHERE hub_id = %(hub)s "  # noqa: S608  # nosec B608

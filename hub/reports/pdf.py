@@ -30,6 +30,7 @@ from hub.reports.charts import (
     format_share,
     text_width,
 )
+from hub.reports.selectors import BACKLOG_NOTE
 
 PROGRAMME = "HUB IIT"
 PAGE_WIDTH, PAGE_HEIGHT = 210.0, 297.0
@@ -940,7 +941,7 @@ def method_notes() -> list[tuple[str, str]]:
         ),
         (
             _("Open cases"),
-            _("The cases still open on the day of the report, whatever the period, by days since receipt."),
+            BACKLOG_NOTE,
         ),
         (
             _("Satisfaction"),

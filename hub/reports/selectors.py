@@ -44,6 +44,11 @@ S = CaseStatus
 RESOLVED_STATUSES = (S.RESOLVED, S.CLOSED)
 SATISFIED_FROM = 4
 BACKLOG_AGES = [(0, 7), (8, 30), (31, 90), (91, None)]
+BACKLOG_NOTE = _(
+    "The cases still open on the day of the report, whatever the period, by calendar days since the day they "
+    "were received (0 on that day)."
+)
+"""How the backlog's age is counted, as the page and the PDF say it."""
 DELAYS = {
     "acknowledge": ("acknowledged_at", "acknowledge_due"),
     "assign": ("assigned_at", "assign_due"),
@@ -306,12 +311,20 @@ def service_quality(*, user: User, filters: ReportFilters, now: datetime.datetim
 
 
 def backlog_by_age(*, user: User, filters: ReportFilters, now: datetime.datetime) -> list[dict]:
-    """Cases still open at `now`, whatever the period, grouped by days since receipt."""
+    """Cases still open at `now`, whatever the period, grouped by calendar days since the local day they
+    were received (0 on that day), as managers read "days since received" and as the due dates count: a
+    case received 31 days ago at a later hour than now is 31 days old, not 30. The bands are ranges of
+    local midnights, so the hub and date index still serves."""
+    today = timezone.localdate(now)
+
+    def midnight(day: datetime.date) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
     buckets = {}
     for index, (low, high) in enumerate(BACKLOG_AGES):
-        condition = Q(received_at__lte=now - datetime.timedelta(days=low))
+        condition = Q(received_at__lte=now, received_at__lt=midnight(today - datetime.timedelta(days=low - 1)))
         if high is not None:
-            condition &= Q(received_at__gt=now - datetime.timedelta(days=high + 1))
+            condition &= Q(received_at__gte=midnight(today - datetime.timedelta(days=high)))
         buckets[f"age_{index}"] = Count("pk", filter=condition)
     counts = report_open_cases(user=user, filters=filters).aggregate(**buckets)
     return [

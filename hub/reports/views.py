@@ -20,6 +20,7 @@ from hub.permissions import Action, can, reads_personal_data_in_reports, reads_r
 from hub.reports import charts, exports, pdf
 from hub.reports.forms import BREAKDOWN_LABELS, ReportFilterForm, TargetsForm
 from hub.reports.selectors import (
+    BACKLOG_NOTE,
     full_report,
     report_baselines_due,
     report_cases,
@@ -99,6 +100,7 @@ def report_page(request):
         "personal": reads_personal_data_in_reports(request.user),
         "more_enterprises": more_enterprises,
         "can_set_targets": can(request.user, Action.SET_TARGETS),
+        "backlog_note": BACKLOG_NOTE,
         "charts": {
             "monthly": _svg(charts.monthly_activity(report["monthly"], fmt="svg")),
             "breakdown": _svg(charts.breakdown(report["breakdown"]["rows"], title=BREAKDOWN_LABELS[by], fmt="svg")),
