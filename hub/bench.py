@@ -791,7 +791,7 @@ def _bytes(user) -> dict:
     from visits.weight import first_load_weight
 
     referent = User.objects.filter(role=Role.REFERENT, hub=user.hub_id, is_active=True).order_by("pk").first()
-    resources = first_load_weight(user=referent, url="/m/visits/new/")
+    resources = first_load_weight(user=referent, page="visits:visit-new")
     mobile = Client(HTTP_HOST="127.0.0.1")
     mobile.force_login(referent)
     api = _api_client(user)

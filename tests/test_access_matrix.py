@@ -514,6 +514,7 @@ PAGES: dict[str, tuple[Check, ...]] = {
     "m/": (Check("visits:mobile-home", of(FIELD, 200), lists=STAFF_LISTS),),
     "m/visits/new/": (Check("visits:visit-new", of(FIELD, 200)),),
     "m/directory.json": (Check("visits:directory", of(FIELD, 200), lists=STAFF_LISTS),),
+    "m/followups.json": (Check("visits:followups-copy", of(FIELD, 200), lists=STAFF_LISTS),),
     "m/sw.js": (Check("visits:service-worker", ALL),),
     "m/followups/offline/": (Check("visits:followup-shell", of(FIELD, 200)),),
     "m/followups/<int:pk>/": (

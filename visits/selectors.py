@@ -49,11 +49,9 @@ def field_directory(*, user: User) -> dict:
     """The compact copy of the directory that the mobile app keeps for offline use: the enterprises of
     `field_enterprises` (at most `settings.FIELD_DIRECTORY_SIZE`) in the order of their ids as [gap from
     the previous id, name, index in `places`] (the commune, or the region without one), and the open cases
-    assigned to `user` as [id, enterprise id, reference, title], and the impact follow-ups due for `user`
-    (`followups_due_for_referent`, at most FIELD_FOLLOWUPS) as [id, enterprise id, kind, due date, case
-    reference, enterprise name]. The cap and the gaps and place indexes keep the copy within the visit form's
-    budget whatever the size of the hub; `partial` says the hub has more enterprises than the copy. Seven
-    queries."""
+    assigned to `user` as [id, enterprise id, reference, title]. The cap and the gaps and place indexes keep
+    the copy within the visit form's budget whatever the size of the hub; `partial` says the hub has more
+    enterprises than the copy. Six queries."""
     kept, partial = field_enterprises(user=user, limit=settings.FIELD_DIRECTORY_SIZE)
     enterprises = Enterprise.objects.filter(pk__in=kept).order_by("pk")
     cases = (
@@ -67,17 +65,21 @@ def field_directory(*, user: User) -> dict:
     for pk, name, commune, region in enterprises.values_list("pk", "name", "commune", "region__name"):
         rows.append([pk - previous, name, places.setdefault(commune or region, len(places))])
         previous = pk
+    return {"places": list(places), "enterprises": rows, "cases": [list(row) for row in cases], "partial": partial}
+
+
+def field_followups(*, user: User) -> dict:
+    """The copy of the impact follow-ups due that the phone keeps beside the directory copy, so that a
+    follow-up's form works offline and the visit form offers the enterprise's: those of
+    `followups_due_for_referent`, at most FIELD_FOLLOWUPS, as [id, enterprise id, kind, due date, case
+    reference, enterprise name]. Kept apart from the directory copy, which the visit form loads first and
+    whose budget it would break. One query."""
     followups = followups_due_for_referent(user=user, today=timezone.localdate()).values_list(
         "pk", "enterprise_id", "kind", "due_date", "case__reference", "enterprise__name"
     )[:FIELD_FOLLOWUPS]
-    due = [
-        [pk, enterprise, kind, day.isoformat(), reference or "", name]
-        for pk, enterprise, kind, day, reference, name in followups
-    ]
     return {
-        "places": list(places),
-        "enterprises": rows,
-        "cases": [list(row) for row in cases],
-        "followups": due,
-        "partial": partial,
+        "followups": [
+            [pk, enterprise, kind, day.isoformat(), reference or "", name]
+            for pk, enterprise, kind, day, reference, name in followups
+        ]
     }

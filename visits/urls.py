@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.mobile_home, name="mobile-home"),
     path("visits/new/", views.visit_new, name="visit-new"),
     path("directory.json", views.directory, name="directory"),
+    path("followups.json", views.followups_copy, name="followups-copy"),
     path("followups/offline/", views.followup_form, name="followup-shell"),
     path("followups/<int:pk>/", views.followup_form, name="followup"),
     path("sw.js", views.service_worker, name="service-worker"),

@@ -35,7 +35,7 @@ from hub.library.selectors import sheets_found, sheets_visible_to
 from hub.models import FollowUp
 from hub.permissions import Action, access, require
 from visits.models import Purpose, VisitPhoto
-from visits.selectors import FIELD_FOLLOWUPS, field_directory, visits_visible_to
+from visits.selectors import FIELD_FOLLOWUPS, field_directory, field_followups, visits_visible_to
 from visits.services import MAX_NEEDS_PER_VISIT, MAX_PHOTOS_PER_VISIT
 
 
@@ -53,18 +53,18 @@ def mobile_home(request):
         .filter(referent=request.user, follow_up_date__gte=today)
         .order_by("follow_up_date")[:10],
         "recent_visits": visits_visible_to(user=request.user).filter(referent=request.user)[:5],
-        "app": app_config(request),
+        "app": app_config(request, followups=True),
     }
     return render(request, "visits/mobile_home.html", context)
 
 
-def app_config(request) -> dict:
+def app_config(request, *, followups: bool = False) -> dict:
     """What the mobile script needs, read from the page (no inline script): URLs, the signed-in referent
-    and the messages it shows, in the page's language."""
-    return {
+    and the messages it shows, in the page's language; with `followups`, what followup.js needs too (the
+    home page and a follow-up's form), left out elsewhere to keep the visit form's first load light."""
+    config = {
         "user": request.user.pk,
         "visits": reverse("visit-list"),
-        "collect": reverse("followup-collect", args=[0]),
         "directory": reverse("visits:directory"),
         "enterprises": reverse("enterprise-list"),
         "worker": reverse("visits:service-worker"),
@@ -97,15 +97,20 @@ def app_config(request) -> dict:
             "pickEnterprise": _("Choose the enterprise in the list."),
             "tooManyWomen": _("Women reached cannot outnumber the people reached."),
             "kept": _("Kept on this phone"),
-            "followupSaved": _("Follow-up saved on the phone: it will be sent with the visits."),
-            "followupDue": _("Impact follow-up due for this enterprise:"),
-            "followupUnknown": _(
-                "This follow-up is not among those kept on this phone: open it once online to record it offline."
-            ),
             "due": _("due %(date)s"),
-            "onPhone": _("Recorded on this phone, waiting to be sent"),
         },
     }
+    if followups:
+        config["collect"] = reverse("followup-collect", args=[0])
+        config["followupsCopy"] = reverse("visits:followups-copy")
+        config["text"].update(
+            followupSaved=_("Follow-up saved on the phone: it will be sent with the visits."),
+            followupUnknown=_(
+                "This follow-up is not among those kept on this phone: open it once online to record it offline."
+            ),
+            onPhone=_("Recorded on this phone, waiting to be sent"),
+        )
+    return config
 
 
 @never_cache
@@ -130,7 +135,15 @@ def directory(request):
     return JsonResponse(field_directory(user=request.user))
 
 
-SHELL_STATIC = ["hub/site.css", "visits/mobile.js"]
+@cache_control(private=True, no_cache=True)
+@decorator_from_middleware(ConditionalGetMiddleware)
+@require(Action.LOG_VISITS)
+def followups_copy(request):
+    """Revalidated on every load, as the directory copy is."""
+    return JsonResponse(field_followups(user=request.user))
+
+
+SHELL_STATIC = ["hub/site.css", "visits/mobile.js", "visits/followup.js"]
 
 
 @functools.cache
@@ -158,7 +171,7 @@ def service_worker(request):
         "static_prefix": settings.STATIC_URL,
         "scope": reverse("visits:mobile-home"),
         "photos": reverse("visits:mobile-home") + "photos/",
-        "directory": reverse("visits:directory"),
+        "copies": [reverse("visits:directory"), reverse("visits:followups-copy")],
         "followups": reverse("visits:followup-shell").removesuffix("offline/"),
         "followup_shell": reverse("visits:followup-shell"),
     }
@@ -178,7 +191,7 @@ def followup_form(request, pk: int | None = None):
         "followup": followup,
         "form": FollowUpRecordForm(auto_id="id_%s"),
         "baseline_fields": BASELINE_FIELDS,
-        "app": app_config(request),
+        "app": app_config(request, followups=True),
     }
     return render(request, "visits/mobile_followup.html", context)
 

@@ -1,5 +1,5 @@
 """What a page of the mobile app (the visit form, the follow-up form) costs a phone on its first load: the
-page, the files it links to, the service worker and the directory copy, each as the server sends it
+page, the files it links to, the service worker and the copy its script fetches, each as the server sends it
 compressed: pages gzipped by Django, static files as whitenoise serves them (minified, then the Brotli copy
 that collectstatic writes, which browsers ask for over HTTPS)."""
 
@@ -42,9 +42,15 @@ def _host() -> str:
     return next((host for host in settings.ALLOWED_HOSTS if host[0] not in ".*"), "localhost")
 
 
-def first_load_weight(*, user: User, url: str) -> list[Resource]:
-    """The page at `url`, the files it links to, the service worker and the directory copy. Precondition:
-    `user` is a referent. Fetches the pages through Django's test client as that user."""
+PAGE_COPIES = {"visits:visit-new": "visits:directory", "visits:followup-shell": "visits:followups-copy"}
+"""The copy each page's script fetches on its first load: the visit form the directory, the follow-up
+form the follow-ups due."""
+
+
+def first_load_weight(*, user: User, page: str) -> list[Resource]:
+    """The page named `page` (a key of PAGE_COPIES), the files it links to, the service worker and the copy
+    its script fetches. Precondition: `user` is a referent. Fetches the pages through Django's test client
+    as that user."""
     client = Client(HTTP_HOST=_host())
     client.force_login(user)
     resources = []
@@ -58,11 +64,11 @@ def first_load_weight(*, user: User, url: str) -> list[Resource]:
         resources.append(Resource(url, len(raw), len(body)))
         return raw
 
-    page = fetch(url)
-    for url in dict.fromkeys(match.decode() for match in LINKED.findall(page)):
+    html = fetch(reverse(page))
+    for url in dict.fromkeys(match.decode() for match in LINKED.findall(html)):
         if url.startswith(settings.STATIC_URL):
             content = _static(url)
             resources.append(Resource(url, len(content), served_static_bytes(content)))
     fetch(reverse("visits:service-worker"))
-    fetch(reverse("visits:directory"))
+    fetch(reverse(PAGE_COPIES[page]))
     return resources

@@ -175,7 +175,7 @@ SPECTACULAR_SETTINGS = {
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 """Scheme and host put in front of the links in e-mails and text messages."""
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "hub-iit@localhost")
-FIELD_DIRECTORY_SIZE = 300
+FIELD_DIRECTORY_SIZE = 280
 """Enterprises at most in the directory a referent's phone keeps offline (visits.selectors.field_directory):
 what keeps the visit form's first load within 14 KB compressed; the picker searches the rest online."""
 SMS_BACKEND = os.environ.get("DJANGO_SMS_BACKEND", "hub.sms.ConsoleBackend")

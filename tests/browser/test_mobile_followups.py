@@ -110,6 +110,8 @@ def test_the_visit_form_offers_the_followup_due_for_the_enterprise_chosen(field_
     followup = six_month_followup(referent, name="Savonnerie Coulibaly", due_in_days=-2)
     _context, page = field_phone()
     sign_in(page, live_server.url, referent.username)
+    page.goto(f"{live_server.url}/m/")  # the home page keeps the copy of the follow-ups due on the phone
+    page.wait_for_load_state("networkidle")
     page.goto(f"{live_server.url}/m/visits/new/")
     page.wait_for_selector("#visit-form[data-ready]")
     page.fill("#enterprise-search", "savon")

@@ -22,6 +22,7 @@ pytestmark = pytest.mark.django_db
 K = FollowUp.Kind
 HOME = "/m/"
 DIRECTORY = "/m/directory.json"
+COPY = "/m/followups.json"
 SHELL = "/m/followups/offline/"
 
 
@@ -268,10 +269,11 @@ class TestOfflineShell:
         assert "Karité Plus SARL" not in text
 
 
-class TestDirectoryCopy:
+class TestFollowUpsCopy:
     def test_carries_the_followups_due_as_compact_rows(self, as_referent, due):
         rows, _left_out = due
-        copy = as_referent.get(DIRECTORY).json()
+        response = as_referent.get(COPY)
+        assert response["Content-Type"] == "application/json"
         expected = [
             [
                 row.pk,
@@ -283,15 +285,25 @@ class TestDirectoryCopy:
             ]
             for row in (rows[name] for name in ["overdue", "unassigned_of_my_case", "today", "in_14_days"])
         ]
-        assert copy["followups"] == expected
+        assert response.json() == {"followups": expected}
         assert expected[2][2:5] == ["baseline", days(0).isoformat(), ""]
 
     def test_keeps_at_most_field_followups_the_earliest_due(self, as_referent, referent, enterprise):
         made = [followup(enterprise, due=days(13 - n), assigned_to=referent) for n in range(FIELD_FOLLOWUPS + 1)]
-        kept = [row[0] for row in as_referent.get(DIRECTORY).json()["followups"]]
+        kept = [row[0] for row in as_referent.get(COPY).json()["followups"]]
         assert len(kept) == FIELD_FOLLOWUPS
         assert kept == [planned.pk for planned in reversed(made)][:FIELD_FOLLOWUPS]
 
     def test_names_the_same_followups_as_the_home(self, as_referent, due):
         home = home_rows(as_referent.get(HOME))
-        assert [row[0] for row in as_referent.get(DIRECTORY).json()["followups"]] == home
+        assert [row[0] for row in as_referent.get(COPY).json()["followups"]] == home
+
+    def test_is_not_in_the_directory_copy_which_the_visit_form_loads_first(self, as_referent, due):
+        assert "followups" not in as_referent.get(DIRECTORY).json()
+
+    def test_an_unchanged_copy_is_revalidated_without_a_body(self, as_referent, due, django_assert_num_queries):
+        first = as_referent.get(COPY)
+        again = as_referent.get(COPY, HTTP_IF_NONE_MATCH=first["ETag"])
+        assert (again.status_code, again.content) == (304, b"")
+        with django_assert_num_queries(3):  # the session, the user, the follow-ups
+            as_referent.get(COPY)

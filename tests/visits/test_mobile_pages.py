@@ -136,7 +136,6 @@ class TestDirectory:
                 ],
                 key=lambda row: (row[1], row[2]),
             ),
-            "followups": [],
             "partial": False,
         }
 
@@ -147,8 +146,8 @@ class TestDirectory:
         for made in EnterpriseFactory.create_batch(enterprises, hub=hub):
             CaseFactory(enterprise=made, assigned_to=referent, status=S.IN_PROGRESS)
         # The session, the user; the referent's regions, the enterprises of their open cases, of their visits,
-        # the newest, the rows kept, the cases, the follow-ups due.
-        with django_assert_num_queries(9):
+        # the newest, the rows kept, the cases.
+        with django_assert_num_queries(8):
             response = as_referent.get(DIRECTORY)
         assert len(response.json()["enterprises"]) == len(response.json()["cases"]) == enterprises
 
@@ -243,15 +242,16 @@ class TestServiceWorker:
             "/m/library/",
             static("hub/site.css"),
             static("visits/mobile.js"),
+            static("visits/followup.js"),
         ]
         assert 'if (event.request.method !== "GET"' in source
-        assert f'if (url.pathname === "{DIRECTORY}") return;' in source
+        assert f'if (["{DIRECTORY}", "/m/followups.json"].includes(url.pathname)) return;' in source
 
     def test_its_cache_is_named_after_the_shell_files_and_itself(self, client, db):
         """A new worker (one that caches less, say) renames the cache, so that phones drop the old copies."""
         digest = hashlib.sha256()
         worker = get_template("visits/sw.js").origin.name
-        for path in [finders.find("hub/site.css"), finders.find("visits/mobile.js"), worker]:
+        for path in [*map(finders.find, ["hub/site.css", "visits/mobile.js", "visits/followup.js"]), worker]:
             digest.update(Path(path).read_bytes())
         assert f'const CACHE = "hubiit-mobile-{digest.hexdigest()[:12]}";' in text(client.get(SERVICE_WORKER))
 

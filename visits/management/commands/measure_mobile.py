@@ -1,8 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
-from django.urls import reverse
 
 from hub.models import Role, User
-from visits.weight import BUDGET_BYTES, first_load_weight
+from visits.weight import BUDGET_BYTES, PAGE_COPIES, first_load_weight
 
 
 class Command(BaseCommand):
@@ -19,8 +18,8 @@ class Command(BaseCommand):
         user = referents.filter(username=referent).first() if referent else referents.first()
         if user is None:
             raise CommandError("No active referent to measure as: load the demo data or name one with --referent.")
-        for url in (reverse("visits:visit-new"), reverse("visits:followup-shell")):
-            self._print(first_load_weight(user=user, url=url))
+        for page in PAGE_COPIES:
+            self._print(first_load_weight(user=user, page=page))
 
     def _print(self, resources):
         width = max(len(resource.url) for resource in resources)

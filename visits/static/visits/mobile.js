@@ -165,18 +165,17 @@
   }
 
   // ---- The enterprise picker works on the copy of the directory kept in IndexedDB.
-  const EMPTY = { enterprises: [], cases: [], followups: [] };
-  let directory = EMPTY;
+  let directory = { enterprises: [], cases: [] };
   const plain = (value) => value.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   // The server sends ids as gaps and places as indexes (visits.selectors.field_directory).
   function unpacked(copy) {
     let id = 0;
     const enterprises = copy.enterprises.map(([gap, name, place]) => [(id += gap), name, copy.places[place]]);
     enterprises.sort((a, b) => a[1].localeCompare(b[1], "fr"));
-    return { enterprises, cases: copy.cases, followups: copy.followups || [], partial: Boolean(copy.partial) };
+    return { enterprises, cases: copy.cases, partial: Boolean(copy.partial) };
   }
   async function loadDirectory() {
-    directory = { ...EMPTY, ...(await store("meta", "readonly", (s) => s.get("directory"))) };
+    directory = (await store("meta", "readonly", (s) => s.get("directory"))) || directory;
     try {
       const response = await fetch(cfg.directory, { credentials: "same-origin" });
       if (response.ok) {
@@ -208,28 +207,23 @@
     none.className = "muted";
     none.textContent = text.noCase;
     box.replaceChildren(legend, ...(rows.length ? rows : [none]));
-    showDueFollowups($("#visit-followups"), enterprise[0]);
-  }
-  // The enterprise's follow-ups due, each a link to its form (which works offline too).
-  function showDueFollowups(box, enterpriseId) {
-    if (!box) return;
-    const due = directory.followups.filter((f) => f[1] === enterpriseId);
-    box.hidden = !due.length;
-    const title = document.createElement("p");
-    title.textContent = text.followupDue;
-    box.replaceChildren(
-      title,
+    // The enterprise's follow-ups due, each a link to its form (which works offline too).
+    const due = followups.filter((f) => f[1] === enterprise[0]);
+    $("#visit-followups").hidden = !due.length;
+    $("#visit-followups span").replaceChildren(
       ...due.map((followup) => {
         const link = document.createElement("a");
-        link.href = `${cfg.followups}${followup[0]}/`;
-        link.className = "button";
+        Object.assign(link, { href: `${cfg.followups}${followup[0]}/`, className: "button" });
         link.textContent = followupName(followup);
         return link;
       })
     );
   }
+  // The copy of the follow-ups due, [id, enterprise id, kind, due date, case reference, enterprise name],
+  // which the home page and the follow-up form refresh (followup.js): the visit form reads it as it is.
+  let followups = [];
   const shortDate = (iso) => new Date(`${iso}T12:00:00`).toLocaleDateString(document.documentElement.lang);
-  // [id, enterprise id, kind, due date, case reference, enterprise name] -> "6-month follow-up · R-12 · due 1/6"
+  // A follow-up of the copy -> "6-month follow-up · R-12 · due 1/6"
   const followupName = ([, , kind, date, reference]) =>
     [cfg.kinds[kind], reference, fill(text.due, { date: shortDate(date) })].filter(Boolean).join(" · ");
   function showFound(found) {
@@ -425,74 +419,12 @@
     $("#photos").addEventListener("change", takePhotos);
     form.addEventListener("submit", submit);
     locate();
+    followups = (await store("meta", "readonly", (s) => s.get("followups"))) || [];
     await loadDirectory();
     const query = new URLSearchParams(location.search);
     const chosen = directory.enterprises.find((e) => e[0] === Number(query.get("enterprise")));
     if (chosen) choose(chosen, [Number(query.get("case"))]);
     form.dataset.ready = "1";
-  }
-
-  // ---- An impact follow-up's form: named by the page online, by the directory copy when the worker serves
-  // the offline shell. Recorded once: its answers wait in the outbox for the API's collect endpoint.
-  const followupUrl = (id) => cfg.collect.replace("/0/", `/${id}/`);
-  async function startFollowup() {
-    const form = $("#followup-form");
-    const id = Number(form.dataset.followup || (location.pathname.match(/\/(\d+)\/$/) || [])[1]);
-    await loadDirectory();
-    if (!id) return savedFollowup(form, text.followupUnknown);
-    const known = directory.followups.find((f) => f[0] === id);
-    if (!form.dataset.followup) {
-      if (known) {
-        form.dataset.kind = known[2];
-        $("#followup-title").textContent = `${cfg.kinds[known[2]]} · ${known[5]}`;
-        $("#followup-facts").textContent = followupName(known);
-      } else {
-        $("#followup-facts").textContent = text.followupUnknown;
-      }
-    }
-    const kept = (await records()).find((r) => r.url === followupUrl(id) && r.state !== "refused");
-    if (kept) return savedFollowup(form, text.onPhone);
-    form.client_uuid.value = uuid();
-    form.collected_on.value = localDateTime(new Date()).slice(0, 10);
-    form.collected_on.max = form.collected_on.value;
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      if (!form.reportValidity()) return;
-      await save({
-        client_uuid: form.client_uuid.value,
-        user: cfg.user,
-        url: followupUrl(id),
-        payload: followupAnswers(form),
-        label: $("#followup-title").textContent,
-        photos: [],
-        photos_sent: [],
-        state: "waiting",
-        reason: "",
-        saved_at: Date.now(),
-      });
-      savedFollowup(form, text.followupSaved);
-      sendAll();
-    });
-    form.dataset.ready = "1";
-  }
-  function savedFollowup(form, message) {
-    form.hidden = true;
-    const status = $("#form-status");
-    status.textContent = message;
-    status.hidden = false;
-  }
-  // The questions shown, as the API reads them: numbers, yes / no / unknown, texts, the day collected.
-  function followupAnswers(form) {
-    const payload = { client_uuid: form.client_uuid.value };
-    for (const question of form.querySelectorAll(".q")) {
-      if (form.dataset.kind === "baseline" && !question.hasAttribute("data-baseline")) continue;
-      const input = question.querySelector("[name]");
-      const value = input.value.trim();
-      if (input.name === "technology_adopted") payload[input.name] = { true: true, false: false }[value] ?? null;
-      else if (input.type === "number" || input.tagName === "SELECT") payload[input.name] = value === "" ? null : Number(value);
-      else payload[input.name] = value;
-    }
-    return payload;
   }
 
   // ---- Sheets kept for offline reading: the page in a cache of its own, its title in the list.
@@ -524,19 +456,6 @@
   // ---- On every mobile page: keep the storage, install the offline shell, send what waits, and warn
   // before signing out with visits unsent; signing out drops the cached pages, the directory copy and
   // the sheets kept.
-  // On the home page: the follow-ups already recorded on the phone say so, and the copy is refreshed.
-  async function markKeptFollowups() {
-    const kept = new Set((await records()).filter((r) => r.url && r.state !== "sent").map((r) => r.url));
-    for (const item of document.querySelectorAll("#due-followups [data-followup]")) {
-      if (!kept.has(followupUrl(item.dataset.followup))) continue;
-      const note = document.createElement("span");
-      note.className = "muted";
-      note.textContent = ` ${text.onPhone}`;
-      item.append(note);
-    }
-    await loadDirectory();
-  }
-
   async function start() {
     if (navigator.storage && navigator.storage.persist) navigator.storage.persist();
     if ("serviceWorker" in navigator) navigator.serviceWorker.register(cfg.worker).catch(() => {});
@@ -548,6 +467,7 @@
         if (!unsent || confirm(text.confirmLogout)) {
           if (window.caches) for (const key of await caches.keys()) await caches.delete(key);
           await store("meta", "readwrite", (s) => s.delete("directory"));
+          await store("meta", "readwrite", (s) => s.delete("followups"));
           await store("meta", "readwrite", (s) => s.delete("sheets"));
           form.dataset.confirmed = "1";
           form.requestSubmit();
@@ -562,9 +482,10 @@
     window.addEventListener("online", sendAll);
     setInterval(() => navigator.onLine && sendAll(), 60000);
     if ($("#visit-form")) await startForm();
-    else if ($("#followup-form")) await startFollowup();
-    else if ($("#due-followups")) await markKeptFollowups();
+    else if (app.page) await app.page();
     await sendAll();
   }
-  start();
+  // What a page's own script (followup.js) uses; it sets `page`, run once every deferred script has run.
+  const app = (window.hubiit = { cfg, text, $, uuid, save, records, store, sendAll, localDateTime, followupName });
+  document.addEventListener("DOMContentLoaded", start);
 })();

@@ -1,11 +1,12 @@
 {% load static %}{% comment %}
 The offline shell of the mobile app. Pages are fetched from the network first and kept for when it
 fails; static files are served from the cache. Writes (POST) are never touched: the page's outbox sends
-them itself. Neither is the directory: the page keeps its copy in IndexedDB, where an enterprise found
-online joins it, and a stale cached answer would overwrite that copy offline. The sheets a referent
+them itself. Neither are the copies of the directory and of the follow-ups due: the page keeps them in
+IndexedDB, where an enterprise found online joins the directory's, and a stale cached answer would
+overwrite a copy offline. The sheets a referent
 keeps for offline reading sit in a cache of their own, "hubiit-saved", which a new version leaves alone.
-Offline, a follow-up never opened online is served the follow-up shell, which names it from the directory
-copy; a server error (a 503 while the database restarts) is answered the same way as no network. Signing
+Offline, a follow-up never opened online is served the follow-up shell, which names it from the copy of the
+follow-ups due; a server error (a 503 while the database restarts) is answered the same way as no network. Signing
 out empties the caches: the next page opened online puts the shell back.
 Django comments, not script ones: the phone downloads none of this.
 {% endcomment %}"use strict";
@@ -66,7 +67,7 @@ async function cacheFirst(request) {
 self.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
   if (event.request.method !== "GET" || url.origin !== self.location.origin) return;
-  if (url.pathname === "{{ directory|escapejs }}") return;
+  if ([{% for copy in copies %}"{{ copy|escapejs }}"{% if not forloop.last %}, {% endif %}{% endfor %}].includes(url.pathname)) return;
   if (url.pathname.startsWith("{{ static_prefix|escapejs }}")) event.respondWith(cacheFirst(event.request));
   else if (url.pathname.startsWith("{{ scope|escapejs }}") && !url.pathname.startsWith("{{ photos|escapejs }}")) {
     event.respondWith(networkFirst(event.request));
