@@ -2,13 +2,12 @@ import re
 
 import django_filters
 from django import forms
-from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from hub.classifications import Country, IsicSection, SizeClass, TechnologyDomain
+from hub.followups.selectors import FollowUpState, in_state
 from hub.models import Enterprise, FollowUp, Hub, Referent
 from hub.selectors import in_region
 
@@ -64,15 +63,6 @@ class EnterpriseFilter(django_filters.FilterSet):
         return queryset.filter(condition)
 
 
-class FollowUpState(models.TextChoices):
-    """Where a follow-up stands on a given day, as the managers' list sorts them."""
-
-    OVERDUE = "overdue", _("Overdue")
-    DUE = "due", _("Coming due")
-    TO_CONFIRM = "to_confirm", _("Self-reported, to confirm")
-    COLLECTED = "collected", pgettext_lazy("follow-up state", "Collected")
-
-
 class FollowUpFilter(django_filters.FilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=FollowUp.Kind.choices)
     enterprise = django_filters.NumberFilter(field_name="enterprise", label=_("enterprise"))
@@ -92,17 +82,7 @@ class FollowUpFilter(django_filters.FilterSet):
         return queryset.filter(in_region(value, prefix="enterprise__"))
 
     def filter_state(self, queryset, name, value):
-        """`due` and `overdue` are the follow-ups not collected yet, due from today on or before today;
-        `to_confirm` the self-reported answers no referent has checked yet."""
-        today = timezone.localdate()
-        return queryset.filter(
-            {
-                FollowUpState.DUE: Q(collected_on__isnull=True, due_date__gte=today),
-                FollowUpState.OVERDUE: Q(collected_on__isnull=True, due_date__lt=today),
-                FollowUpState.COLLECTED: Q(collected_on__isnull=False),
-                FollowUpState.TO_CONFIRM: Q(self_reported=True, confirmed_at__isnull=True),
-            }[value]
-        )
+        return queryset.filter(in_state(value, today=timezone.localdate()))
 
 
 class HubFilter(django_filters.FilterSet):

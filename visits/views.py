@@ -58,6 +58,11 @@ def mobile_home(request):
     return render(request, "visits/mobile_home.html", context)
 
 
+def _followups_prefix() -> str:
+    """/m/followups/: a follow-up's form is the prefix and its id."""
+    return reverse("visits:followup", args=[0]).removesuffix("0/")
+
+
 def app_config(request, *, followups: bool = False) -> dict:
     """What the mobile script needs, read from the page (no inline script): URLs, the signed-in referent
     and the messages it shows, in the page's language; with `followups`, what followup.js needs too (the
@@ -68,7 +73,7 @@ def app_config(request, *, followups: bool = False) -> dict:
         "directory": reverse("visits:directory"),
         "enterprises": reverse("enterprise-list"),
         "worker": reverse("visits:service-worker"),
-        "followups": reverse("visits:followup-shell").removesuffix("offline/"),
+        "followups": _followups_prefix(),
         "maxPhotos": MAX_PHOTOS_PER_VISIT,
         "kinds": dict(FollowUp.Kind.choices),
         "text": {
@@ -172,7 +177,7 @@ def service_worker(request):
         "scope": reverse("visits:mobile-home"),
         "photos": reverse("visits:mobile-home") + "photos/",
         "copies": [reverse("visits:directory"), reverse("visits:followups-copy")],
-        "followups": reverse("visits:followup-shell").removesuffix("offline/"),
+        "followups": _followups_prefix(),
         "followup_shell": reverse("visits:followup-shell"),
     }
     response = render(request, "visits/sw.js", context, content_type="text/javascript")

@@ -3,7 +3,10 @@
 import datetime
 from dataclasses import dataclass, field
 
+from django.db import models
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hub.followups.questionnaire import QUESTIONNAIRE_KINDS
 from hub.models import Enterprise, FollowUp, Role, User
@@ -46,20 +49,34 @@ def followups_due_for_referent(*, user: User, today: datetime.date) -> QuerySet[
     )
 
 
+class FollowUpState(models.TextChoices):
+    """Where a follow-up stands on a given day, as the managers' list sorts them."""
+
+    OVERDUE = "overdue", _("Overdue")
+    DUE = "due", _("Coming due")
+    TO_CONFIRM = "to_confirm", _("Self-reported, to confirm")
+    COLLECTED = "collected", pgettext_lazy("follow-up state", "Collected")
+
+
+def in_state(state: str, *, today: datetime.date) -> Q:
+    """`due` and `overdue` are the follow-ups not collected yet, due from `today` on or before it;
+    `to_confirm` the self-reported answers no referent has checked yet."""
+    return {
+        FollowUpState.OVERDUE: Q(collected_on__isnull=True, due_date__lt=today),
+        FollowUpState.DUE: Q(collected_on__isnull=True, due_date__gte=today),
+        FollowUpState.TO_CONFIRM: Q(self_reported=True, confirmed_at__isnull=True),
+        FollowUpState.COLLECTED: Q(collected_on__isnull=False),
+    }[state]
+
+
 def followup_counts(*, followups: QuerySet[FollowUp], today: datetime.date) -> dict[str, int]:
     """Of `followups`, how many are overdue, due in the next DUE_SOON_DAYS, and self-reported answers to
     confirm: one query."""
+    soon = Q(due_date__lte=today + datetime.timedelta(days=DUE_SOON_DAYS))
     return followups.aggregate(
-        overdue=Count("pk", filter=Q(collected_on__isnull=True, due_date__lt=today)),
-        due_soon=Count(
-            "pk",
-            filter=Q(
-                collected_on__isnull=True,
-                due_date__gte=today,
-                due_date__lte=today + datetime.timedelta(days=DUE_SOON_DAYS),
-            ),
-        ),
-        to_confirm=Count("pk", filter=Q(self_reported=True, confirmed_at__isnull=True)),
+        overdue=Count("pk", filter=in_state(FollowUpState.OVERDUE, today=today)),
+        due_soon=Count("pk", filter=in_state(FollowUpState.DUE, today=today) & soon),
+        to_confirm=Count("pk", filter=in_state(FollowUpState.TO_CONFIRM, today=today)),
     )
 
 

@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from hub.filters import FollowUpFilter, FollowUpState
+from hub.filters import FollowUpFilter
 from hub.followups import services
 from hub.followups.forms import FollowUpAnswersForm, FollowUpAssignForm, FollowUpRecordForm, FollowUpsAssignForm
-from hub.followups.selectors import DUE_SOON_DAYS, followup_counts, followups_visible_to
+from hub.followups.selectors import DUE_SOON_DAYS, FollowUpState, followup_counts, followups_visible_to
 from hub.models import FollowUp, Role, User
 from hub.permissions import Action, access, can, require, scope
 from hub.selectors import record_changes, regions_offered
@@ -89,9 +89,10 @@ def _detail_context(request, followup: FollowUp, **forms) -> dict:
         "today": timezone.localdate(),
         "can_list": can(user, Action.ASSIGN_CASES),
         "answers": [
-            (field.verbose_name, getattr(followup, field.name), field.name)
-            for field in FollowUp._meta.fields
-            if field.name in FollowUpAnswersForm(kind=followup.kind).fields
+            (FollowUp._meta.get_field(name).verbose_name, getattr(followup, name), name)
+            for name in (
+                services.BASELINE_FIELDS if followup.kind == FollowUp.Kind.BASELINE else services.ANSWER_FIELDS
+            )
         ],
         "assign_form": FollowUpAssignForm(hub_id=followup.hub_id, initial={"referent": followup.assigned_to_id})
         if can(user, Action.ASSIGN_CASES) and not collected
