@@ -37,7 +37,6 @@ class Action(StrEnum):
     READ_LIBRARY = "read_library"
     WRITE_LIBRARY = "write_library"
     SHARE_LIBRARY = "share_library"
-    ADMINISTER = "administer"
 
 
 A = Action

@@ -37,10 +37,10 @@ class TestCan:
             A.RECORD_FOLLOWUPS,
         ):
             assert can(referent, action), action
-        for action in (A.TRIAGE_CASES, A.ASSIGN_CASES, A.MANAGE_DIRECTORY, A.SET_TARGETS, A.ADMINISTER):
+        for action in (A.TRIAGE_CASES, A.ASSIGN_CASES, A.MANAGE_DIRECTORY, A.SET_TARGETS, A.RATE_CASES):
             assert not can(referent, action), action
 
-    def test_manager_runs_the_hub_but_does_not_administer(self, manager):
+    def test_manager_runs_the_hub_but_neither_logs_visits_nor_rates(self, manager):
         for action in (
             A.TRIAGE_CASES,
             A.ASSIGN_CASES,
@@ -51,7 +51,7 @@ class TestCan:
             A.VIEW_HISTORY,
         ):
             assert can(manager, action), action
-        for action in (A.ADMINISTER, A.VIEW_REGIONAL_REPORTS, A.RATE_CASES):
+        for action in (A.LOG_VISITS, A.VIEW_REGIONAL_REPORTS, A.RATE_CASES):
             assert not can(manager, action), action
 
     @pytest.mark.parametrize("role_fixture", ["sme_user", "referent", "manager", "viewer", "admin_user"])
