@@ -7,6 +7,7 @@ from hub import accounts_views
 app_name = "accounts"
 urlpatterns = [
     path("signup/", accounts_views.signup, name="signup"),
+    path("signup/confirm/", accounts_views.signup_confirm, name="signup-confirm"),
     path("invite/<int:enterprise_pk>/", accounts_views.invite, name="invite"),
     path("invitation/<str:token>/", accounts_views.accept_invitation, name="accept-invitation"),
     path("password-reset/", accounts_views.password_reset, name="password-reset"),

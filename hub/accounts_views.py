@@ -11,9 +11,17 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
+from phonenumber_field.phonenumber import PhoneNumber
 
 from hub import services
-from hub.forms import AcceptInvitationForm, InviteForm, NewPasswordForm, PasswordResetRequestForm, SignUpForm
+from hub.forms import (
+    AcceptInvitationForm,
+    InviteForm,
+    NewPasswordForm,
+    PasswordResetRequestForm,
+    SignUpCodeForm,
+    SignUpForm,
+)
 from hub.permissions import Action, access, require
 from hub.selectors import enterprises_visible_to
 
@@ -28,17 +36,21 @@ def _add_errors(form, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, field_errors)
 
 
+SIGN_UP_SESSION_KEY = "sign_up"
+
+
 @never_cache
 @sensitive_post_parameters("password1", "password2")
 def signup(request):
-    """An entrepreneur registers their enterprise and account, then lands on the portal signed in."""
+    """An entrepreneur fills in their enterprise and account; a code texted to the number confirms it."""
     if request.user.is_authenticated:
         return redirect("home")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = services.sme_sign_up(
+            pending = services.sme_sign_up_start(
+                request=request,
                 phone=data["phone"],
                 password=data["password1"],
                 email=data["email"],
@@ -50,10 +62,34 @@ def signup(request):
         except ValidationError as error:
             _add_errors(form, error)
         else:
+            request.session[SIGN_UP_SESSION_KEY] = pending
+            return redirect("accounts:signup-confirm")
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+@never_cache
+def signup_confirm(request):
+    """The code texted at sign-up registers the enterprise and signs its owner in, on the portal."""
+    pending = request.session.get(SIGN_UP_SESSION_KEY)
+    if request.user.is_authenticated or pending is None:
+        return redirect("home" if request.user.is_authenticated else "accounts:signup")
+    form = SignUpCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.sme_sign_up_confirm(pending=pending, code=form.cleaned_data["code"])
+        except ValidationError as error:
+            request.session[SIGN_UP_SESSION_KEY] = pending
+            _add_errors(form, error)
+        else:
             login(request, user, backend=BACKEND)
             messages.success(request, _("Welcome! Your account is ready: you can now send a support request."))
             return redirect("cases:portal-home")
-    return render(request, "accounts/signup.html", {"form": form})
+    context = {
+        "form": form,
+        "phone": PhoneNumber.from_string(pending["phone"]).as_international,
+        "minutes": int(services.SIGN_UP_CODE_LIFETIME.total_seconds() // 60),
+    }
+    return render(request, "accounts/signup_confirm.html", context)
 
 
 @never_cache

@@ -7,4 +7,4 @@ class HubConfig(AppConfig):
     verbose_name = _("Programme")
 
     def ready(self):
-        from hub import security  # noqa: F401 (connects the sign-in and deactivation receivers)
+        from hub import checks, security  # noqa: F401 (registers the deploy checks; connects the receivers)

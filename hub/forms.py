@@ -98,6 +98,14 @@ class SignUpForm(PasswordTwiceForm):
         return [(legend, [self[name] for name in names if name in self.fields]) for legend, names in self.SECTIONS]
 
 
+class SignUpCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code received by text message"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
 class InviteForm(forms.Form):
     name = forms.CharField(label=_("Name of the person"), max_length=150)
     phone = phone_field(label=_("Mobile phone number"), help_text=PHONE_HELP)

@@ -1,11 +1,15 @@
 """Sign-in defences and the security log.
 
-- Lockout: after LOCKOUT_ATTEMPTS failed sign-ins with one user name (or phone number) within
-  LOCKOUT_WINDOW, that name is refused until the window has passed, whether the account exists or not,
-  and from whatever address. The count is kept per name, never per forwarded address, so a forged
-  X-Forwarded-For does not reset it; one client address (REMOTE_ADDR) is also refused after
-  ADDRESS_ATTEMPTS failures, against password spraying. Counts live in the cache (Redis when several
-  app servers share it).
+- The client's address: REMOTE_ADDR, or, when the connection comes from a proxy listed in
+  settings.TRUSTED_PROXIES, the last address of X-Forwarded-For that is not itself a trusted proxy.
+  A forged X-Forwarded-For from anyone else is ignored.
+- Lockout (django-axes, counted in the database): after AXES_FAILURE_LIMIT failed sign-ins for one
+  account from one address, that pair is refused for AXES_COOLOFF_TIME. The account is one whatever
+  the spelling (user name or phone number, known or not). Others sharing the address (an office, a
+  mobile operator's gateway) and the account's owner elsewhere are not locked out.
+- Slow-down: once an account has ACCOUNT_SLOWDOWN_AFTER failures from every address together within
+  the window, it takes one attempt every ACCOUNT_SLOWDOWN_INTERVAL, against guessing from many
+  addresses; the real user waits seconds, never the whole window.
 - Sessions end after SESSION_IDLE of inactivity and SESSION_ABSOLUTE after sign-in; signing out or
   being deactivated also ends the person's other sessions and API tokens.
 - Sign-ins, sign-outs, failures and refusals (403) are logged to "hub.security", without passwords,
@@ -13,14 +17,20 @@
 """
 
 import datetime
+import ipaddress
 import logging
+from functools import cache as cached
 
+from axes.backends import AxesStandaloneBackend
+from axes.handlers.proxy import AxesProxyHandler
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib.auth import logout, user_logged_in, user_logged_out, user_login_failed
-from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Max, Q, Sum
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -33,45 +43,111 @@ from hub.models import User
 
 logger = logging.getLogger("hub.security")
 
-LOCKOUT_ATTEMPTS = 5
-ADDRESS_ATTEMPTS = 30
-LOCKOUT_WINDOW = datetime.timedelta(minutes=15)
-RESET_REQUESTS = 3
-"""Password-reset links sent for one name within RESET_WINDOW; further requests are answered alike and
-send nothing, so nobody can flood a person's phone."""
-RESET_ADDRESS_REQUESTS = 20
-RESET_WINDOW = datetime.timedelta(hours=1)
+LOCKOUT_WINDOW = datetime.timedelta(hours=settings.AXES_COOLOFF_TIME)
+ACCOUNT_SLOWDOWN_AFTER = 20
+ACCOUNT_SLOWDOWN_INTERVAL = datetime.timedelta(seconds=10)
+TEXTS_PER_NAME = 3
+TEXTS_PER_ADDRESS = 20
+TEXTS_WINDOW = datetime.timedelta(hours=1)
 SESSION_IDLE = datetime.timedelta(hours=8)
 SESSION_ABSOLUTE = datetime.timedelta(days=7)
 SEEN_EVERY = datetime.timedelta(minutes=5)
 """The idle clock is written to the session at most this often, not on every request."""
 
 
+@cached
+def _trusted_proxies(proxies: tuple[str, ...]) -> tuple:
+    return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in proxies)
+
+
+def _address(text: str):
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
+def _trusted(address, proxies) -> bool:
+    return any(address.version == network.version and address in network for network in proxies)
+
+
 def client_address(request) -> str:
-    """The address the connection came from. Behind the proxy, nginx sets REMOTE_ADDR from the real
-    client (docs/DEPLOY.md); X-Forwarded-For, which any client can write, is never read here."""
-    return (request.META.get("REMOTE_ADDR") or "unknown") if request is not None else "unknown"
+    """The address of the person, as the proxies the settings trust report it (as gunicorn's
+    `forwarded_allow_ips` and Werkzeug's ProxyFix read X-Forwarded-For: from the right, skipping trusted
+    proxies). A header that is missing or malformed leaves the connection's own address."""
+    if request is None:
+        return "unknown"
+    remote = _address(request.META.get("REMOTE_ADDR") or "")
+    if remote is None:
+        return "unknown"
+    proxies = _trusted_proxies(tuple(settings.TRUSTED_PROXIES))
+    if not _trusted(remote, proxies):
+        return str(remote)
+    client = remote
+    for hop in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+        address = _address(hop)
+        if address is None:
+            break
+        client = address
+        if not _trusted(address, proxies):
+            break
+    return str(client)
 
 
 def _name(username: str) -> str:
-    """One key per person whatever the spelling: phone numbers in E.164, names in lower case."""
+    """One key per spelling: phone numbers in E.164, names in lower case."""
     text = (username or "").strip()
     return phone_in_e164(text) or text.casefold()
 
 
-def _key(kind: str, value: str) -> str:
-    return "lockout:" + salted_hmac(f"lockout-{kind}", value).hexdigest()
-
-
-def _failures(kind: str, value: str) -> int:
-    return cache.get(_key(kind, value), 0)
-
-
-def is_locked(*, username: str, request) -> bool:
-    return (
-        _failures("name", _name(username)) >= LOCKOUT_ATTEMPTS
-        or _failures("address", client_address(request)) >= ADDRESS_ATTEMPTS
+def account_name(username: str) -> str:
+    """The account a sign-in names, whatever the spelling: the user name of the account with that user
+    name or phone number, or the spelling itself when there is none (so a stranger's name is counted
+    alike and nothing tells whether it exists)."""
+    name = _name(str(username or "")[:150])
+    account = (
+        User.objects.filter(Q(username__iexact=name) | Q(phone=name)).values_list("username", flat=True).first()
+        if name
+        else None
     )
+    return (account or name).casefold()
+
+
+def sign_in_name(request, credentials: dict | None) -> str:
+    """AXES_USERNAME_CALLABLE: failures are counted per account."""
+    return account_name((credentials or {}).get("username", ""))
+
+
+def _since_window() -> datetime.datetime:
+    return timezone.now() - LOCKOUT_WINDOW
+
+
+def _slowed_down(account: str) -> bool:
+    failures = AccessAttempt.objects.filter(username=account, attempt_time__gte=_since_window()).aggregate(
+        total=Sum("failures_since_start"), last=Max("attempt_time")
+    )
+    return (failures["total"] or 0) >= ACCOUNT_SLOWDOWN_AFTER and (
+        timezone.now() - failures["last"] < ACCOUNT_SLOWDOWN_INTERVAL
+    )
+
+
+def lockout(*, username: str, request) -> str | None:
+    """Why this account may not be tried from this request's address now: "locked" (the pair),
+    "slowed" (the account), or None."""
+    if not username or request is None:
+        return None
+    if AxesProxyHandler.is_locked(request, {"username": username}):
+        return "locked"
+    return "slowed" if _slowed_down(account_name(username)) else None
+
+
+def clear_failures(user: User) -> None:
+    """The failed sign-ins counted against the person's account are forgotten (after a password reset)."""
+    AccessAttempt.objects.filter(username=user.get_username().casefold()).delete()
+
+
+def _key(kind: str, value: str) -> str:
+    return "limit:" + salted_hmac(f"limit-{kind}", value).hexdigest()
 
 
 def _count(key: str, window: datetime.timedelta) -> int:
@@ -85,31 +161,25 @@ def _count(key: str, window: datetime.timedelta) -> int:
         return 1
 
 
-def _count_failure(kind: str, value: str) -> None:
-    _count(_key(kind, value), LOCKOUT_WINDOW)
+def texts_allowed(*, purpose: str, identifier: str, request) -> bool:
+    """Counts a request to text someone (a password-reset link, a sign-up code) for `identifier` and the
+    client address; False once either went past its limit within TEXTS_WINDOW. Past it, the pages answer
+    alike and send nothing, so nobody can flood a person's phone."""
+    by_name = _count(_key(f"{purpose}-name", _name(identifier)), TEXTS_WINDOW)
+    by_address = _count(_key(f"{purpose}-address", client_address(request)), TEXTS_WINDOW)
+    return by_name <= TEXTS_PER_NAME and by_address <= TEXTS_PER_ADDRESS
 
 
-def clear_failures(user: User) -> None:
-    """The failed sign-ins counted against the person's user name and phone number are forgotten."""
-    cache.delete_many([_key("name", _name(name)) for name in (user.get_username(), str(user.phone or "")) if name])
-
-
-def reset_allowed(*, identifier: str, request) -> bool:
-    """Counts a password-reset request for `identifier` and the client address; False once either went
-    past its limit within RESET_WINDOW."""
-    by_name = _count(_key("reset-name", _name(identifier)), RESET_WINDOW)
-    by_address = _count(_key("reset-address", client_address(request)), RESET_WINDOW)
-    return by_name <= RESET_REQUESTS and by_address <= RESET_ADDRESS_REQUESTS
-
-
-class LockoutBackend(ModelBackend):
-    """First of AUTHENTICATION_BACKENDS: refuses a locked name or address before any password is
-    checked (raising PermissionDenied stops Django from trying the other backends), and otherwise leaves
-    the sign-in to them. Sessions opened without a backend named (`force_login`) come back through its
-    `get_user`, which is ModelBackend's."""
+class SignInGuardBackend(AxesStandaloneBackend):
+    """First of AUTHENTICATION_BACKENDS: refuses a locked pair or a slowed-down account before any
+    password is checked (PermissionDenied stops Django from trying the other backends), and otherwise
+    leaves the sign-in to them."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
-        if username is not None and is_locked(username=username, request=request):
+        if username is None:
+            return None
+        super().authenticate(request, username=username, password=password, **kwargs)
+        if _slowed_down(account_name(username)):
             raise PermissionDenied
         return None
 
@@ -120,30 +190,31 @@ class LockoutAuthenticationForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "locked": _("Too many failed attempts with this name or number: wait %(minutes)d minutes and try again."),
+        "slowed": _("Too many failed attempts on this account: wait %(seconds)d seconds and try again."),
     }
 
+    @staticmethod
+    def lockout_params() -> dict:
+        return {
+            "minutes": int(LOCKOUT_WINDOW.total_seconds() // 60),
+            "seconds": int(ACCOUNT_SLOWDOWN_INTERVAL.total_seconds()),
+        }
+
     def clean(self):
-        username = self.cleaned_data.get("username")
-        if username and is_locked(username=username, request=self.request):
-            raise ValidationError(
-                self.error_messages["locked"],
-                code="locked",
-                params={"minutes": int(LOCKOUT_WINDOW.total_seconds() // 60)},
-            )
+        reason = lockout(username=self.cleaned_data.get("username"), request=self.request)
+        if reason is not None:
+            raise ValidationError(self.error_messages[reason], code=reason, params=self.lockout_params())
         return super().clean()
 
 
 @receiver(user_login_failed)
 def _on_login_failed(sender, credentials, request=None, **kwargs):
     username = str(credentials.get("username", ""))[:150]
-    _count_failure("name", _name(username))
-    _count_failure("address", client_address(request))
     logger.warning("sign-in failed for %r from %s", username, client_address(request))
 
 
 @receiver(user_logged_in)
 def _on_logged_in(sender, request, user, **kwargs):
-    clear_failures(user)
     if request is not None and hasattr(request, "session"):
         now = timezone.now().timestamp()
         request.session["signed_in_at"] = request.session["seen_at"] = now

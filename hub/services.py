@@ -3,6 +3,7 @@ accounts (signing up, invitations) and password resets."""
 
 import datetime
 import logging
+import secrets
 from functools import partial
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
@@ -189,34 +191,20 @@ def _save_user(user: User) -> None:
         raise _phone_taken() from error
 
 
-@transaction.atomic
-def sme_sign_up(
-    *,
-    phone,
-    password: str,
-    consent: bool,
-    language: str,
-    email: str = "",
-    hub: Hub | None = None,
-    **enterprise_fields,
-) -> User:
-    """Register an enterprise and its first SME user together, or neither. The user name is the phone
-    number in E.164 form; the hub is the one serving the region's country (`hub` when there are several).
-    Raises ValidationError keyed by form field."""
+SIGN_UP_CODE_LIFETIME = datetime.timedelta(minutes=30)
+SIGN_UP_CODE_ATTEMPTS = 5
+
+
+def _sign_up_enterprise(*, phone: str, email: str, hub: Hub | None, enterprise_fields: dict) -> Enterprise:
+    """The enterprise a sign-up would register, checked and not saved."""
     unknown = set(enterprise_fields) - set(SIGN_UP_ENTERPRISE_FIELDS)
     if unknown:
         raise ValueError(f"Not asked at sign-up: {sorted(unknown)}")
-    if not consent:
-        raise ValidationError({"consent": _("Your agreement to the processing of these details is needed.")})
-    phone = _phone_or_error(phone)
-    if User.objects.filter(Q(phone=phone) | Q(username=phone)).exists():
-        raise _phone_taken()
     region = enterprise_fields.get("region")
     if not isinstance(region, AdministrativeUnit):
         raise ValidationError({"region": _("Choose the region of your enterprise.")})
-    hub = _hub_for(region=region, hub=hub)
     enterprise = Enterprise(
-        hub=hub,
+        hub=_hub_for(region=region, hub=hub),
         owner_phone=phone,
         owner_email=email,
         consent_given=True,
@@ -224,20 +212,118 @@ def sme_sign_up(
         **enterprise_fields,
     )
     enterprise.full_clean()
-    enterprise.save()
+    return enterprise
+
+
+def _sign_up_user(*, enterprise: Enterprise, email: str, language: str) -> User:
     first_name, last_name = _split_name(enterprise.owner_name)
-    user = User(
+    phone = str(enterprise.owner_phone)
+    return User(
         username=phone,
         phone=phone,
         email=email,
         first_name=first_name,
         last_name=last_name,
         role=Role.SME,
-        hub=hub,
+        hub=enterprise.hub,
         enterprise=enterprise,
         language=language,
     )
+
+
+def _sign_up_code_digest(*, phone: str, code: str) -> str:
+    return salted_hmac("sign-up-code", f"{phone}|{code}").hexdigest()
+
+
+def sme_sign_up_start(
+    *,
+    request,
+    phone,
+    password: str,
+    consent: bool,
+    language: str,
+    email: str = "",
+    hub: Hub | None = None,
+    **enterprise_fields,
+) -> dict:
+    """Check a sign-up (the user name will be the phone number in E.164 form; the hub is the one serving
+    the region's country, `hub` when there are several) and text the number once this commits: a code
+    that confirms the sign-up, or, when the number already has an account, how to sign in. The page
+    answers the same either way, so it tells nobody which numbers have an account. Returns the pending
+    sign-up for the session (nothing is saved before the code comes back); raises ValidationError keyed
+    by form field."""
+    if not consent:
+        raise ValidationError({"consent": _("Your agreement to the processing of these details is needed.")})
+    phone = _phone_or_error(phone)
+    enterprise = _sign_up_enterprise(phone=phone, email=email, hub=hub, enterprise_fields=enterprise_fields)
+    user = _sign_up_user(enterprise=enterprise, email=email, language=language)
     _set_password(user, password)
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    if security.texts_allowed(purpose="sign-up", identifier=phone, request=request):
+        has_account = User.objects.filter(Q(phone=phone) | Q(username=phone)).exists()
+        send = partial(send_sign_up_text, phone=phone, code=None if has_account else code, language=language)
+        transaction.on_commit(send, robust=True)
+    else:
+        security.logger.warning("sign-up text refused (too many requests) from %s", security.client_address(request))
+    fields = {name: value for name, value in enterprise_fields.items() if name != "region"}
+    return {
+        **fields,
+        "region": enterprise.region_id,
+        "hub": enterprise.hub_id,
+        "phone": phone,
+        "email": email,
+        "language": language,
+        "password": user.password,
+        "code": _sign_up_code_digest(phone=phone, code=code),
+        "expires": (timezone.now() + SIGN_UP_CODE_LIFETIME).timestamp(),
+        "attempts": 0,
+    }
+
+
+def send_sign_up_text(*, phone: str, code: str | None, language: str) -> None:
+    """The sign-up code, or (`code` None) the message telling the number's owner that it has an account."""
+    context = {
+        "code": code,
+        "minutes": int(SIGN_UP_CODE_LIFETIME.total_seconds() // 60),
+        "login_url": settings.SITE_URL + reverse("login"),
+        "reset_url": settings.SITE_URL + reverse("accounts:password-reset"),
+    }
+    template = "accounts/signup_code_sms.txt" if code else "accounts/signup_exists_sms.txt"
+    with translation.override(language):
+        try:
+            send_sms(phone, " ".join(render_to_string(template, context).split()))
+        except Exception:
+            logger.exception("The sign-up text message could not be sent.")
+
+
+def sme_sign_up_confirm(*, pending: dict, code: str) -> User:
+    """Register the pending sign-up's enterprise and its first SME user together, or neither, when `code`
+    is the one texted. Counts the attempt in `pending` (the caller keeps it); past SIGN_UP_CODE_ATTEMPTS
+    or SIGN_UP_CODE_LIFETIME the code no longer works."""
+    if pending["attempts"] >= SIGN_UP_CODE_ATTEMPTS or timezone.now().timestamp() > pending["expires"]:
+        raise ValidationError(
+            {"code": _("This code can no longer be used: fill in the form again to receive a new one.")},
+            code="expired",
+        )
+    pending["attempts"] += 1
+    given = "".join((code or "").split())
+    if not constant_time_compare(_sign_up_code_digest(phone=pending["phone"], code=given), pending["code"]):
+        raise ValidationError({"code": _("This is not the code we sent. Check the text message and try again.")})
+    return _sme_sign_up_save(pending)
+
+
+@transaction.atomic
+def _sme_sign_up_save(pending: dict) -> User:
+    phone = pending["phone"]
+    if User.objects.filter(Q(phone=phone) | Q(username=phone)).exists():
+        raise _phone_taken()
+    fields = {name: pending[name] for name in SIGN_UP_ENTERPRISE_FIELDS if name in pending and name != "region"}
+    fields["region"] = AdministrativeUnit.objects.filter(pk=pending["region"]).first()
+    hub = Hub.objects.filter(pk=pending["hub"]).first()
+    enterprise = _sign_up_enterprise(phone=phone, email=pending["email"], hub=hub, enterprise_fields=fields)
+    enterprise.save()
+    user = _sign_up_user(enterprise=enterprise, email=pending["email"], language=pending["language"])
+    user.password = pending["password"]
     user.full_clean(validate_unique=False)
     _save_user(user)
     return user
@@ -355,9 +441,9 @@ def password_reset_users(identifier: str) -> list[User]:
 def password_reset_request(*, identifier: str, request) -> None:
     """Send each account that `identifier` names a link to choose a new password, valid
     PASSWORD_RESET_TIMEOUT, by text message and e-mail once this commits. Says nothing back: the page
-    answers the same whether an account exists or not, and past the limits of `reset_allowed` nothing
+    answers the same whether an account exists or not, and past the limits of `texts_allowed` nothing
     more is sent."""
-    if not security.reset_allowed(identifier=identifier, request=request):
+    if not security.texts_allowed(purpose="reset", identifier=identifier, request=request):
         security.logger.warning("password reset refused (too many requests) from %s", security.client_address(request))
         return
     for user in password_reset_users(identifier):

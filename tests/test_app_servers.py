@@ -83,9 +83,12 @@ class Server:
                 time.sleep(0.2)
         pytest.fail(f"gunicorn on {self.port} did not answer within {STARTUP_SECONDS} s")
 
-    def request(self, method: str, path: str, *, body: bytes | None = None, headers: dict | None = None):
-        """(status, headers, body) of one request, sent as nginx forwards an HTTPS request."""
-        client = http.client.HTTPConnection("127.0.0.1", self.port, timeout=REQUEST_SECONDS)
+    def request(
+        self, method: str, path: str, *, body: bytes | None = None, headers: dict | None = None, source="127.0.0.1"
+    ):
+        """(status, headers, body) of one request, sent as nginx forwards an HTTPS request: from the
+        machine's own address, or from `source` (another address of the loopback network, 127.0.0.0/8)."""
+        client = http.client.HTTPConnection("127.0.0.1", self.port, timeout=REQUEST_SECONDS, source_address=(source, 0))
         try:
             client.request(method, path, body=body, headers={"X-Forwarded-Proto": "https", **(headers or {})})
             response = client.getresponse()
@@ -93,13 +96,13 @@ class Server:
         finally:
             client.close()
 
-    def api(self, method: str, path: str, *, data: dict | None = None, auth: dict | None = None):
+    def api(self, method: str, path: str, *, data: dict | None = None, auth: dict | None = None, source="127.0.0.1"):
         headers = {"Accept": "application/json", **(auth or {})}
         body = None
         if data is not None:
             body = json.dumps(data).encode()
             headers["Content-Type"] = "application/json"
-        status, _headers, content = self.request(method, path, body=body, headers=headers)
+        status, _headers, content = self.request(method, path, body=body, headers=headers, source=source)
         return status, json.loads(content) if content else None
 
     def form(self, path: str, fields: dict, *, cookies: dict):

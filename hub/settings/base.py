@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "phonenumber_field",
     "simple_history",
+    "axes",
     "hub",
     "cases",
     "visits",
@@ -95,10 +96,30 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 
 AUTH_USER_MODEL = "hub.User"
 AUTHENTICATION_BACKENDS = [
-    "hub.security.LockoutBackend",
+    "hub.security.SignInGuardBackend",
     "django.contrib.auth.backends.ModelBackend",
     "hub.backends.PhoneNumberBackend",
 ]
+TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES", "127.0.0.1,::1")
+"""Addresses or networks (CIDR) of the proxies whose X-Forwarded-For is believed, as gunicorn's
+`forwarded_allow_ips`: by default the nginx on the same machine. The header from anyone else is ignored."""
+
+# django-axes counts failed sign-ins in the database, so every app server and worker shares them without
+# a cache. A name is locked from one address at a time: a stranger cannot lock the real user out.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.25
+"""Hours: a locked (name, address) pair may try again after 15 minutes."""
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True
+"""Sign-ins are logged to `hub.security`; axes keeps only the failures it counts."""
+AXES_CLIENT_IP_CALLABLE = "hub.security.client_address"
+AXES_USERNAME_CALLABLE = "hub.security.sign_in_name"
+AXES_SENSITIVE_PARAMETERS = ["username", "password", "ip_address"]
+AXES_VERBOSE = False
+SILENCED_SYSTEM_CHECKS = ["axes.W002"]
+"""AxesMiddleware is left out: the sign-in form and the token endpoint answer a lock themselves, in French."""
+
 PASSWORD_RESET_TIMEOUT = 2 * 3600
 """A reset link sent by text message is valid two hours, and only until the password changes."""
 SESSION_COOKIE_AGE = 7 * 24 * 3600
@@ -155,7 +176,6 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "api.pagination.StablePagination",
     "EXCEPTION_HANDLER": "api.exception_handlers.exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.ScopedRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"login": "10/minute"},
 }
 SPECTACULAR_SETTINGS = {

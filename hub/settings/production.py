@@ -36,10 +36,13 @@ EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backend
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
 SITE_URL = os.environ.get("DJANGO_SITE_URL", f"https://{ALLOWED_HOSTS[0]}").rstrip("/")  # noqa: F405
 
-if os.environ.get("REDIS_URL"):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
-        }
-    }
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+        if os.environ.get("REDIS_URL")
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "hub_shared_cache"}
+    )
+}
+"""Shared by every worker and app server, and kept across restarts: the throttles and the password-reset
+limits count in it. Redis when REDIS_URL is set; otherwise the database's table made by migration
+hub.0014. A cache kept in each process's memory is refused by `check --deploy` (hub.checks)."""

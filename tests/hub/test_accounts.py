@@ -1,5 +1,7 @@
 """SME accounts: signing up with a phone number, signing in with it, and a manager's invitation."""
 
+import datetime
+import re
 import time
 from types import SimpleNamespace
 
@@ -7,14 +9,16 @@ import pytest
 from django.contrib.auth import SESSION_KEY
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.utils import timezone, translation
 
-from hub import services, sms
+from hub import security, services, sms
 from hub.models import Enterprise, Role, User
 from tests.factories import PASSWORD, EnterpriseFactory, ReferentUserFactory, SmeUserFactory
 from tests.factories.hub import bamako
 
 SIGNUP = "/accounts/signup/"
+CONFIRM = "/accounts/signup/confirm/"
 STRONG = "karite-en-or-2026"
 
 
@@ -61,13 +65,36 @@ def sms_outbox():
     sms.outbox.clear()
 
 
+@pytest.fixture
+def sign_up(client, sms_outbox, django_capture_on_commit_callbacks):
+    """Fills in the form as the person would, running what waits for the commit, and returns its answer
+    and the text message the number received."""
+
+    def sign_up(data: dict, *, on=client):
+        sms_outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = on.post(SIGNUP, data)
+        return response, (sms_outbox[-1].body if sms_outbox else None)
+
+    return sign_up
+
+
+def code_in(text: str) -> str:
+    return re.search(r"\b(\d{6})\b", text).group(1)
+
+
 class TestSignUp:
     def test_the_login_page_leads_to_sign_up(self, client, db):
         page = client.get("/login/").content.decode()
         assert 'href="/accounts/signup/"' in page
 
-    def test_an_entrepreneur_signs_up_and_lands_signed_in_on_the_portal(self, client, hub):
-        response = client.post(SIGNUP, signup_data(email="fatou@example.org"))
+    def test_an_entrepreneur_confirms_the_texted_code_and_lands_signed_in_on_the_portal(self, client, hub, sign_up):
+        response, text = sign_up(signup_data(email="fatou@example.org"))
+        assert response["Location"] == CONFIRM
+        assert_nothing_saved()
+        assert "+223 76 12 34 56" in client.get(CONFIRM).content.decode()
+
+        response = client.post(CONFIRM, {"code": code_in(text)})
 
         assert response.status_code == 302
         assert response["Location"] == "/portal/"
@@ -87,37 +114,88 @@ class TestSignUp:
         assert (enterprise.consent_given, enterprise.consent_date) == (True, timezone.localdate())
         assert signed_in_user(client) == user
         assert client.get("/portal/").status_code == 200
+        assert client.get(CONFIRM)["Location"] == "/"
 
-    def test_the_account_keeps_the_language_the_page_was_in(self, client, hub):
+    def test_the_code_is_texted_in_french_to_the_number_typed(self, hub, sign_up, sms_outbox):
+        _response, text = sign_up(signup_data())
+        assert sms_outbox[-1].to == "+22376123456"
+        assert text.startswith("HUB IIT : votre code")
+
+    def test_a_wrong_code_is_refused_in_french_and_nothing_saved(self, client, hub, sign_up):
+        _response, text = sign_up(signup_data())
+        wrong = f"{(int(code_in(text)) + 1) % 1_000_000:06d}"
+        response = client.post(CONFIRM, {"code": wrong})
+        assert response.context["form"].errors["code"] == [
+            fr("This is not the code we sent. Check the text message and try again.")
+        ]
+        assert_nothing_saved()
+
+    def test_after_five_wrong_codes_even_the_right_one_no_longer_works(self, client, hub, sign_up):
+        _response, text = sign_up(signup_data())
+        wrong = f"{(int(code_in(text)) + 1) % 1_000_000:06d}"
+        for _attempt in range(services.SIGN_UP_CODE_ATTEMPTS):
+            client.post(CONFIRM, {"code": wrong})
+        response = client.post(CONFIRM, {"code": code_in(text)})
+        assert response.context["form"].errors["code"] == [
+            fr("This code can no longer be used: fill in the form again to receive a new one.")
+        ]
+        assert_nothing_saved()
+
+    def test_a_code_older_than_its_lifetime_no_longer_works(self, client, hub, sign_up, monkeypatch):
+        _response, text = sign_up(signup_data())
+        later = timezone.now() + services.SIGN_UP_CODE_LIFETIME + datetime.timedelta(seconds=1)
+        monkeypatch.setattr(timezone, "now", lambda: later)
+        response = client.post(CONFIRM, {"code": code_in(text)})
+        assert "code" in response.context["form"].errors
+        assert_nothing_saved()
+
+    def test_the_code_works_only_in_the_browser_that_filled_in_the_form(self, hub, sign_up):
+        _response, text = sign_up(signup_data())
+        assert Client().post(CONFIRM, {"code": code_in(text)})["Location"] == SIGNUP
+        assert_nothing_saved()
+
+    def test_the_account_keeps_the_language_the_page_was_in(self, client, hub, sign_up):
         client.cookies["django_language"] = "en"
-        client.post(SIGNUP, signup_data())
+        _response, text = sign_up(signup_data())
+        assert text.startswith("HUB IIT: your code")
+        client.post(CONFIRM, {"code": code_in(text)})
         assert User.objects.get(role=Role.SME).language == "en"
 
-    def test_e_mail_is_optional(self, client, hub):
-        client.post(SIGNUP, signup_data(email=""))
+    def test_e_mail_is_optional(self, client, hub, sign_up):
+        _response, text = sign_up(signup_data(email=""))
+        client.post(CONFIRM, {"code": code_in(text)})
         assert User.objects.get(role=Role.SME).email == ""
 
     @pytest.mark.parametrize("written", ["76 12 34 56", "+223 76 12 34 56", "0022376123456"])
-    def test_a_phone_number_already_used_is_refused_in_french_and_nothing_saved(self, client, hub, written):
+    def test_a_number_with_an_account_gets_the_same_answer_and_its_owner_is_told_by_text(
+        self, client, hub, sign_up, written
+    ):
+        first, _text = sign_up(signup_data(phone="76 99 88 77"), on=Client())
         SmeUserFactory(hub=hub, username="aminata", phone="+22376123456")
         enterprises = Enterprise.objects.count()
 
-        response = client.post(SIGNUP, signup_data(phone=written))
+        response, text = sign_up(signup_data(phone=written))
 
-        assert response.status_code == 200
-        assert response.context["form"].errors["phone"] == [
-            fr("An account already exists with this phone number. Sign in with it, or ask the hub for help.")
-        ]
-        assert fr("Nothing was saved: correct the fields marked below.") in response.content.decode()
+        assert (response.status_code, response["Location"]) == (first.status_code, first["Location"])
+        assert text.startswith("HUB IIT : quelqu’un a demandé")
+        assert "/accounts/password-reset/" in text
+        assert not re.search(r"\b\d{6}\b", text)
+        page = client.get(CONFIRM).content.decode()
+        assert "+223 76 12 34 56" in page
         assert User.objects.filter(role=Role.SME).count() == 1
         assert Enterprise.objects.count() == enterprises
         assert signed_in_user(client) is None
 
-    def test_a_user_name_equal_to_the_number_is_also_a_duplicate(self, client, hub):
+    def test_a_user_name_equal_to_the_number_also_has_the_owner_told(self, client, hub, sign_up):
         SmeUserFactory(hub=hub, username="+22376123456", phone=None)
-        response = client.post(SIGNUP, signup_data())
-        assert "phone" in response.context["form"].errors
+        _response, text = sign_up(signup_data())
+        assert "/accounts/password-reset/" in text
         assert User.objects.filter(role=Role.SME).count() == 1
+
+    def test_texts_to_one_number_are_limited(self, client, hub, sign_up, sms_outbox):
+        texts = [sign_up(signup_data())[1] for _attempt in range(security.TEXTS_PER_NAME + 1)]
+        assert texts[-1] is None
+        assert all(texts[: security.TEXTS_PER_NAME])
 
     def test_consent_is_required(self, client, hub):
         data = signup_data()
@@ -130,7 +208,9 @@ class TestSignUp:
 
     def test_the_service_refuses_a_sign_up_without_consent_too(self, hub):
         with pytest.raises(ValidationError) as caught:
-            services.sme_sign_up(phone="76123456", password=STRONG, consent=False, language="fr", region=bamako())
+            services.sme_sign_up_start(
+                request=None, phone="76123456", password=STRONG, consent=False, language="fr", region=bamako()
+            )
         assert "consent" in caught.value.message_dict
         assert_nothing_saved()
 
@@ -140,11 +220,11 @@ class TestSignUp:
         assert_nothing_saved()
 
     @pytest.mark.parametrize("weak", ["12345678", "azerty", "motdepasse"])
-    def test_a_weak_password_is_refused_by_djangos_validators_and_nothing_saved(self, client, hub, weak):
-        response = client.post(SIGNUP, signup_data(password1=weak, password2=weak))
+    def test_a_weak_password_is_refused_by_djangos_validators_and_nothing_sent(self, client, hub, weak, sign_up):
+        response, text = sign_up(signup_data(password1=weak, password2=weak))
         assert response.status_code == 200
         assert response.context["form"].errors["password1"]
-        assert_nothing_saved()
+        assert text is None
 
     def test_a_password_like_the_persons_name_is_refused(self, client, hub):
         response = client.post(SIGNUP, signup_data(password1="fatoumatakone", password2="fatoumatakone"))
@@ -162,7 +242,7 @@ class TestSignUp:
     def test_the_hub_follows_from_the_region_when_one_hub_serves_the_country(self, client, hub):
         assert "hub" not in client.get(SIGNUP).context["form"].fields
 
-    def test_where_a_country_has_several_hubs_the_entrepreneur_chooses(self, client, hub, other_hub):
+    def test_where_a_country_has_several_hubs_the_entrepreneur_chooses(self, client, hub, other_hub, sign_up):
         form = client.get(SIGNUP).context["form"]
         assert set(form.fields["hub"].queryset) == {hub, other_hub}
 
@@ -170,13 +250,15 @@ class TestSignUp:
         assert response.context["form"].errors["hub"] == [fr("Several hubs serve this region: choose yours.")]
         assert_nothing_saved()
 
-        client.post(SIGNUP, signup_data(hub=other_hub.pk))
+        _response, text = sign_up(signup_data(hub=other_hub.pk))
+        client.post(CONFIRM, {"code": code_in(text)})
         user = User.objects.get(role=Role.SME)
         assert user.hub == user.enterprise.hub == other_hub
 
     def test_without_a_hub_in_the_regions_country_nobody_is_registered(self, db):
         with pytest.raises(ValidationError) as caught:
-            services.sme_sign_up(
+            services.sme_sign_up_start(
+                request=None,
                 phone="76123456",
                 password=STRONG,
                 consent=True,
@@ -195,8 +277,10 @@ class TestSignUp:
         client.force_login(sme_user)
         assert client.get(SIGNUP)["Location"] == "/"
 
-    def test_the_page_is_not_kept_in_caches(self, client, hub):
+    def test_the_pages_are_not_kept_in_caches(self, client, hub, sign_up):
         assert "no-store" in client.get(SIGNUP)["Cache-Control"]
+        sign_up(signup_data())
+        assert "no-store" in client.get(CONFIRM)["Cache-Control"]
 
 
 class TestPhoneLogin:

@@ -7,9 +7,10 @@ import re
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
-from django.test import Client
+from django.test import Client, RequestFactory
 from rest_framework.authtoken.models import Token
 
 from hub import security, sms
@@ -95,9 +96,9 @@ class TestRequest:
     def test_past_three_requests_an_hour_nothing_more_is_sent_and_the_answer_does_not_change(
         self, ask, awa, sms_outbox
     ):
-        answers = [ask("76 12 34 56") for _ in range(security.RESET_REQUESTS + 2)]
+        answers = [ask("76 12 34 56") for _ in range(security.TEXTS_PER_NAME + 2)]
 
-        assert len(sms_outbox) == security.RESET_REQUESTS
+        assert len(sms_outbox) == security.TEXTS_PER_NAME
         assert {(answer.status_code, answer.url) for answer in answers} == {(302, "/accounts/password-reset/sent/")}
 
     def test_an_empty_or_overlong_identifier_is_a_form_error_in_french(self, client, sms_outbox):
@@ -170,16 +171,16 @@ class TestNewPassword:
         elsewhere = Client()
         elsewhere.force_login(awa)
         Token.objects.create(user=awa)
-        for _ in range(security.LOCKOUT_ATTEMPTS):
+        for _ in range(settings.AXES_FAILURE_LIMIT):
             Client().post("/login/", {"username": "76 12 34 56", "password": "wrong-password"})
-        assert security.is_locked(username="+22376123456", request=None)
+        assert security.lockout(username="+22376123456", request=RequestFactory().post("/login/")) == "locked"
 
         ask("76 12 34 56")
         choose(Client(), link_in(sms_outbox[0].body), NEW)
 
         assert elsewhere.get("/portal/").status_code == 302
         assert not Token.objects.filter(user=awa).exists()
-        assert not security.is_locked(username="+22376123456", request=None)
+        assert security.lockout(username="+22376123456", request=RequestFactory().post("/login/")) is None
 
     def test_the_security_log_records_the_reset_without_the_token_or_password(self, ask, awa, sms_outbox, caplog):
         with caplog.at_level(logging.INFO, logger="hub.security"):
