@@ -16,7 +16,8 @@ schema to the backup's migrations with `migrate`, loads every row in one transac
 keys (content types and permissions included, so that every reference to them holds), checks the
 constraints and the row counts against the manifest, resets the id sequences, commits, and then writes
 the media files. Rows are inserted as `loaddata` saves them (raw, no signals): no history row is added
-by the restore itself. docs/BACKUP.md is the operator's guide.
+by the restore itself. docs/deploy/backup.sh is the nightly procedure around `manage.py backup`
+(encryption, off-site copy, retention); docs/BACKUP.md is the operator's guide.
 """
 
 import datetime
@@ -255,19 +256,10 @@ def write_backup(output: str | os.PathLike, *, using: str = DEFAULT_DB_ALIAS, st
 
 
 def backup_file_name(now: datetime.datetime | None = None) -> str:
-    """The name of a backup made now, sorting by date: hub-iit-backup-20260315T020000Z.tar.gz."""
+    """The name of a backup made now, sorting by date: hub-iit-backup-20260315T020000Z.tar.gz. The
+    retention of docs/deploy/backup.sh reads the date from this name."""
     now = (now or timezone.now()).astimezone(datetime.UTC)
     return f"hub-iit-backup-{now:%Y%m%dT%H%M%SZ}.tar.gz"
-
-
-def prune_backups(directory: str | os.PathLike, *, keep: int) -> list[Path]:
-    """Delete all but the `keep` newest archives named by `backup_file_name` in `directory`; returns
-    the deleted ones."""
-    found = sorted(Path(directory).glob("hub-iit-backup-*.tar.gz"))
-    old = found[:-keep] if keep > 0 else found
-    for path in old:
-        path.unlink()
-    return old
 
 
 # Reading an archive

@@ -28,7 +28,6 @@ from hub.backup import (
     BackupError,
     backed_up_models,
     counted_models,
-    prune_backups,
     restore_backup,
     write_backup,
 )
@@ -226,7 +225,7 @@ def test_a_count_that_does_not_match_the_manifest_keeps_nothing(data, tmp_path):
 
 def test_the_commands(data, tmp_path, monkeypatch):
     out = io.StringIO()
-    call_command("backup", output=str(tmp_path) + "/", keep=2, stdout=out)
+    call_command("backup", output=str(tmp_path) + "/", stdout=out)
     [archive] = tmp_path.glob("hub-iit-backup-*.tar.gz")
     assert f"{archive}: " in out.getvalue() and "3 media files" in out.getvalue()
 
@@ -238,8 +237,6 @@ def test_the_commands(data, tmp_path, monkeypatch):
         call_command("restore", str(archive))
     with pytest.raises(CommandError, match="The database is not empty"):
         call_command("restore", str(archive), yes=True)
-    with pytest.raises(CommandError, match="--keep needs a directory"):
-        call_command("backup", output=str(tmp_path / "x.tar.gz"), keep=3)
     with pytest.raises(CommandError, match="No such directory"):
         call_command("backup", output=str(tmp_path / "nowhere" / "x.tar.gz"))
 
@@ -248,19 +245,6 @@ def test_the_commands(data, tmp_path, monkeypatch):
     call_command("restore", str(archive), yes=True, stdout=out)
     assert "every count as in the manifest; 3 media files written" in out.getvalue()
     assert Enterprise.objects.filter(name=data.enterprise.name).exists()
-
-
-def test_prune_keeps_the_newest(tmp_path):
-    for stamp in ("20260101T020000Z", "20260102T020000Z", "20260103T020000Z"):
-        (tmp_path / f"hub-iit-backup-{stamp}.tar.gz").write_bytes(b"")
-    (tmp_path / "other.tar.gz").write_bytes(b"")
-    deleted = prune_backups(tmp_path, keep=2)
-    assert [path.name for path in deleted] == ["hub-iit-backup-20260101T020000Z.tar.gz"]
-    assert sorted(path.name for path in tmp_path.iterdir()) == [
-        "hub-iit-backup-20260102T020000Z.tar.gz",
-        "hub-iit-backup-20260103T020000Z.tar.gz",
-        "other.tar.gz",
-    ]
 
 
 # Into a brand-new database, by the command, in a process of its own
