@@ -1,6 +1,30 @@
+import re
+import uuid
+
 from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+
+from hub import observability
+
+REQUEST_ID = re.compile(r"[A-Za-z0-9-]{8,64}")
+
+
+class RequestIdMiddleware:
+    """First of MIDDLEWARE, so that every answer carries X-Request-ID (an HTTPS redirect too) and every line
+    logged while serving names the request (hub.observability). The id is the proxy's X-Request-ID (nginx's
+    $request_id) when it is a plain token of 8 to 64 letters, digits and dashes, else a new one."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        supplied = request.headers.get("X-Request-ID", "")
+        request.request_id = supplied if REQUEST_ID.fullmatch(supplied) else uuid.uuid4().hex
+        with observability.serving(request):
+            response = self.get_response(request)
+        response["X-Request-ID"] = request.request_id
+        return response
 
 
 class FrenchFirstLocaleMiddleware:

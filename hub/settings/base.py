@@ -48,6 +48,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "hub.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "hub.security.SecurityHeadersMiddleware",
     "api.middleware.FieldGZipMiddleware",
@@ -204,7 +205,32 @@ SMS_BACKEND = os.environ.get("DJANGO_SMS_BACKEND", "hub.sms.ConsoleBackend")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "request_context": {"()": "hub.observability.RequestContextFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s [request %(request_id)s user %(user_id)s]"},
+        "json": {"()": "hub.observability.JsonFormatter"},
+        "mail": {"format": "%(message)s\n\nRequest id: %(request_id)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_context"]},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "reporter_class": "hub.observability.MailExceptionReporter",
+            "level": "ERROR",
+            "formatter": "mail",
+            "filters": ["require_debug_false", "request_context"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django": {"handlers": [], "level": "NOTSET"},
+        "django.request": {"handlers": ["mail_admins"]},
+    },
 }
+"""Every line through the console (the journal on servers), with the request's id and user id; the
+production settings write it as JSON. `django` loses Django's default handlers (its own console, and a
+mail for every error of any django.* logger) and goes to the root's level and console; 500s are mailed
+to ADMINS, if any, unless the production settings report them to the error tracker instead."""

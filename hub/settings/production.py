@@ -1,8 +1,13 @@
 """Servers: every secret and host from the environment, HTTPS only, compressed long-cached static files."""
 
+import copy
 import os
+from email.utils import getaddresses
 
+import sentry_sdk
 from django.core.exceptions import ImproperlyConfigured
+
+from hub import observability
 
 from .base import *  # noqa: F403
 from .base import env_bool, env_list
@@ -35,6 +40,31 @@ STORAGES = {
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
 SITE_URL = os.environ.get("DJANGO_SITE_URL", f"https://{ALLOWED_HOSTS[0]}").rstrip("/")  # noqa: F405
+
+# Error reporting and logs (docs/OBSERVABILITY.md) -------------------------------------------------------
+ADMINS = [(name, address) for name, address in getaddresses([os.environ.get("DJANGO_ADMINS", "")]) if address]
+"""DJANGO_ADMINS="Awa Traoré <awa@example.org>, ops@example.org": who is mailed a 500 when no error tracker
+is configured."""
+SERVER_EMAIL = os.environ.get("DJANGO_SERVER_EMAIL", DEFAULT_FROM_EMAIL)  # noqa: F405
+EMAIL_SUBJECT_PREFIX = "[HUB IIT] "
+
+LOGGING = copy.deepcopy(LOGGING)  # noqa: F405
+LOGGING["handlers"]["console"]["formatter"] = os.environ.get("DJANGO_LOG_FORMAT", "json").strip().lower()
+if LOGGING["handlers"]["console"]["formatter"] not in {"json", "plain"}:
+    raise ImproperlyConfigured("DJANGO_LOG_FORMAT must be json (the default) or plain.")
+
+if os.environ.get("SENTRY_DSN"):
+    sentry_sdk.init(
+        **observability.sentry_options(
+            dsn=os.environ["SENTRY_DSN"],
+            environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+            release=os.environ.get("SENTRY_RELEASE") or observability.git_describe(),
+            traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+        )
+    )
+    # The tracker reports each 500 once, grouped; mail would repeat it. ADMINS is mailed only without it.
+    LOGGING["loggers"]["django.request"]["handlers"] = []
+# End of error reporting and logs ------------------------------------------------------------------------
 
 CACHES = {
     "default": (
