@@ -33,11 +33,12 @@ max_requests_jitter = 100
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 # Logs to standard output and error: journald keeps them (journalctl -u hub-iit). %(M)s is the time
-# taken in milliseconds.
+# taken in milliseconds; rid= the request id the app answered with (X-Request-ID: nginx's, or the app's
+# own), which its log lines and error reports carry too.
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None
 errorlog = "-"
 loglevel = "info"
-access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s" rid=%({x-request-id}o)s'
 
 # The worker heartbeat goes to memory, not to a disk that may be slow.
 worker_tmp_dir = "/dev/shm"  # noqa: S108 (a tmpfs, as gunicorn's documentation advises)
