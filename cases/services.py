@@ -111,7 +111,7 @@ def case_create(
 ) -> Case:
     """With `found_at_visit`, the referent `by` raises a need found at a site visit: the case is theirs at
     once, received, acknowledged, assigned and first contacted at the visit."""
-    if found_at_visit and by.role != Role.REFERENT:
+    if found_at_visit and not can(by, Action.LOG_VISITS):
         raise PermissionDenied(_("Only referents raise cases at a visit."))
     if not can(by, Action.SUBMIT_CASE):
         raise PermissionDenied(_("You cannot submit a support request."))
@@ -319,9 +319,7 @@ def case_rate(*, case: Case, by: User | None, rating: int, comment: str = "", vi
     """The SME rates a resolved or closed case, once: signed in as `by`, or through the signed rating link
     of `cases.rating` (`via_link`, `by` None), which stands for the enterprise."""
     case = Case.objects.select_for_update().get(pk=case.pk)
-    if not via_link and (
-        by is None or by.role != Role.SME or by.enterprise_id != case.enterprise_id or not by.is_active
-    ):
+    if not via_link and (by is None or not can(by, Action.RATE_CASES) or by.enterprise_id != case.enterprise_id):
         raise PermissionDenied(_("Only the enterprise that asked can rate this case."))
     if case.status not in (S.RESOLVED, S.CLOSED):
         raise ValidationError({"rating": _("A case can be rated once it is resolved.")})

@@ -77,8 +77,32 @@ CAPABILITIES: dict[str, frozenset[Action]] = {
         }
     ),
     Role.VIEWER: frozenset({A.VIEW_REGIONAL_REPORTS}),
-    Role.ADMIN: frozenset(set(Action)),
+    Role.ADMIN: frozenset(
+        {
+            A.VIEW_DIRECTORY,
+            A.MANAGE_DIRECTORY,
+            A.SUBMIT_CASE,
+            A.TRIAGE_CASES,
+            A.ASSIGN_CASES,
+            A.WORK_ON_CASES,
+            A.WRITE_INTERNAL_NOTES,
+            A.VIEW_VISITS,
+            A.RECORD_FOLLOWUPS,
+            A.MANAGE_REFERENTS,
+            A.SET_TARGETS,
+            A.VIEW_HUB_REPORTS,
+            A.VIEW_REGIONAL_REPORTS,
+            A.VIEW_HISTORY,
+            A.READ_LIBRARY,
+            A.WRITE_LIBRARY,
+            A.SHARE_LIBRARY,
+        }
+    ),
 }
+"""What each role may do: the pages (`require`), the API (`api.permissions.Allows`) and the services (`can`)
+all ask this table, so a route never lets through what its service refuses. Administrators run every hub
+but neither log visits (a referent's record of the site) nor rate cases (the enterprise's own judgement).
+The Django admin is entered with the user's staff flag, not through this table."""
 
 
 def can(user: User, action: Action) -> bool:

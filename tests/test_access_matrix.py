@@ -51,10 +51,10 @@ MANAGERS = ("manager", "admin", "other_manager")
 """TRIAGE_CASES, ASSIGN_CASES, MANAGE_DIRECTORY, MANAGE_REFERENTS, VIEW_HUB_REPORTS."""
 REPORT_READERS = ("manager", "viewer", "admin", "other_manager")
 LIBRARY_READERS = ("sme", *HUB_STAFF)
-SME_PORTAL = ("sme", "admin")
-"""RATE_CASES."""
-FIELD = ("referent", "admin", "other_referent")
-"""LOG_VISITS."""
+SME_PORTAL = ("sme",)
+"""RATE_CASES: the portal is the enterprise's; administrators are refused."""
+FIELD = ("referent", "other_referent")
+"""LOG_VISITS: the mobile app is the referents'; administrators are refused."""
 RECORD_READERS = ("sme", *HUB_STAFF)
 """Record endpoints of the API that leave the rest to the record scope; regional viewers are refused."""
 
@@ -73,7 +73,7 @@ STAFF = MappingProxyType(
 """Hub staff read the records of their hub, administrators every hub's; SME users and viewers none."""
 RECORDS = MappingProxyType({**STAFF, "sme": frozenset({"own"})})
 """... and SME users their own enterprise's."""
-PORTAL_FILES = MappingProxyType({"sme": frozenset({"own"}), "admin": frozenset({"own", "other_ent", "other_hub"})})
+PORTAL_FILES = MappingProxyType({"sme": frozenset({"own"})})
 """The portal serves the files of a case that are shared with the SME."""
 PORTAL_SHEETS = MappingProxyType({**STAFF, "sme": frozenset({"own", "archived_own"})})
 """SME users read their hub's published sheets and the sheets shared in their cases, archived ones too."""
@@ -559,7 +559,7 @@ CASE_API = {
         # A case that is not resolved yet cannot be rated; only its enterprise rates it.
         api(
             "case-rate",
-            {"sme": 400, "admin": 403},
+            {"sme": 400},
             pk_of("case"),
             scope=RECORDS,
             targets=CASES,
@@ -655,10 +655,10 @@ ROUTER: dict[str, tuple[Check, ...]] = {
             missing=200,
             label="filter",
         ),
-        # Referents record visits, for an enterprise of their hub only; an administrator makes none.
+        # Referents record visits, for an enterprise of their hub only.
         api(
             "visit-list",
-            {"referent": 201, "other_referent": 201, "admin": 403},
+            {"referent": 201, "other_referent": 201},
             scope=STAFF,
             targets=ENTERPRISES,
             method="post",
@@ -672,7 +672,7 @@ ROUTER: dict[str, tuple[Check, ...]] = {
         # Only the referent who made the visit adds its photos; the others of its scope are refused.
         api(
             "visit-photos",
-            {"referent": 201, "other_referent": 201, "admin": 403},
+            {"referent": 201, "other_referent": 201},
             pk_of("visit"),
             scope=STAFF,
             targets=VISITS,
@@ -686,7 +686,7 @@ ROUTER: dict[str, tuple[Check, ...]] = {
         # Only the visit's referent records what was shared at it.
         api(
             "visit-shares",
-            {"referent": 400, "other_referent": 400, "admin": 403},
+            {"referent": 400, "other_referent": 400},
             pk_of("visit"),
             scope=STAFF,
             targets=VISITS,

@@ -19,7 +19,7 @@ from cases.models import Case
 from cases.services import case_create, case_visited
 from hub.followups.services import followups_plan_baseline
 from hub.library.services import shared_item
-from hub.models import RECORDS_FROM, Enterprise, Partner, Role, TechnologySheet, User
+from hub.models import RECORDS_FROM, Enterprise, Partner, TechnologySheet, User
 from hub.permissions import Action, can
 from hub.services import check_not_anonymised
 from hub.uploads import removed_on_error
@@ -112,7 +112,7 @@ def visit_record(*, data: VisitInput, by: User) -> tuple[Visit, bool]:
     VisitConflict when the UUID is stored with other content, PermissionDenied when `by` may not log
     visits, ValidationError on invalid content.
     """
-    if not can(by, Action.LOG_VISITS) or by.role != Role.REFERENT:
+    if not can(by, Action.LOG_VISITS):
         raise PermissionDenied(_("Only referents log visits."))
     content_hash = data.content_hash()
     if Visit.objects.filter(client_uuid=data.client_uuid).exists():
@@ -197,7 +197,7 @@ def visit_add_photo(
     """Only the referent who made the visit adds its photos, at most five. A `token` chosen by the client
     makes a resent upload land once: returns (photo, created), and the photo already stored under that
     token when it was resent."""
-    if visit.referent_id != by.pk or not by.is_active:
+    if not can(by, Action.LOG_VISITS) or visit.referent_id != by.pk:
         raise PermissionDenied(_("Only the referent who made the visit can add its photos."))
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     if token is not None and (stored := VisitPhoto.objects.filter(token=token).first()) is not None:
@@ -221,7 +221,7 @@ def visit_share(
     *, visit: Visit, by: User, sheet: TechnologySheet | None = None, partner: Partner | None = None
 ) -> VisitShare:
     """Record a published sheet or a partner organisation handed over at the visit, by its referent."""
-    if visit.referent_id != by.pk:
+    if not can(by, Action.LOG_VISITS) or visit.referent_id != by.pk:
         raise PermissionDenied(_("Only the referent who made the visit can record what was shared at it."))
     item = shared_item(by=by, hub_id=visit.hub_id, sheet=sheet, partner=partner)
     already = visit.shares.filter(sheet=sheet) if sheet else visit.shares.filter(partner=partner)
