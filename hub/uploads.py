@@ -45,7 +45,15 @@ class StorageFailure(ValidationError):
 
 class AtomicFileSystemStorage(FileSystemStorage):
     """Writes each file under a temporary name beside its place and renames it there once whole (a rename
-    within one directory is atomic): a failed write removes what it wrote and raises StorageFailure."""
+    within one directory is atomic): a failed write removes what it wrote and raises StorageFailure.
+
+    A name already taken is written over, not suffixed: every file is named after its row's unique token
+    (a visit photo's is chosen by the phone), so a taken name is the same upload sent again after a worker
+    died between writing the file and committing its row. Write a name only while holding a lock on the
+    row it belongs to (a visit for its photos): two writers of one name would remove each other's file."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **{"allow_overwrite": True, **kwargs})
 
     def _save(self, name, content):
         directory, base = os.path.split(name)

@@ -104,6 +104,8 @@ class Visit(models.Model):
 
 
 def photo_path(instance, filename):
+    """Named after the photo's token, which the phone chooses: an upload resent after its worker died between
+    writing the file and committing the row is written over the file left behind (hub.uploads)."""
     return f"visits/{instance.visit.hub_id}/{instance.visit_id}/{instance.token}.jpg"
 
 

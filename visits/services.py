@@ -196,7 +196,8 @@ def visit_add_photo(
 ) -> tuple[VisitPhoto, bool]:
     """Only the referent who made the visit adds its photos, at most five. A `token` chosen by the client
     makes a resent upload land once: returns (photo, created), and the photo already stored under that
-    token when it was resent."""
+    token when it was resent. The file is named after the token: a resend after a worker died before the
+    commit writes over the file it left, and the lock on the visit keeps two uploads of one token apart."""
     if not can(by, Action.LOG_VISITS) or visit.referent_id != by.pk:
         raise PermissionDenied(_("Only the referent who made the visit can add its photos."))
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
