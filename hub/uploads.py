@@ -1,17 +1,25 @@
 """Uploads: the checks shared by every document (case attachments, sheet attachments), whose type is read
-from the file's first bytes, never from its name; and storing files so that a failure (a full disk, a
-database error after the write) leaves neither a partial file nor a file without its row."""
+from the file's first bytes, never from its name; storing files so that a failure (a full disk, a database
+error after the write) leaves neither a partial file nor a file without its row; and finding the files no
+row names, which a worker killed between writing a file and committing its row leaves behind."""
 
 import contextlib
+import datetime
 import os
 import uuid
 from collections.abc import Iterator
 
+from django.apps import apps
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, Storage
+from django.db import models
 from django.db.models.fields.files import FieldFile
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.models import HistoricalChanges
+
+from hub.backup import _media_names
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 SIGNATURES = {
@@ -81,3 +89,29 @@ def removed_on_error() -> Iterator[list[FieldFile]]:
                 with contextlib.suppress(OSError):
                     field_file.storage.delete(field_file.name)
         raise
+
+
+def _file_columns() -> Iterator[tuple[type[models.Model], str, Storage]]:
+    """(model, column, storage) of every FileField and ImageField, and of the history rows' copies of them
+    (django-simple-history keeps a file's name in a text column)."""
+    for model in apps.get_models():
+        source = model.instance_type if issubclass(model, HistoricalChanges) else model
+        for field in source._meta.concrete_fields:
+            if isinstance(field, models.FileField):
+                yield model, field.attname, field.storage
+
+
+def orphan_files(*, older_than: datetime.timedelta) -> Iterator[tuple[Storage, str]]:
+    """(storage, name) of each file in the models' storages that no row names and that was last written
+    more than `older_than` ago; a younger one may be an upload whose row is not committed yet. A history
+    row counts: the file of a deleted record is kept for its history and deleted when its enterprise is
+    anonymised. Each file's age is read just before it is yielded."""
+    named: dict[Storage, set[str]] = {}
+    for model, column, storage in _file_columns():
+        names = model._base_manager.values_list(column, flat=True).distinct()
+        named.setdefault(storage, set()).update(names.iterator())
+    written_before = timezone.now() - older_than
+    for storage, names in named.items():
+        for name in _media_names(storage):
+            if name not in names and storage.get_modified_time(name) < written_before:
+                yield storage, name

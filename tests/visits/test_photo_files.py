@@ -1,6 +1,7 @@
 """A photo's file is named after the token the phone chose: an upload resent after its worker died between
 writing the file and committing the row writes over the file left behind, and no copy is kept."""
 
+import datetime
 import io
 import uuid
 from pathlib import Path
@@ -11,6 +12,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from hub.uploads import orphan_files
 from tests.factories import VisitFactory
 from visits.models import VisitPhoto
 from visits.services import visit_add_photo
@@ -60,6 +62,7 @@ def test_a_resend_after_a_killed_worker_writes_over_the_file_it_left(referent, v
     assert files_in((media_root / name).parent) == [f"{token}.jpg"]
     with stored.image.open("rb") as content:
         assert Image.open(content).size == (640, 480)
+    assert list(orphan_files(older_than=datetime.timedelta(0))) == []
 
 
 def test_the_same_token_sent_again_after_the_commit_keeps_the_stored_photo(referent, visit, media_root):
