@@ -22,7 +22,7 @@ from hub.library.services import shared_item
 from hub.models import RECORDS_FROM, Enterprise, Partner, TechnologySheet, User
 from hub.permissions import Action, can
 from hub.services import check_not_anonymised
-from hub.uploads import removed_on_error
+from hub.uploads import check_image_pixels, removed_on_error
 from visits.models import Visit, VisitPhoto, VisitShare
 
 
@@ -172,17 +172,19 @@ PHOTO_QUALITY = 80
 
 
 def _reencode_photo(upload) -> tuple[ContentFile, int, int]:
-    """Open the upload as an image whatever its name says, and write it anew as a JPEG at most
-    1600 px on its long side. Re-encoding drops every metadata block, GPS position included."""
+    """Open the upload as an image whatever its name says, of at most MAX_IMAGE_PIXELS, and write it anew
+    as a JPEG at most 1600 px on its long side. Re-encoding drops every metadata block, GPS position
+    included."""
     if upload.size > MAX_PHOTO_BYTES:
         raise ValidationError({"image": _("A photo can be at most 10 MB.")})
     try:
+        check_image_pixels(upload, field="image")
         with Image.open(upload) as source:
             source.verify()
         upload.seek(0)
         with Image.open(upload) as source:
             image = ImageOps.exif_transpose(source).convert("RGB")
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as error:
+    except (UnidentifiedImageError, OSError, SyntaxError) as error:
         raise ValidationError({"image": _("This file is not a photo we can read (JPEG, PNG or WebP).")}) from error
     image.thumbnail((PHOTO_LONG_SIDE, PHOTO_LONG_SIDE))
     output = io.BytesIO()

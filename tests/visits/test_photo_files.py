@@ -1,5 +1,6 @@
 """A photo's file is named after the token the phone chose: an upload resent after its worker died between
-writing the file and committing the row writes over the file left behind, and no copy is kept."""
+writing the file and committing the row writes over the file left behind, and no copy is kept. A photo has
+the pixel limit of documents (hub.uploads)."""
 
 import datetime
 import io
@@ -7,13 +8,16 @@ import uuid
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from PIL import Image
 
 from hub.uploads import orphan_files
 from tests.factories import VisitFactory
+from tests.hub.test_uploads_documents import TOO_MANY_PIXELS, png
 from visits.models import VisitPhoto
 from visits.services import visit_add_photo
 
@@ -78,3 +82,13 @@ def test_the_same_token_sent_again_after_the_commit_keeps_the_stored_photo(refer
     assert VisitPhoto.objects.count() == 1
     with again.image.open("rb") as content:
         assert content.read() == written
+
+
+def test_a_photo_of_too_many_pixels_is_refused_with_the_limit_of_documents(referent, visit, media_root):
+    upload = SimpleUploadedFile("IMG_0005.png", png(30_000, 30_000), content_type="image/png")
+
+    with translation.override("en"), pytest.raises(ValidationError) as raised:
+        visit_add_photo(visit=visit, by=referent, upload=upload)
+
+    assert raised.value.message_dict == {"image": [TOO_MANY_PIXELS]}
+    assert not VisitPhoto.objects.exists()
