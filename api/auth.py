@@ -4,6 +4,7 @@ from django.utils.crypto import salted_hmac
 from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from hub.security import LockoutAuthenticationForm, account_name, client_address, lockout
@@ -36,3 +37,4 @@ class ObtainTokenView(ObtainAuthToken):
 
     serializer_class = GuardedAuthTokenSerializer
     throttle_classes = [SignInThrottle]
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES

@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
+from hub.middleware import UNDECODABLE_MESSAGE, undecodable
+
 
 class JSONParser(parsers.JSONParser):
     """DRF's parser, answering 400 with a French sentence for a body that is not JSON in UTF-8, is nested
@@ -22,12 +24,25 @@ class JSONParser(parsers.JSONParser):
         return data
 
 
+class FormParser(parsers.FormParser):
+    """DRF's parser, refusing text that is not UTF-8 (it would be stored as "�")."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        data = super().parse(stream, media_type, parser_context)
+        if undecodable(data):
+            raise ParseError(UNDECODABLE_MESSAGE)
+        return data
+
+
 class MultiPartParser(parsers.MultiPartParser):
     """DRF's parser, answering 400 with a French sentence instead of the parser's internals ("Multipart
-    form parse error - Invalid boundary ...")."""
+    form parse error - Invalid boundary ..."), and refusing text that is not UTF-8."""
 
     def parse(self, stream, media_type=None, parser_context=None):
         try:
-            return super().parse(stream, media_type, parser_context)
+            parsed = super().parse(stream, media_type, parser_context)
         except ParseError:
             raise ParseError(_("The request body is not a valid multipart form (files and fields).")) from None
+        if undecodable(parsed.data):
+            raise ParseError(UNDECODABLE_MESSAGE)
+        return parsed

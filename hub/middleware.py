@@ -2,8 +2,11 @@ import re
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
+from django.http import QueryDict
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext_lazy as _
 
 from hub import observability
 
@@ -48,3 +51,38 @@ class FrenchFirstLocaleMiddleware:
         patch_vary_headers(response, ["Cookie", "Accept-Language"])
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response
+
+
+FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+UNDECODABLE_MESSAGE = _(
+    "The form holds characters that are not valid text (UTF-8): nothing was saved. Type the text again, or "
+    "copy it from another application."
+)
+
+
+class UndecodableInput(BadRequest):
+    """Form data that is not valid UTF-8."""
+
+
+def undecodable(data: QueryDict) -> bool:
+    """Whether Django decoded `data` with replacement characters: it keeps "\ufffd" in place of each byte
+    that is not UTF-8, which a view would then save as "�"."""
+    return any("\ufffd" in key or any("\ufffd" in value for value in values) for key, values in data.lists())
+
+
+class UndecodableFormMiddleware:
+    """After the locale middleware: a page's form whose text is not valid UTF-8 is refused with a 400 in the
+    person's language before any view saves it. The API's parsers (api.parsers) refuse such bodies alike."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            request.method in {"POST", "PUT", "PATCH"}
+            and request.content_type in FORM_TYPES
+            and not request.path.startswith("/api/")
+            and undecodable(request.POST)
+        ):
+            raise UndecodableInput(UNDECODABLE_MESSAGE)
+        return self.get_response(request)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views import defaults
 
 from cases.selectors import case_counts, cases_visible_to
+from hub.middleware import UndecodableInput
 from hub.models import Role
 from hub.permissions import Action, can, reads_reports
 from hub.reports.selectors import hub_totals
@@ -120,6 +121,8 @@ def _cache_answers() -> None:
 def bad_request(request, exception):
     if _wants_json(request) and isinstance(exception, RequestDataTooBig):
         return JsonResponse({"detail": _("The request is too large.")}, status=413)
+    if isinstance(exception, UndecodableInput):
+        return render(request, "hub/bad_form.html", {"message": str(exception)}, status=400)
     if _wants_json(request):
         return JsonResponse({"detail": _("Bad request.")}, status=400)
     return defaults.bad_request(request, exception)

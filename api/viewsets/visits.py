@@ -2,10 +2,10 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from api.exception_handlers import PayloadTooLarge
+from api.parsers import MultiPartParser
 from api.permissions import Allows
 from api.serializers.library import ShareSerializer
 from api.serializers.visits import (

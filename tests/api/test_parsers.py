@@ -41,3 +41,27 @@ def test_a_broken_multipart_body_is_a_400_in_french(api, referent):
         400,
         {"detail": "Le corps de la requête n’est pas un formulaire multipart valide (fichiers et champs)."},
     )
+
+
+UNDECODABLE = (
+    "Le formulaire contient des caractères qui ne sont pas du texte valide (UTF-8) : rien n’a été enregistré. "
+    "Saisissez le texte à nouveau, ou copiez-le depuis une autre application."
+)
+
+
+def test_form_encoded_text_that_is_not_utf8_is_a_400_in_french(api, db):
+    response = api().post(
+        "/api/v1/auth/token/",
+        data=b"username=Fatoumata%FFKon%E9&password=x",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert (response.status_code, response.json()) == (400, {"detail": UNDECODABLE})
+
+
+def test_multipart_text_that_is_not_utf8_is_a_400_in_french_and_nothing_is_stored(api, referent):
+    body = b'--frontier\r\nContent-Disposition: form-data; name="notes"\r\n\r\nSavon \xe9pur\xe9\r\n--frontier--\r\n'
+    response = api(referent).post(
+        VISITS, data=body, content_type="multipart/form-data; boundary=frontier", HTTP_ACCEPT="application/json"
+    )
+    assert (response.status_code, response.json()) == (400, {"detail": UNDECODABLE})
+    assert Visit.objects.count() == 0
