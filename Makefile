@@ -7,17 +7,42 @@ REDIS_URL ?= redis://127.0.0.1:6379/15
 
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install run test test-postgres test-browser lint messages bench
+.PHONY: install lock run test test-postgres test-browser lint messages bench
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: $(BIN)/activate requirements.txt requirements-dev.txt
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+# Installs exactly what the locks say, every file checked against its hash (docs/DEVELOPMENT.md). pip and
+# setuptools are upgraded first, unpinned: they are the installer, and the locks leave them out.
+$(VENV)/.installed: $(BIN)/activate requirements.lock requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --upgrade pip setuptools
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $@
 
 install: $(VENV)/.installed
+
+# Rewrites the locks from requirements.txt (production: requirements.lock) and requirements-dev.txt
+# (development, production included: requirements-dev.lock), for Python 3.11 on Linux x86_64, with the
+# hashes of every file PyPI serves for each version. uv reads its default index, PyPI, alone: no uv
+# configuration file or index variable, and pip's settings (local mirrors, find-links) are not uv's. Pins
+# already in a lock are kept unless a requirement changed; the dev lock keeps the production lock's
+# versions. LOCK_ARGS="--upgrade-package NAME" (or "--upgrade") moves them on.
+LOCK_COMPILE = env -u UV_INDEX -u UV_INDEX_URL -u UV_DEFAULT_INDEX -u UV_EXTRA_INDEX_URL -u UV_FIND_LINKS \
+	$(BIN)/uv pip compile --quiet --no-config --python-version 3.11 \
+	--python-platform x86_64-manylinux_2_28 --generate-hashes --no-emit-package pip \
+	--no-emit-package setuptools --custom-compile-command "make lock" $(LOCK_ARGS)
+
+# $(call relock,REQUIREMENTS,LOCK[,OPTIONS]): compiles into a copy of LOCK (whose pins uv keeps) and
+# replaces LOCK only when its text changed, so that an unchanged lock does not trigger a reinstall.
+define relock
+	@cp $(2) $(2).new 2>/dev/null || true
+	$(LOCK_COMPILE) $(3) --output-file $(2).new $(1) || { rm -f $(2).new; exit 1; }
+	@if cmp -s $(2).new $(2); then rm $(2).new; else mv $(2).new $(2); echo "$(2) updated"; fi
+endef
+
+lock: install
+	$(call relock,requirements.txt,requirements.lock)
+	$(call relock,requirements-dev.txt,requirements-dev.lock,--constraint requirements.lock)
 
 run: install
 	$(BIN)/python manage.py migrate --noinput
