@@ -1,3 +1,4 @@
+from axes.models import AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
@@ -173,3 +174,8 @@ class FollowUpAdmin(SimpleHistoryAdmin):
     date_hierarchy = "due_date"
     autocomplete_fields = ["enterprise", "case", "collected_by"]
     list_select_related = ["enterprise", "case"]
+
+
+admin.site.unregister([AccessLog, AccessFailureLog])
+"""Sign-ins are logged to hub.security; axes keeps only the failures it counts (AccessAttempt), which a
+superuser deletes here to unlock a pair early."""

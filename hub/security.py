@@ -71,15 +71,14 @@ def _trusted(address, proxies) -> bool:
     return any(address.version == network.version and address in network for network in proxies)
 
 
-def client_address(request) -> str:
+def client_address(request) -> str | None:
     """The address of the person, as the proxies the settings trust report it (as gunicorn's
     `forwarded_allow_ips` and Werkzeug's ProxyFix read X-Forwarded-For: from the right, skipping trusted
-    proxies). A header that is missing or malformed leaves the connection's own address."""
-    if request is None:
-        return "unknown"
-    remote = _address(request.META.get("REMOTE_ADDR") or "")
+    proxies). A header that is missing or malformed leaves the connection's own address; None without
+    one (a request made in code)."""
+    remote = _address(request.META.get("REMOTE_ADDR") or "") if request is not None else None
     if remote is None:
-        return "unknown"
+        return None
     proxies = _trusted_proxies(tuple(settings.TRUSTED_PROXIES))
     if not _trusted(remote, proxies):
         return str(remote)
@@ -166,7 +165,7 @@ def texts_allowed(*, purpose: str, identifier: str, request) -> bool:
     client address; False once either went past its limit within TEXTS_WINDOW. Past it, the pages answer
     alike and send nothing, so nobody can flood a person's phone."""
     by_name = _count(_key(f"{purpose}-name", _name(identifier)), TEXTS_WINDOW)
-    by_address = _count(_key(f"{purpose}-address", client_address(request)), TEXTS_WINDOW)
+    by_address = _count(_key(f"{purpose}-address", client_address(request) or "unknown"), TEXTS_WINDOW)
     return by_name <= TEXTS_PER_NAME and by_address <= TEXTS_PER_ADDRESS
 
 
@@ -176,7 +175,7 @@ class SignInGuardBackend(AxesStandaloneBackend):
     leaves the sign-in to them."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
-        if username is None:
+        if username is None or request is None:
             return None
         super().authenticate(request, username=username, password=password, **kwargs)
         if _slowed_down(account_name(username)):

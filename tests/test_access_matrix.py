@@ -257,6 +257,7 @@ PAGES: dict[str, tuple[Check, ...]] = {
     "logout/": (Check("logout", of(ROLES, 302), method="post"),),
     "i18n/setlang/": (Check("set_language", of(ROLES, 302), method="post"),),
     "accounts/signup/": (Check("accounts:signup", {"anonymous": 200, **of(AUTHENTICATED, 302)}),),
+    "accounts/signup/confirm/": (Check("accounts:signup-confirm", of(ROLES, 302)),),
     "accounts/invitation/<str:token>/": (
         Check("accounts:accept-invitation", of(ROLES, 410), fixed(token="not-a-token"), label="forged"),
     ),
