@@ -2,6 +2,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from api.serializers import ids
 from api.serializers.fields import RowSerializer, SelectableFieldsMixin, VisibleRelatedField
 from cases.models import Case, CaseNote, CaseStatus, Priority, next_due
 from hub.classifications import TechnologyDomain
@@ -19,8 +20,10 @@ CASE_WRITABLE_FIELDS = ("enterprise", "channel", "domain", "title", "description
 
 
 class CaseSerializer(SelectableFieldsMixin, serializers.ModelSerializer):
-    hub = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    enterprise = VisibleRelatedField(selector=enterprises_visible_to, queryset=Enterprise.objects.none())
+    hub = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text=ids.HUB)
+    enterprise = VisibleRelatedField(
+        selector=enterprises_visible_to, queryset=Enterprise.objects.none(), help_text=ids.ENTERPRISE
+    )
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     assigned_to_name = serializers.SerializerMethodField()
     is_overdue = serializers.SerializerMethodField()
@@ -63,6 +66,7 @@ class CaseSerializer(SelectableFieldsMixin, serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = [name for name in fields if name not in CASE_WRITABLE_FIELDS]
+        extra_kwargs = {"assigned_to": {"help_text": ids.REFERENT}, "referred_to": {"help_text": ids.PARTNER}}
 
     def get_assigned_to_name(self, case: Case) -> str:
         return case.assigned_to.get_full_name() if case.assigned_to else ""
@@ -76,12 +80,12 @@ class CaseSummarySerializer(RowSerializer):
 
     id = serializers.IntegerField(source="pk")
     reference = serializers.CharField()
-    enterprise = serializers.IntegerField(source="enterprise_id")
+    enterprise = serializers.IntegerField(source="enterprise_id", help_text=ids.ENTERPRISE)
     domain = serializers.ChoiceField(choices=TechnologyDomain.choices)
     title = serializers.CharField()
     priority = serializers.ChoiceField(choices=Priority.choices)
     status = serializers.ChoiceField(choices=CaseStatus.choices)
-    assigned_to = serializers.IntegerField(source="assigned_to_id", allow_null=True)
+    assigned_to = serializers.IntegerField(source="assigned_to_id", allow_null=True, help_text=ids.REFERENT)
     received_at = serializers.DateTimeField()
     resolve_due = serializers.DateField(allow_null=True)
     is_overdue = serializers.SerializerMethodField()
@@ -111,7 +115,7 @@ class QualifySerializer(VersionedActionSerializer):
 
 
 class AssignSerializer(VersionedActionSerializer):
-    referent = VisibleRelatedField(selector=referents_visible_to, queryset=User.objects.none())
+    referent = VisibleRelatedField(selector=referents_visible_to, queryset=User.objects.none(), help_text=ids.REFERENT)
 
 
 class TransitionSerializer(VersionedActionSerializer):
@@ -119,7 +123,12 @@ class TransitionSerializer(VersionedActionSerializer):
     resolution_summary = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
     rejection_reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
     partner = VisibleRelatedField(
-        selector=partners_visible_to, queryset=Partner.objects.none(), required=False, allow_null=True, default=None
+        selector=partners_visible_to,
+        queryset=Partner.objects.none(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=ids.PARTNER,
     )
 
 
@@ -130,7 +139,7 @@ class CaseNoteSerializer(serializers.ModelSerializer):
         model = CaseNote
         fields = ["id", "visibility", "body", "author", "author_name", "created_at"]
         read_only_fields = ["id", "author", "author_name", "created_at"]
-        extra_kwargs = {"body": {"max_length": 10000}}
+        extra_kwargs = {"body": {"max_length": 10000}, "author": {"help_text": ids.PERSON}}
 
     def get_author_name(self, note: CaseNote) -> str:
         return note.author.get_full_name() or note.author.username

@@ -1,7 +1,9 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_serializer
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
+from api.serializers import ids
 from api.serializers.fields import CoordinateField, RowSerializer, SelectableFieldsMixin, VisibleRelatedField
 from cases.models import Case
 from cases.selectors import cases_visible_to
@@ -24,7 +26,6 @@ class HubSerializer(serializers.ModelSerializer):
     class Meta:
         model = Hub
         fields = [
-            "id",
             "code",
             "name",
             "country",
@@ -40,10 +41,13 @@ class HubSerializer(serializers.ModelSerializer):
             "targets",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "code": {"help_text": _("The hub's id: its records' `hub` and its detail's path, e.g. /api/v1/hubs/ML/.")}
+        }
 
 
 class EnterpriseSerializer(SelectableFieldsMixin, serializers.ModelSerializer):
-    hub = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    hub = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text=ids.HUB)
     region = serializers.SlugRelatedField(slug_field="code", queryset=AdministrativeUnit.objects.all())
     region_name = serializers.CharField(source="region.name", read_only=True)
     latitude = CoordinateField(limit=90)
@@ -72,10 +76,21 @@ class EnterpriseSummarySerializer(RowSerializer):
     employees_women = serializers.IntegerField()
 
 
+@extend_schema_serializer(deprecate_fields=["user_id"])
 class ReferentSerializer(serializers.ModelSerializer):
+    """A referent is known by their user's id, the one their cases, visits and follow-ups carry."""
+
+    id = serializers.IntegerField(
+        source="user_id",
+        read_only=True,
+        help_text=_("The referent's id: the `referent` or `assigned_to` of their records and of the assign actions."),
+    )
+    user_id = serializers.IntegerField(
+        read_only=True,
+        help_text=_("The same as `id`; deprecated, kept for the clients that read it before 2026-12-06."),
+    )
     username = serializers.CharField(source="user.username", read_only=True)
     full_name = serializers.CharField(source="user.get_full_name", read_only=True)
-    user_id = serializers.IntegerField(read_only=True)
     regions = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     open_cases = serializers.IntegerField(read_only=True)
 
@@ -86,9 +101,13 @@ class ReferentSerializer(serializers.ModelSerializer):
 
 
 class FollowUpSerializer(serializers.ModelSerializer):
-    enterprise = VisibleRelatedField(selector=enterprises_visible_to, queryset=Enterprise.objects.none())
-    case = VisibleRelatedField(selector=cases_visible_to, queryset=Case.objects.none(), required=False, allow_null=True)
-    hub = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    enterprise = VisibleRelatedField(
+        selector=enterprises_visible_to, queryset=Enterprise.objects.none(), help_text=ids.ENTERPRISE
+    )
+    case = VisibleRelatedField(
+        selector=cases_visible_to, queryset=Case.objects.none(), required=False, allow_null=True, help_text=ids.CASE
+    )
+    hub = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text=ids.HUB)
 
     class Meta:
         model = FollowUp
@@ -116,6 +135,11 @@ class FollowUpSerializer(serializers.ModelSerializer):
             "confirmed_at",
             "created_at",
         ]
+        extra_kwargs = {
+            "collected_by": {"help_text": ids.PERSON},
+            "assigned_to": {"help_text": ids.REFERENT},
+            "confirmed_by": {"help_text": ids.PERSON},
+        }
         validators = []  # the model's conditional unique constraints are checked by full_clean in the service
 
 
@@ -144,4 +168,4 @@ class FollowUpCollectSerializer(FollowUpAnswersSerializer):
 
 
 class FollowUpAssignSerializer(serializers.Serializer):
-    referent = VisibleRelatedField(selector=referents_visible_to, queryset=User.objects.none())
+    referent = VisibleRelatedField(selector=referents_visible_to, queryset=User.objects.none(), help_text=ids.REFERENT)

@@ -2,6 +2,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from api.serializers import ids
 from api.serializers.fields import VisibleRelatedField
 from hub.classifications import IsicSection, TechnologyDomain
 from hub.library.formatting import render
@@ -42,11 +43,11 @@ class SheetAttachmentSerializer(serializers.ModelSerializer):
 
 
 class SheetSerializer(serializers.ModelSerializer):
-    hub = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    hub = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text=ids.HUB)
     sectors = serializers.ListField(child=serializers.ChoiceField(choices=IsicSection.choices), required=False)
     body_html = serializers.SerializerMethodField(help_text=_("The body rendered with its marks, safe to show."))
     partners = VisibleRelatedField(
-        selector=partners_visible_to, queryset=Partner.objects.none(), many=True, required=False
+        selector=partners_visible_to, queryset=Partner.objects.none(), many=True, required=False, help_text=ids.PARTNERS
     )
     attachments = SheetAttachmentSerializer(many=True, read_only=True)
 
@@ -64,13 +65,14 @@ class SheetSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["id", "hub", "body_html", "author", "attachments", "created_at", "updated_at"]
+        extra_kwargs = {"author": {"help_text": ids.PERSON}}
 
     def get_body_html(self, sheet: TechnologySheet) -> str:
         return str(render(sheet.body))
 
 
 class PartnerSerializer(serializers.ModelSerializer):
-    hub = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    hub = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text=ids.HUB)
     domains = serializers.ListField(child=serializers.ChoiceField(choices=TechnologyDomain.choices), required=False)
 
     class Meta:
@@ -84,11 +86,19 @@ class ShareSerializer(serializers.Serializer):
 
     id = serializers.IntegerField(read_only=True)
     sheet = VisibleRelatedField(
-        selector=sheets_visible_to, queryset=TechnologySheet.objects.none(), required=False, allow_null=True
+        selector=sheets_visible_to,
+        queryset=TechnologySheet.objects.none(),
+        required=False,
+        allow_null=True,
+        help_text=ids.SHEET,
     )
     partner = VisibleRelatedField(
-        selector=partners_visible_to, queryset=Partner.objects.none(), required=False, allow_null=True
+        selector=partners_visible_to,
+        queryset=Partner.objects.none(),
+        required=False,
+        allow_null=True,
+        help_text=ids.PARTNER,
     )
     partner_name = serializers.CharField(read_only=True)
-    shared_by = serializers.IntegerField(source="shared_by_id", read_only=True)
+    shared_by = serializers.IntegerField(source="shared_by_id", read_only=True, help_text=ids.PERSON)
     shared_at = serializers.DateTimeField(read_only=True)

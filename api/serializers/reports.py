@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from api.serializers import ids
 from hub.classifications import IsicSection, SizeClass
 from hub.models import AdministrativeUnit, Hub, Role, TargetIndicator, User
 from hub.permissions import hubs_readable_in_reports, reads_personal_data_in_reports
@@ -21,12 +22,12 @@ class ReportFiltersSerializer(serializers.Serializer):
     date_to = serializers.DateField(
         required=False, validators=[within_report_dates], help_text=_("Last day; today by default.")
     )
-    hub = serializers.CharField(required=False, allow_null=True, max_length=10)
+    hub = serializers.CharField(required=False, allow_null=True, max_length=10, help_text=ids.HUB)
     region = serializers.CharField(required=False, allow_null=True, max_length=12)
     sector = serializers.ChoiceField(choices=IsicSection.choices, required=False, allow_null=True)
     size_class = serializers.ChoiceField(choices=SizeClass.choices, required=False, allow_null=True)
     women_led = serializers.BooleanField(required=False, allow_null=True, default=None)
-    referent = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    referent = serializers.IntegerField(required=False, allow_null=True, min_value=1, help_text=ids.REFERENT)
 
     def validate_hub(self, code):
         """A hub whose figures the user reads: any other code would answer zeros as if they were figures."""
@@ -207,7 +208,7 @@ class ImpactSerializer(serializers.Serializer):
 class EnterpriseImpactSerializer(serializers.Serializer):
     """One enterprise followed up in the period, as the report's table per enterprise shows it."""
 
-    enterprise = serializers.IntegerField(source="pk")
+    enterprise = serializers.IntegerField(source="pk", help_text=ids.ENTERPRISE)
     name = serializers.CharField()
     region = serializers.CharField(source="region__name")
     baseline_turnover_xof = serializers.IntegerField(source="baseline_turnover", allow_null=True)
@@ -228,7 +229,7 @@ class TargetLineSerializer(serializers.Serializer):
 
 
 class HubTargetsSerializer(serializers.Serializer):
-    hub = serializers.CharField()
+    hub = serializers.CharField(help_text=ids.HUB)
     name = serializers.CharField()
     indicators = TargetLineSerializer(many=True)
 

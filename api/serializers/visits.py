@@ -2,6 +2,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from api.serializers import ids
 from api.serializers.fields import CoordinateField, RowSerializer, SelectableFieldsMixin, VisibleRelatedField
 from cases.models import Case
 from cases.selectors import cases_visible_to
@@ -39,12 +40,16 @@ class NeedSerializer(serializers.Serializer):
 
 
 class VisitSerializer(SelectableFieldsMixin, serializers.ModelSerializer):
-    hub = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    enterprise = VisibleRelatedField(selector=enterprises_visible_to, queryset=Enterprise.objects.none())
+    hub = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text=ids.HUB)
+    enterprise = VisibleRelatedField(
+        selector=enterprises_visible_to, queryset=Enterprise.objects.none(), help_text=ids.ENTERPRISE
+    )
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     latitude = CoordinateField(limit=90)
     longitude = CoordinateField(limit=180)
-    cases = VisibleRelatedField(selector=cases_visible_to, queryset=Case.objects.none(), many=True, required=False)
+    cases = VisibleRelatedField(
+        selector=cases_visible_to, queryset=Case.objects.none(), many=True, required=False, help_text=ids.CASES
+    )
     photos = VisitPhotoSerializer(many=True, read_only=True)
     new_cases = NeedSerializer(
         many=True,
@@ -84,6 +89,7 @@ class VisitSerializer(SelectableFieldsMixin, serializers.ModelSerializer):
         read_only_fields = ["id", "hub", "referent", "photos", "created_at"]
         extra_kwargs = {
             "client_uuid": {"validators": []},
+            "referent": {"help_text": ids.REFERENT},
             "observations": {"max_length": 10000},
             "needs_found": {"max_length": 10000},
             "recommendations": {"max_length": 10000},
@@ -101,8 +107,8 @@ class VisitSummarySerializer(RowSerializer):
     """A visit in a list: no notes, position, linked cases or photos (its detail has them)."""
 
     id = serializers.IntegerField(source="pk")
-    referent = serializers.IntegerField(source="referent_id")
-    enterprise = serializers.IntegerField(source="enterprise_id")
+    referent = serializers.IntegerField(source="referent_id", help_text=ids.REFERENT)
+    enterprise = serializers.IntegerField(source="enterprise_id", help_text=ids.ENTERPRISE)
     started_at = serializers.DateTimeField()
     duration_minutes = serializers.IntegerField()
     purpose = serializers.ChoiceField(choices=Purpose.choices)

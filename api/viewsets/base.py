@@ -7,12 +7,14 @@ from hub.permissions import access
 
 class ScopedObjectMixin:
     """Details are looked up in the scoped queryset only: a record that is not the user's answers the
-    same 404 as one that does not exist. Ids are whole numbers; anything else is not a route."""
+    same 404 as one that does not exist. Ids are whole numbers, unless a viewset looks its records up by
+    another `lookup_field` with its own `lookup_value_regex`; anything else is not a route."""
 
     lookup_value_regex = "[0-9]+"
 
     def get_object(self):
-        return access(self.get_queryset(), pk=self.kwargs["pk"])
+        value = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+        return access(self.get_queryset(), **{self.lookup_field: value})
 
 
 class SummaryListMixin:

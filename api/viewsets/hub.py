@@ -25,9 +25,11 @@ from hub.services import enterprise_save
 
 
 class HubViewSet(ScopedObjectMixin, viewsets.ReadOnlyModelViewSet):
-    """Hubs and their service standards; regional viewers and administrators see every hub. Filters:
-    `country`, `code`."""
+    """Hubs and their service standards; regional viewers and administrators see every hub. A hub's id is its
+    code, as every record's `hub` and the reports give it. Filters: `country`, `code`."""
 
+    lookup_field = "code"
+    lookup_value_regex = "[A-Za-z0-9_-]+"
     serializer_class = HubSerializer
     filterset_class = HubFilter
     permission_classes = [IsAuthenticated]  # hub descriptions hold no personal data: regional viewers read them
@@ -69,9 +71,11 @@ class EnterpriseViewSet(
 
 
 class ReferentViewSet(ScopedObjectMixin, viewsets.ReadOnlyModelViewSet):
-    """Referents of the hub with their current open load. Filters: `domain`, `region` (a region also matches
-    the regions carved from it), `active`."""
+    """Referents of the hub with their current open load, each by their user's id. Filters: `domain`, `region`
+    (a region also matches the regions carved from it), `active`."""
 
+    lookup_field = "user_id"
+    lookup_url_kwarg = "pk"
     serializer_class = ReferentSerializer
     filterset_class = ReferentFilter
     permission_classes = [Allows(read=Action.VIEW_DIRECTORY, write=None)]
@@ -126,7 +130,7 @@ class FollowUpViewSet(
     @extend_schema(request=FollowUpAssignSerializer, responses=FollowUpSerializer)
     @action(detail=True, methods=["post"], permission_classes=[Allows(read=None, write=Action.ASSIGN_CASES)])
     def assign(self, request, pk=None, format=None):
-        """Put a referent of the hub (`referent`, a user id as in the cases' assign) in charge of collecting it."""
+        """Put a referent of the hub (`referent`, as listed by /api/v1/referents/) in charge of collecting it."""
         followup = self.get_object()
         serializer = FollowUpAssignSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)

@@ -93,7 +93,7 @@ def test_referents_with_their_open_load(api, manager, hub, enterprise, other_ref
     CaseFactory.create_batch(2, enterprise=enterprise, assigned_to=busy, status="in_progress")
     CaseFactory(enterprise=enterprise, assigned_to=busy, status="closed")
     response = api(manager).get("/api/v1/referents/")
-    load = {row["user_id"]: row["open_cases"] for row in response.json()["results"]}
+    load = {row["id"]: row["open_cases"] for row in response.json()["results"]}
     assert load == {busy.pk: 2}
 
 
@@ -233,7 +233,7 @@ def referents(hub):
 def test_referent_filters(api, manager, referents, params, expected):
     response = api(manager).get(f"/api/v1/referents/?{params}")
     assert response.status_code == 200
-    listed = [row["user_id"] for row in response.json()["results"]]
+    listed = [row["id"] for row in response.json()["results"]]
     assert sorted(listed) == sorted(referents[name].pk for name in expected)
 
 
