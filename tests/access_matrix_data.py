@@ -134,7 +134,7 @@ def build_world() -> World:
         "other_hub": users["other_referent"].pk,
         "not_referent": users["manager"].pk,
     }
-    w.pks["referent"] = {"own": users["referent"].referent.pk, "other_hub": users["other_referent"].referent.pk}
+    w.pks["referent"] = {"own": users["referent"].pk, "other_hub": users["other_referent"].pk}
     w.markers["referent"] = {"own": "Refonemark", "other_hub": "Reftwomark"}
 
     cases, visits = {}, {}

@@ -133,6 +133,10 @@ def hub_query(w: World, target: str) -> dict:
     return {"hub": w.hub_code(target)}
 
 
+def code_of_hub(w: World, target: str) -> dict:
+    return {"code": w.hub_code(target)}
+
+
 def referent_query(w: World, target: str) -> dict:
     return {"referent": w.pk("referent_user", target)}
 
@@ -605,7 +609,7 @@ CASE_API = {
 }
 ROUTER: dict[str, tuple[Check, ...]] = {
     "hubs/": (api("hub-list", ANY_USER),),
-    "hubs/<pk>/": (api("hub-detail", ANY_USER, pk_of("hub"), scope=HUBS, targets=HUB_TARGETS),),
+    "hubs/<code>/": (api("hub-detail", ANY_USER, code_of_hub, scope=HUBS, targets=HUB_TARGETS),),
     "enterprises/": (api("enterprise-list", READERS, lists=PORTAL_LISTS),),
     "enterprises/<pk>/": (
         api("enterprise-detail", READERS, pk_of("enterprise"), scope=RECORDS, targets=ENTERPRISES),
@@ -803,7 +807,7 @@ API: dict[str, tuple[Check, ...]] = {
 
 def _router_pattern(path: str, *, suffix: bool) -> str:
     """The resolver's spelling of a router route: `cases/<pk>/notes/` -> `api/v1/^cases/(?P<pk>[0-9]+)/notes/$`."""
-    regex = "^" + path.replace("<pk>", "(?P<pk>[0-9]+)")
+    regex = "^" + path.replace("<pk>", "(?P<pk>[0-9]+)").replace("<code>", "(?P<code>[A-Za-z0-9_-]+)")
     if suffix:
         regex = regex.rstrip("/") + r"\.(?P<format>[a-z0-9]+)/?$"
     else:
