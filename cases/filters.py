@@ -3,11 +3,19 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Case, CaseStatus, Channel, Priority
+from cases.models import OPEN_STATUSES, Case, CaseStatus, Channel, Priority
 from cases.selectors import overdue_condition
 from hub.classifications import IsicSection, SizeClass, TechnologyDomain
 from hub.filters import TrueOrFalseFilter
 from hub.selectors import in_region
+
+CASE_LIST_QUERIES = {
+    "new": "status=new",
+    "qualified": "status=qualified",
+    "overdue": "overdue=true",
+    "open": "&".join(f"status={status}" for status in CaseStatus.values if status in OPEN_STATUSES),
+}
+"""Query strings of the case list that CaseFilter reads: its shortcuts and the figures that open it."""
 
 
 class CaseFilter(django_filters.FilterSet):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cases import services
-from cases.filters import CaseFilter
+from cases.filters import CASE_LIST_QUERIES, CaseFilter
 from cases.forms import AssignForm, NoteForm, QualifyForm, RegisterRequestForm, TransitionForm
 from cases.models import CaseStatus
 from cases.selectors import case_shares, case_timeline, cases_visible_to, moves_offered, referent_suggestions
@@ -26,10 +26,10 @@ from hub.selectors import enterprises_visible_to, regions_offered
 PAGE_SIZE = 50
 S = CaseStatus
 SHORTCUTS = [
-    ("status=new", gettext_lazy("Inbox")),
-    ("status=qualified", gettext_lazy("To assign")),
-    ("overdue=true", gettext_lazy("Overdue")),
-    ("status=new&status=qualified&status=assigned&status=in_progress&status=waiting_sme", gettext_lazy("Open")),
+    (CASE_LIST_QUERIES["new"], gettext_lazy("Inbox")),
+    (CASE_LIST_QUERIES["qualified"], gettext_lazy("To assign")),
+    (CASE_LIST_QUERIES["overdue"], gettext_lazy("Overdue")),
+    (CASE_LIST_QUERIES["open"], gettext_lazy("Open")),
     ("", gettext_lazy("All")),
 ]
 

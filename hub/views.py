@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import defaults
 
+from cases.filters import CASE_LIST_QUERIES
 from cases.selectors import case_counts, cases_visible_to
 from hub.middleware import UndecodableInput
 from hub.models import Role
@@ -47,7 +48,8 @@ def manage_home(request):
         cases = cases_visible_to(user=user)
         context["counts"] = case_counts(cases=cases, today=today)
         context["enterprise_count"] = enterprises_visible_to(user=user).count()
-        context["recent_cases"] = cases.order_by("-received_at")[:10]
+        context["recent_cases"] = cases.select_related("enterprise").order_by("-received_at")[:10]
+        context["case_queries"] = CASE_LIST_QUERIES
     if can(user, Action.VIEW_REGIONAL_REPORTS):
         context["hubs"] = hub_totals(user=user)
     return render(request, "hub/manage_home.html", context)

@@ -1,0 +1,74 @@
+"""Every figure and record a page shows opens somewhere."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from cases.models import CaseStatus
+from tests.factories import CaseFactory, EnterpriseFactory
+
+
+def links(html: str) -> list[str]:
+    return [href.replace("&amp;", "&") for href in re.findall(r'href="([^"#]+)"', html)]
+
+
+def figure_links(html: str) -> dict[str, str]:
+    """The manager home's figures: their label and where they lead."""
+    found = re.findall(r'<a class="figure[^"]*" href="([^"]+)"><strong>\d+</strong><span>([^<]+)</span>', html)
+    return {label: href.replace("&amp;", "&") for href, label in found}
+
+
+@pytest.fixture
+def workload(enterprise, hub):
+    """Two new requests, one overdue case in progress, one resolved case, and another hub's new request."""
+    new = [CaseFactory(enterprise=enterprise), CaseFactory(enterprise=EnterpriseFactory(hub=hub))]
+    late = CaseFactory(enterprise=enterprise, status=CaseStatus.IN_PROGRESS, resolve_due="2020-01-01")
+    CaseFactory(enterprise=enterprise, status=CaseStatus.RESOLVED)
+    CaseFactory(enterprise=EnterpriseFactory(hub__code="NE", hub__country="NE"))
+    return {"new": new, "late": late}
+
+
+@pytest.mark.parametrize("user_fixture", ["manager", "admin_user"])
+def test_each_figure_of_the_manager_home_opens_the_case_list_with_the_cases_it_counts(
+    client, request, workload, user_fixture
+):
+    client.force_login(request.getfixturevalue(user_fixture))
+    response = client.get("/manage/")
+    counts = response.context["counts"]
+    figures = figure_links(response.content.decode())
+    assert set(figures) == {
+        "nouvelles demandes à trier",
+        "demandes ouvertes",
+        "demandes en retard",
+        "entreprises dans l’annuaire",
+    }, figures
+    expected = {
+        "nouvelles demandes à trier": counts["new"],
+        "demandes ouvertes": counts["open"],
+        "demandes en retard": counts["overdue"],
+    }
+    for label, count in expected.items():
+        listed = client.get(figures[label])
+        assert listed.status_code == 200
+        assert listed.context["page"].paginator.count == count, label
+    late = client.get(figures["demandes en retard"]).context["page"].object_list
+    assert workload["late"] in late
+    directory = client.get(figures["entreprises dans l’annuaire"])
+    assert directory.context["page"].paginator.count == response.context["enterprise_count"]
+
+
+def test_the_managers_latest_requests_open_each_case(client, manager, workload):
+    client.force_login(manager)
+    html = client.get("/manage/").content.decode()
+    for case in [*workload["new"], workload["late"]]:
+        path = reverse("manage-cases:detail", args=[case.pk])
+        assert f'href="{path}">{case.reference}</a>' in html
+        assert client.get(path).status_code == 200
+
+
+def test_the_viewers_home_links_to_no_record(client, viewer, workload):
+    client.force_login(viewer)
+    html = client.get("/manage/").content.decode()
+    assert figure_links(html) == {}
+    assert not [href for href in links(html) if href.startswith(("/manage/cases/", "/manage/enterprises/"))]
