@@ -11,6 +11,7 @@ NAVIGATION = [
     (Action.RATE_CASES, "portal-library:sheets", _("Technology sheets")),
     (Action.TRIAGE_CASES, "manage-cases:list", _("Cases")),
     (Action.VIEW_DIRECTORY, "directory:enterprise-list", _("Enterprises")),
+    (Action.MANAGE_REFERENTS, "directory:referent-list", _("Referents")),
     (Action.ASSIGN_CASES, "followups:list", _("Follow-ups")),
     (Action.TRIAGE_CASES, "library:sheets", _("Library")),
     (Action.VIEW_HUB_REPORTS, "reports:report", _("Reports")),

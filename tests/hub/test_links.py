@@ -1,4 +1,4 @@
-"""Every figure and record a page shows opens somewhere."""
+"""Every figure and record a page shows opens somewhere, and the menus list each place once."""
 
 import re
 
@@ -17,6 +17,11 @@ def figure_links(html: str) -> dict[str, str]:
     """The manager home's figures: their label and where they lead."""
     found = re.findall(r'<a class="figure[^"]*" href="([^"]+)"><strong>\d+</strong><span>([^<]+)</span>', html)
     return {label: href.replace("&amp;", "&") for href, label in found}
+
+
+def menu(html: str) -> list[tuple[str, str]]:
+    nav = re.search(r'<nav class="menu">(.*?)</nav>', html).group(1)
+    return re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', nav)
 
 
 @pytest.fixture
@@ -72,3 +77,38 @@ def test_the_viewers_home_links_to_no_record(client, viewer, workload):
     html = client.get("/manage/").content.decode()
     assert figure_links(html) == {}
     assert not [href for href in links(html) if href.startswith(("/manage/cases/", "/manage/enterprises/"))]
+
+
+@pytest.mark.parametrize(
+    ("user_fixture", "home", "expected"),
+    [
+        (
+            "manager",
+            "/manage/",
+            ["Demandes", "Entreprises", "Référents", "Suivis", "Bibliothèque", "Rapports"],
+        ),
+        (
+            "admin_user",
+            "/manage/",
+            ["Demandes", "Entreprises", "Référents", "Suivis", "Bibliothèque", "Rapports"],
+        ),
+        ("viewer", "/manage/", ["Rapports"]),
+        ("referent", "/m/", ["Ma journée", "Nouvelle visite", "Fiches", "Entreprises"]),
+        ("sme_user", "/portal/", ["Mes demandes", "Fiches techniques"]),
+    ],
+)
+def test_each_roles_menu_lists_each_place_once_and_each_opens(client, request, user_fixture, home, expected):
+    client.force_login(request.getfixturevalue(user_fixture))
+    entries = menu(client.get(home).content.decode())
+    assert [label for _url, label in entries] == expected
+    urls = [url for url, _label in entries]
+    assert len(set(urls)) == len(urls)
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+
+
+def test_the_referents_pages_are_in_the_managers_menu_only(client, manager, referent):
+    client.force_login(manager)
+    assert (reverse("directory:referent-list"), "Référents") in menu(client.get("/manage/").content.decode())
+    client.force_login(referent)
+    assert reverse("directory:referent-list") not in dict(menu(client.get("/m/").content.decode()))
