@@ -20,7 +20,7 @@ from cases.selectors import case_shares, case_timeline, cases_visible_to, moves_
 from cases.views import attachment_download
 from hub.library.forms import ShareForm
 from hub.models import Role, User
-from hub.permissions import Action, access, require
+from hub.permissions import Action, access, can, require
 from hub.selectors import enterprises_visible_to, regions_offered
 
 PAGE_SIZE = 50
@@ -103,6 +103,7 @@ def case_detail(request, pk: int):
             (_("Resolve"), case.resolve_due, case.resolved_at),
         ],
         "timeline": case_timeline(case=case, user=request.user),
+        "can_open_visits": can(request.user, Action.VIEW_VISITS),
         "attachments": case.attachments.all(),
         "qualify_form": QualifyForm(initial={"domain": case.domain, "priority": case.priority}),
         "suggestions": suggestions,

@@ -116,6 +116,8 @@ class TimelineEntry:
     actor: User | None
     title: str
     body: str = ""
+    visit_id: int | None = None
+    """The visit a "visit" entry tells, for its page."""
 
 
 def _history_changes(case: Case) -> list[TimelineEntry]:
@@ -179,6 +181,7 @@ def case_timeline(*, case: Case, user: User) -> list[TimelineEntry]:
             visit.referent,
             _("Visit: %(purpose)s") % {"purpose": visit.get_purpose_display()},
             visit.recommendations or visit.observations,
+            visit.pk,
         )
         for visit in case.visits.select_related("referent")
     ]

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from cases.models import CaseStatus
-from tests.factories import CaseFactory, EnterpriseFactory
+from tests.factories import CaseFactory, EnterpriseFactory, VisitFactory
 
 
 def links(html: str) -> list[str]:
@@ -112,3 +112,29 @@ def test_the_referents_pages_are_in_the_managers_menu_only(client, manager, refe
     assert (reverse("directory:referent-list"), "Référents") in menu(client.get("/manage/").content.decode())
     client.force_login(referent)
     assert reverse("directory:referent-list") not in dict(menu(client.get("/m/").content.decode()))
+
+
+@pytest.fixture
+def visited_case(enterprise, referent):
+    """A case of the enterprise, and the referent's visit linked to it."""
+    case = CaseFactory(enterprise=enterprise, status=CaseStatus.IN_PROGRESS, assigned_to=referent)
+    visit = VisitFactory(referent=referent, enterprise=enterprise)
+    visit.cases.add(case)
+    return case, visit
+
+
+@pytest.mark.parametrize("user_fixture", ["manager", "admin_user"])
+def test_the_visits_on_a_case_an_enterprise_and_a_referent_open_the_visit(
+    client, request, visited_case, referent, user_fixture
+):
+    case, visit = visited_case
+    client.force_login(request.getfixturevalue(user_fixture))
+    visit_page = reverse("manage-visits:detail", args=[visit.pk])
+    pages = [
+        reverse("manage-cases:detail", args=[case.pk]),
+        reverse("directory:enterprise-detail", args=[case.enterprise_id]),
+        reverse("directory:referent-detail", args=[referent.pk]),
+    ]
+    for page in pages:
+        assert visit_page in links(client.get(page).content.decode()), page
+    assert client.get(visit_page).status_code == 200
