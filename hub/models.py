@@ -546,6 +546,11 @@ class FollowUp(models.Model):
                 violation_error_message=_("This case already has this follow-up."),
             ),
             models.CheckConstraint(
+                condition=~models.Q(kind__in=["m6", "m12"]) | models.Q(case__isnull=False),
+                name="followup_of_6_or_12_months_has_case",
+                violation_error_message=_("A 6- or 12-month follow-up belongs to a case."),
+            ),
+            models.CheckConstraint(
                 condition=models.Q(satisfaction__isnull=True) | models.Q(satisfaction__gte=1, satisfaction__lte=5),
                 name="followup_satisfaction_1_to_5",
             ),

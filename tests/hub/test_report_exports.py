@@ -47,6 +47,16 @@ def at(month: int, day: int, hour: int = 9) -> datetime.datetime:
     return datetime.datetime(2026, month, day, hour, tzinfo=datetime.UTC)
 
 
+def resolved_before(enterprise) -> Case:
+    """A case closed before the period, for a 6- or 12-month follow-up to belong to."""
+    return CaseFactory(
+        enterprise=enterprise,
+        status=S.CLOSED,
+        received_at=datetime.datetime(2025, 1, 6, 9, tzinfo=datetime.UTC),
+        resolved_at=datetime.datetime(2025, 1, 20, 9, tzinfo=datetime.UTC),
+    )
+
+
 def verbose(model, field: str) -> str:
     return capfirst(model._meta.get_field(field).verbose_name)
 
@@ -107,7 +117,7 @@ def data(hub, other_hub, referent):
     )
     for enterprise in (plus, minus, at_sign):
         FollowUpFactory(
-            enterprise=enterprise,
+            case=resolved_before(enterprise),
             kind=FollowUp.Kind.MONTH_6,
             due_date=datetime.date(2026, 10, 1),
             collected_on=datetime.date(2026, 10, 1),
@@ -505,13 +515,13 @@ RECORDS = {
     "followups": (
         report_followups,
         lambda enterprise, referent, day: FollowUpFactory(
-            enterprise=enterprise, kind=FollowUp.Kind.MONTH_6, due_date=day.date(), collected_on=day.date()
+            case=resolved_before(enterprise), kind=FollowUp.Kind.MONTH_6, due_date=day.date(), collected_on=day.date()
         ),
     ),
     "due_followups": (
         report_followups_due,
         lambda enterprise, referent, day: FollowUpFactory(
-            enterprise=enterprise, kind=FollowUp.Kind.MONTH_12, due_date=day.date(), assigned_to=referent
+            case=resolved_before(enterprise), kind=FollowUp.Kind.MONTH_12, due_date=day.date(), assigned_to=referent
         ),
     ),
 }

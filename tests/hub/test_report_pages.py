@@ -21,6 +21,16 @@ def at(month: int, day: int) -> datetime.datetime:
     return datetime.datetime(2026, month, day, 9, tzinfo=datetime.UTC)
 
 
+def resolved_before(enterprise):
+    """A case closed before the period, for a 6- or 12-month follow-up to belong to."""
+    return CaseFactory(
+        enterprise=enterprise,
+        status=S.CLOSED,
+        received_at=datetime.datetime(2025, 1, 6, 9, tzinfo=datetime.UTC),
+        resolved_at=datetime.datetime(2025, 1, 20, 9, tzinfo=datetime.UTC),
+    )
+
+
 @pytest.fixture
 def data(hub, other_hub, enterprise, referent):
     other = EnterpriseFactory(hub=hub, name="Forge <Keïta> & fils", women_led=False)
@@ -34,8 +44,7 @@ def data(hub, other_hub, enterprise, referent):
     VisitFactory(hub=other_hub, started_at=at(4, 5))
     FollowUpFactory(hub=hub, enterprise=other, kind="baseline", turnover_xof=10_000_000)
     FollowUpFactory(
-        hub=hub,
-        enterprise=other,
+        case=resolved_before(other),
         kind="m6",
         collected_on=datetime.date(2026, 8, 1),
         turnover_xof=12_000_000,
@@ -285,7 +294,7 @@ def test_the_api_gives_the_impact_per_enterprise_of_the_page(client, manager, da
 
 def test_the_impact_per_enterprise_pages_in_the_order_of_the_names(client, manager, hub, data):
     for name in ["Zinguerie Sow", "Atelier Bah", "Moulin Cissé"]:
-        FollowUpFactory(hub=hub, enterprise=EnterpriseFactory(hub=hub, name=name), kind="m6", collected_on=at(8, 1))
+        FollowUpFactory(case=resolved_before(EnterpriseFactory(hub=hub, name=name)), kind="m6", collected_on=at(8, 1))
     client.force_login(manager)
     names, url = [], f"/api/v1/reports/impact/enterprises/?{PERIOD}&page_size=2"
     while url:
@@ -300,7 +309,7 @@ def test_the_impact_per_enterprise_pages_in_the_order_of_the_names(client, manag
 def test_the_page_shows_the_first_50_enterprises_followed_up_and_the_spreadsheet_all(client, manager, hub, data):
     for index in range(51):
         enterprise = EnterpriseFactory(hub=hub, name=f"Atelier {index:02d}")
-        FollowUpFactory(hub=hub, enterprise=enterprise, kind="m6", collected_on=datetime.date(2026, 8, 1))
+        FollowUpFactory(case=resolved_before(enterprise), kind="m6", collected_on=datetime.date(2026, 8, 1))
     client.force_login(manager)
 
     response = client.get(f"/manage/reports/?{PERIOD}")
