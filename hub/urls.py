@@ -36,5 +36,6 @@ urlpatterns = [
 ]
 
 handler400 = "hub.views.bad_request"
+handler403 = "hub.views.permission_denied"
 handler404 = "hub.views.page_not_found"
 handler500 = "hub.views.server_error"

@@ -65,6 +65,13 @@ def page_not_found(request, exception):
     return defaults.page_not_found(request, exception)
 
 
+def permission_denied(request, exception):
+    """The site's own 403 page (403.html, with the menu), pages and Django admin alike; JSON under /api/."""
+    if _wants_json(request):
+        return JsonResponse({"detail": _("You do not have permission to perform this action.")}, status=403)
+    return defaults.permission_denied(request, exception)
+
+
 DATABASE_RETRY_SECONDS = 30
 
 
