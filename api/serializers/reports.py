@@ -68,10 +68,16 @@ class ReportFiltersSerializer(serializers.Serializer):
 
 
 class DelaySerializer(serializers.Serializer):
-    count = serializers.IntegerField()
+    count = serializers.IntegerField(help_text=_("The cases received in the period that reached the stage."))
+    overdue_open = serializers.IntegerField(
+        help_text=_("The cases received in the period still open past the stage's due date: missed.")
+    )
     median_days = serializers.FloatField(allow_null=True)
     p90_days = serializers.FloatField(allow_null=True)
-    within_standard_share = serializers.FloatField(allow_null=True)
+    within_standard_share = serializers.FloatField(
+        allow_null=True,
+        help_text=_("Done by the due date, over the cases that reached the stage and those open past its due date."),
+    )
 
 
 class BacklogSerializer(serializers.Serializer):

@@ -286,6 +286,7 @@ def report_tables(report: dict) -> list[Table]:
             headers=[
                 _("Stage"),
                 _("Cases done"),
+                _("Open past due"),
                 _("Median (days)"),
                 _("90th percentile (days)"),
                 _("Share within the standard"),
@@ -294,6 +295,7 @@ def report_tables(report: dict) -> list[Table]:
                 [
                     STAGES[stage],
                     delay["count"],
+                    delay["overdue_open"],
                     delay["median_days"],
                     delay["p90_days"],
                     _share(delay["within_standard_share"]),

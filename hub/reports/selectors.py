@@ -262,8 +262,12 @@ PERCENTILES = {"median_days": 0.5, "p90_days": 0.9}
 
 
 def service_quality(*, user: User, filters: ReportFilters, now: datetime.datetime | None = None) -> dict:
-    """On PostgreSQL one query computes every count and percentile (an ordered-set aggregate); SQLite has
-    none, so each percentile there is the row at its rank, two queries per delay."""
+    """The share within the standard of each stage is over the cases that reached it and those still open
+    past its due date at `now` (missed, though not done yet). On PostgreSQL one query computes every count
+    and percentile (an ordered-set aggregate); SQLite has none, so each percentile there is the row at its
+    rank, two queries per delay."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
     cases = report_cases(user=user, filters=filters)
     period = {"date_from": filters.date_from, "date_to": filters.date_to}
     on_postgresql = connection.vendor == "postgresql"
@@ -281,6 +285,12 @@ def service_quality(*, user: User, filters: ReportFilters, now: datetime.datetim
             f"{name}_within": Count("pk", filter=LessThanOrEqual(local_date(done, **period), F(due)))
             for name, (done, due) in DELAYS.items()
         },
+        **{
+            f"{name}_overdue": Count(
+                "pk", filter=Q(**{f"{done}__isnull": True, f"{due}__lt": today}, status__in=OPEN_STATUSES)
+            )
+            for name, (done, due) in DELAYS.items()
+        },
         **percentiles,
         resolved=Count("pk", filter=Q(status__in=RESOLVED_STATUSES)),
         rated=Count("pk", filter=Q(satisfaction_rating__isnull=False)),
@@ -291,16 +301,17 @@ def service_quality(*, user: User, filters: ReportFilters, now: datetime.datetim
     delays = {}
     for name, (done, _due) in DELAYS.items():
         done_count = counts[f"{name}_done"]
-        delays[name] = {"count": done_count}
+        overdue = counts[f"{name}_overdue"]
+        delays[name] = {"count": done_count, "overdue_open": overdue}
         for key, share in PERCENTILES.items():
             if on_postgresql:
                 delays[name][key] = _days(counts[f"{name}_{key}"])
             else:
                 delays[name][key] = _percentile_days_by_rank(cases, done_field=done, count=done_count, share=share)
-        delays[name]["within_standard_share"] = _share(counts[f"{name}_within"], done_count)
+        delays[name]["within_standard_share"] = _share(counts[f"{name}_within"], done_count + overdue)
     return {
         "delays": delays,
-        "backlog_by_age": backlog_by_age(user=user, filters=filters, now=now or timezone.now()),
+        "backlog_by_age": backlog_by_age(user=user, filters=filters, now=now),
         "satisfaction": {
             "rated": counts["rated"],
             "mean": round(counts["mean_rating"], 2) if counts["mean_rating"] is not None else None,

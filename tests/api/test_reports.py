@@ -94,6 +94,7 @@ def test_delays_and_standards(api, manager, data):
     assert resolve["within_standard_share"] == pytest.approx(1 / 3, abs=1e-4)
     assert quality["delays"]["assign"] == {
         "count": 0,
+        "overdue_open": 0,
         "median_days": None,
         "p90_days": None,
         "within_standard_share": None,

@@ -247,9 +247,9 @@ def test_xlsx_types_and_formats(report):
     acknowledge = delays[2]
     share = report["service_quality"]["delays"]["acknowledge"]["within_standard_share"]
     assert share == 1.0
-    assert acknowledge[4].data_type == "n"
-    assert acknowledge[4].value == share
-    assert acknowledge[4].number_format == "0.0%"
+    assert acknowledge[5].data_type == "n"
+    assert acknowledge[5].value == share
+    assert acknowledge[5].number_format == "0.0%"
 
     targets = rows_of(book[_("Targets %(year)s") % {"year": 2026}])
     visits_line = next(row for row in targets if row[2] == str(TargetIndicator.VISITS.label))
@@ -288,7 +288,7 @@ def test_csv_holds_the_same_tables_as_the_xlsx(report):
     key = figures([["", ""], *tables[_("Key figures")][1:]])
     assert key[str(TargetIndicator.VISITS.label)] == "2"
     delays = tables[_("Service delays")]
-    assert delays[1][4] == "1.0"  # a share, with a dot
+    assert delays[1][5] == "1.0"  # a share, with a dot
     assert figures(tables[_("Impact")])[_("Turnover change (XOF)")] == "-5000"
     assert tables[_("Report")][1] == [_("From"), "2026-01-01"]
 

@@ -620,8 +620,14 @@ def test_the_region_filter_rolls_reform_regions_up_everywhere(world, manager):
 # -------------------------------------------------------------------------------------- service quality
 
 
-def delay(count, median, p90, within):
-    return {"count": count, "median_days": median, "p90_days": p90, "within_standard_share": within}
+def delay(count, median, p90, within, overdue_open=0):
+    return {
+        "count": count,
+        "overdue_open": overdue_open,
+        "median_days": median,
+        "p90_days": p90,
+        "within_standard_share": within,
+    }
 
 
 def test_delays_of_a_manager(world, manager):
@@ -634,8 +640,8 @@ def test_delays_of_a_manager(world, manager):
         "assign": delay(5, 1.0, 3.0, 0.8),
         # 1 2 2 5 10
         "first_contact": delay(5, 2.0, 10.0, 0.8),
-        # 4 6 10 30: median 2nd, p90 4th; C2 late: 3/4
-        "resolve": delay(4, 6.0, 30.0, 0.75),
+        # 4 6 10 30: median 2nd, p90 4th; C2 late, and C3 still open past its due date (29 April): 3/5
+        "resolve": delay(4, 6.0, 30.0, 0.6, overdue_open=1),
     }
 
 
@@ -648,8 +654,8 @@ def test_delays_across_hubs(world, admin_user):
         "assign": delay(6, 1.0, 3.0, 0.8333),
         # 1 1 2 2 5 10
         "first_contact": delay(6, 2.0, 10.0, 0.8333),
-        # 2 4 6 10 30
-        "resolve": delay(5, 6.0, 30.0, 0.8),
+        # 2 4 6 10 30; C2 late and C3 open past its due date: 4/6
+        "resolve": delay(5, 6.0, 30.0, 0.6667, overdue_open=1),
     }
 
 
@@ -703,6 +709,29 @@ def test_backlog_band_edges(hub):
     CaseFactory(enterprise=enterprise, received_at=NOW + datetime.timedelta(hours=1))  # not received yet at `now`
     CaseFactory(enterprise=enterprise, status=S.CLOSED, received_at=NOW - datetime.timedelta(days=3))
     assert backlog_by_age(user=manager, filters=YEAR, now=NOW) == backlog(3, 3, 3, 3)
+
+
+def test_a_case_still_open_past_its_due_date_counts_as_missed_within_the_standard(hub, manager):
+    """Resolved on time: one; open past the due date: missed; open and due today or later, or rejected
+    without being resolved: not counted yet, or never."""
+    enterprise = EnterpriseFactory(hub=hub)
+    received = datetime.datetime(2026, 6, 1, 9, tzinfo=UTC)
+    CaseFactory(
+        enterprise=enterprise,
+        status=S.RESOLVED,
+        received_at=received,
+        resolved_at=received + datetime.timedelta(days=5),
+        resolve_due=day(6, 20),
+    )
+    CaseFactory(enterprise=enterprise, status=S.IN_PROGRESS, received_at=received, resolve_due=day(6, 30))
+    CaseFactory(enterprise=enterprise, status=S.WAITING_SME, received_at=received, resolve_due=day(7, 1))
+    CaseFactory(enterprise=enterprise, status=S.REJECTED, received_at=received, resolve_due=day(6, 10))
+
+    resolve = service_quality(user=manager, filters=YEAR, now=NOW)["delays"]["resolve"]
+
+    assert (resolve["count"], resolve["overdue_open"], resolve["within_standard_share"]) == (1, 1, 0.5)
+    later = service_quality(user=manager, filters=YEAR, now=NOW + datetime.timedelta(days=1))["delays"]["resolve"]
+    assert (later["overdue_open"], later["within_standard_share"]) == (2, 0.3333)
 
 
 def test_a_case_raised_at_a_visit_meets_the_assign_and_contact_standards(hub, manager):
@@ -1527,5 +1556,5 @@ def test_the_activity_figures_scale_with_the_data_set(hub, other_hub, manager):
     }
     delays = service_quality(user=manager, filters=YEAR, now=NOW)["delays"]
     # 4 6 10 30, three times each: 12 values, median 6th (6 days), p90 11th (30 days).
-    assert delays["resolve"] == delay(12, 6.0, 30.0, 0.75)
+    assert delays["resolve"] == delay(12, 6.0, 30.0, 0.6, overdue_open=3)
     assert impact(user=manager, filters=YEAR)["net_promoter_score"] == 25
