@@ -8,6 +8,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import defaults
@@ -89,6 +90,11 @@ def server_error(request):
     if _wants_json(request):
         return JsonResponse({"detail": _("Server error: the team has been told.")}, status=500)
     return defaults.server_error(request)
+
+
+def favicon(request):
+    """Browsers ask /favicon.ico of pages that do not name their icon (a PDF, an image): the site's icon."""
+    return redirect(static("hub/favicon.svg"))
 
 
 def healthz(request):

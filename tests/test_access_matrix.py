@@ -255,6 +255,7 @@ PORTAL_LISTS = (("case", RECORDS), ("enterprise", RECORDS), ("visit", RECORDS))
 PAGES: dict[str, tuple[Check, ...]] = {
     # signing in and out, language
     "": (Check("home", of(AUTHENTICATED, 302)),),
+    "favicon.ico": (Check("favicon", of(ROLES, 302)),),
     "healthz": (Check("healthz", ALL),),
     "readyz": (Check("readyz", ALL),),
     "login/": (Check("login", {"anonymous": 200, **of(AUTHENTICATED, 302)}),),

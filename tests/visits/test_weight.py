@@ -33,6 +33,7 @@ def test_the_visit_form_with_a_pilot_sized_directory_fits_the_budget(referent):
     urls = [resource.url for resource in resources]
     assert urls == [
         "/m/visits/new/",
+        static("hub/favicon.svg"),
         static("hub/site.css"),
         static("visits/mobile.js"),
         "/m/sw.js",
