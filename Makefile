@@ -53,17 +53,17 @@ run: install
 # (the live server empties the database after each test). Where Chromium is missing they are left out
 # with a notice; `make test-browser` fails instead.
 test: install
-	env -u DATABASE_URL $(BIN)/pytest -n 2 -m "not browser and not postgres and not redis"
-	@if [ -x $(CHROMIUM) ]; then env -u DATABASE_URL $(BIN)/pytest -m browser; \
+	env -u DATABASE_URL $(BIN)/pytest -n 2 -m "not browser and not postgres and not redis and not root"
+	@if [ -x $(CHROMIUM) ]; then env -u DATABASE_URL $(BIN)/pytest -m "browser and not root"; \
 	else echo "Chromium not found at $(CHROMIUM): browser tests left out (apt-get install chromium)"; fi
 
 test-postgres: install
-	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -n 2 -m "not browser and not fuzz and not postgres and not redis"
-	DATABASE_URL=$(POSTGRES_URL) REDIS_URL=$(REDIS_URL) $(BIN)/pytest -m "postgres or redis"
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -n 2 -m "not browser and not fuzz and not postgres and not redis and not root"
+	DATABASE_URL=$(POSTGRES_URL) REDIS_URL=$(REDIS_URL) $(BIN)/pytest -m "postgres or redis or root"
 
 test-browser: install
 	test -x $(CHROMIUM)
-	env -u DATABASE_URL $(BIN)/pytest -m browser
+	env -u DATABASE_URL $(BIN)/pytest -m "browser and not root"
 
 lint: install
 	$(BIN)/ruff check .

@@ -99,6 +99,7 @@ def fill(root: Path, *, leave: int) -> Path:
     return filler
 
 
+@pytest.mark.root
 def test_a_full_disk_during_a_photo_keeps_the_visit_whole_and_the_resend_stores_the_photo_once(
     small_disk, referent, enterprise
 ):

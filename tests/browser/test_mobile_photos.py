@@ -11,7 +11,7 @@ from tests.factories import EnterpriseFactory
 from tests.test_storage_faults import LEFT_FREE, files_under, fill, noisy_jpeg, small_disk  # noqa: F401 - a fixture
 from visits.models import Visit, VisitPhoto
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.root, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 TRIED_AND_WAITING = """() => {
   const state = document.querySelector("#outbox-list .state-waiting .state");
