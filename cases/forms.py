@@ -25,7 +25,15 @@ class MultipleFileField(forms.FileField):
 
 
 class SupportRequestForm(forms.Form):
-    domain = forms.ChoiceField(label=_("Technology domain"), choices=TechnologyDomain.choices)
+    """The SME's request. No domain is chosen for them: one left as offered would file the request, and the
+    reports' breakdown by domain, under the first."""
+
+    domain = forms.ChoiceField(
+        label=_("Technology domain"),
+        choices=[("", _("Choose a domain")), *TechnologyDomain.choices],
+        help_text=_("The closest to your need: the hub's team corrects it if needed."),
+        error_messages={"required": _("Choose the technology domain closest to your need.")},
+    )
     title = forms.CharField(label=_("Your request in a few words"), max_length=200)
     description = forms.CharField(
         label=_("Describe your need"),

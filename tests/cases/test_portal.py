@@ -1,5 +1,7 @@
 """The SME submits a request from the portal and follows it."""
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -78,3 +80,20 @@ def test_another_enterprises_request_answers_like_a_missing_one(sme, hub):
 def test_staff_do_not_use_the_sme_form(client, manager):
     client.force_login(manager)
     assert client.get(NEW).status_code == 403
+
+
+def test_the_request_form_chooses_no_domain_for_the_sme(sme):
+    html = sme.get(NEW).content.decode()
+    select = re.search(r'<select name="domain"[^>]*>(.*?)</select>', html, re.DOTALL)
+    assert select is not None
+    options = re.findall(r'<option value="([^"]*)"( selected)?>', select.group(1))
+    assert options[0] == ("", " selected")
+    assert [value for value, selected in options if selected] == [""]
+    assert "required" in select.group(0)
+
+
+def test_a_request_without_a_domain_is_refused_in_french_and_not_saved(sme):
+    response = sme.post(NEW, {"domain": "", "title": "Presse à karité", "description": "Notre presse est lente."})
+    assert response.status_code == 200
+    assert "Choisissez le domaine technologique le plus proche de votre besoin." in response.content.decode()
+    assert not Case.objects.exists()
