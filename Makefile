@@ -6,6 +6,7 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_URL ?= redis://127.0.0.1:6379/15
 
 CHROMIUM ?= /usr/bin/chromium
+PORT ?= 8000
 
 .PHONY: install lock run test test-postgres test-browser lint messages bench
 
@@ -47,7 +48,7 @@ lock: install
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py ensure_demo_data
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The browser tests drive Debian's Chromium ($(CHROMIUM)) against a live server, in a run of their own
 # (the live server empties the database after each test). Where Chromium is missing they are left out
