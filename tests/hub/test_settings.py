@@ -38,6 +38,22 @@ def test_production_settings_pass_the_deployment_checks():
 
 
 @pytest.mark.parametrize(
+    ("redis_url", "backend"),
+    [("", "django.core.cache.backends.db.DatabaseCache"), ("redis://10.0.0.10:6379/1", "RedisCache")],
+    ids=["database", "redis"],
+)
+def test_production_shares_its_cache_between_workers_with_or_without_redis(redis_url, backend):
+    env = production_env(DJANGO_SECRET_KEY=random_secret_key(), DJANGO_ALLOWED_HOSTS="hub.example.org")
+    env.pop("REDIS_URL", None)
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    code = "import hub.settings.production as s; print(s.CACHES['default']['BACKEND'])"
+    result = run(["-c", code], env)
+    assert result.returncode == 0, result.stderr
+    assert backend in result.stdout
+
+
+@pytest.mark.parametrize(
     ("overrides", "message"),
     [
         ({"DJANGO_ALLOWED_HOSTS": "hub.example.org"}, "DJANGO_SECRET_KEY"),
