@@ -89,7 +89,9 @@ class BacklogSerializer(serializers.Serializer):
 class SatisfactionSerializer(serializers.Serializer):
     rated = serializers.IntegerField()
     mean = serializers.FloatField(allow_null=True)
-    satisfied_share = serializers.FloatField(allow_null=True)
+    satisfied_share = serializers.FloatField(
+        allow_null=True, help_text=_("The share of rated requests (cases) rated 4 or 5, not of enterprises.")
+    )
     answer_rate = serializers.FloatField(allow_null=True)
 
 
@@ -230,8 +232,14 @@ class TargetLineSerializer(serializers.Serializer):
     label = serializers.CharField()
     target = serializers.IntegerField(allow_null=True)
     expected = serializers.IntegerField(allow_null=True)
-    actual = serializers.IntegerField(allow_null=True)
-    share = serializers.FloatField(allow_null=True)
+    actual = serializers.FloatField(
+        allow_null=True,
+        help_text=_(
+            "A count, or for satisfied_percent the exact percentage of rated enterprises whose mean rating is 4 "
+            "or more."
+        ),
+    )
+    share = serializers.FloatField(allow_null=True, help_text=_("The exact actual over the target, unrounded."))
 
 
 class HubTargetsSerializer(serializers.Serializer):

@@ -492,7 +492,7 @@ def draw_targets(
         elif share is None:
             value = _("no data")
         else:
-            value = format_share(share)
+            value = format_share(share, decimals=1)
         inside = (share or 0) > 0.3 * top
         ax.annotate(
             value,

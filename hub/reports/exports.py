@@ -313,7 +313,7 @@ def report_tables(report: dict) -> list[Table]:
             [
                 (_("Cases rated"), satisfaction["rated"]),
                 (_("Mean rating (1-5)"), satisfaction["mean"]),
-                (_("Share satisfied (4 or 5)"), _share(satisfaction["satisfied_share"])),
+                (_("Rated requests satisfied (4 or 5)"), _share(satisfaction["satisfied_share"])),
                 (_("Survey answer rate"), _share(satisfaction["answer_rate"])),
             ],
         ),

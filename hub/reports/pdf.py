@@ -17,7 +17,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
 from hub.classifications import IsicSection, SizeClass
-from hub.models import AdministrativeUnit, Hub, User
+from hub.models import AdministrativeUnit, Hub, TargetIndicator, User
 from hub.reports import charts
 from hub.reports.charts import (
     DARK_GREY,
@@ -31,6 +31,8 @@ from hub.reports.charts import (
     text_width,
 )
 from hub.reports.selectors import BACKLOG_NOTE
+
+SATISFIED = TargetIndicator.SATISFIED_PERCENT.value
 
 PROGRAMME = "HUB IIT"
 PAGE_WIDTH, PAGE_HEIGHT = 210.0, 297.0
@@ -505,7 +507,7 @@ def draw_key_figures(doc: Document, report: dict) -> None:
         lines=[
             (_("Cases rated"), n(satisfaction.get("rated"))),
             (_("Mean rating"), mean(satisfaction.get("mean"))),
-            (_("Satisfied (4 or 5)"), format_share(satisfaction.get("satisfied_share"))),
+            (_("Rated requests satisfied (4 or 5)"), format_share(satisfaction.get("satisfied_share"))),
             (_("Answer rate"), format_share(satisfaction.get("answer_rate"))),
         ],
     )
@@ -826,8 +828,8 @@ def draw_tables(doc: Document, report: dict) -> None:
                         str(line.get("label") or line.get("indicator") or ""),
                         n(line.get("target")),
                         n(line.get("expected")),
-                        n(line.get("actual")),
-                        format_share(line.get("share")),
+                        n(line.get("actual"), decimals=1 if line.get("indicator") == SATISFIED else 0),
+                        format_share(line.get("share"), decimals=1),
                     ]
                 )
             )
@@ -949,8 +951,8 @@ def method_notes() -> list[tuple[str, str]]:
         (
             _("Satisfaction"),
             _(
-                "Enterprises rate the resolved cases from 1 to 5; satisfied means a rating of 4 or 5. The answer "
-                "rate is the number of cases rated divided by the number of cases resolved."
+                "Enterprises rate the resolved cases from 1 to 5; a rated request is satisfied with a rating of 4 "
+                "or 5. The answer rate is the number of cases rated divided by the number of cases resolved."
             ),
         ),
         (
@@ -984,8 +986,10 @@ def method_notes() -> list[tuple[str, str]]:
             _("Targets"),
             _(
                 "The hub's targets for the year the period ends in. The expected figure is the target pro rata "
-                "of the days of that year the period covers; the share of satisfied enterprises is compared "
-                "with its target as it is."
+                "of the days of that year the period covers. Satisfied SMEs are the enterprises whose mean "
+                "rating of their cases of the period is 4 or more, as a share of the enterprises that rated one, "
+                "compared with its target as it is. Every share of a target is taken on the exact figure and "
+                "rounded only where it is printed."
             ),
         ),
         (

@@ -774,11 +774,36 @@ def impact(*, user: User, filters: ReportFilters, today: datetime.date | None = 
     }
 
 
+def satisfied_enterprises(cases: QuerySet[Case]) -> dict[str, tuple[int, int]]:
+    """Per hub code, the enterprises with a rated case among `cases`, and those of them whose mean rating
+    is at least SATISFIED_FROM: the satisfied SMEs of the targets. One query over the means per enterprise."""
+    means = (
+        cases.filter(satisfaction_rating__isnull=False)
+        .values("hub__code", "enterprise")
+        .order_by()
+        .annotate(mean=Avg("satisfaction_rating"))
+        .values_list("hub__code", "mean")
+    )
+    try:
+        sql, params = means.query.sql_with_params()
+    except EmptyResultSet:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH means (hub, mean) AS ({sql}) "  # noqa: S608 - the ORM's own SQL  # nosec B608
+            "SELECT hub, COUNT(*), SUM(CASE WHEN mean >= %s THEN 1 ELSE 0 END) FROM means GROUP BY hub",
+            [*params, SATISFIED_FROM],
+        )
+        return {code: (rated, int(satisfied)) for code, rated, satisfied in cursor.fetchall()}
+
+
 def targets(*, user: User, filters: ReportFilters) -> dict:
     """Each readable hub's targets for the year the period ends in, against the actual figures of the
     period. `expected` is the target pro rata of the part of the year the period covers (None for the
-    share of satisfied SMEs, which is no count). With several hubs, `total` adds them up; its target is
-    given only when every hub set one (the mean of theirs for the share of satisfied SMEs)."""
+    share of satisfied SMEs, which is no count); `share` is the exact actual over the target, rounded only
+    where it is shown. The satisfied SMEs are the enterprises whose mean rating of their cases of the period
+    is at least SATISFIED_FROM, as a percentage of those rated. With several hubs, `total` adds them up; its
+    target is given only when every hub set one (the mean of theirs for the share of satisfied SMEs)."""
     year = filters.date_to.year
     hubs = list(readable_hubs(user=user, filters=filters).order_by("code").values_list("pk", "code", "name"))
     by_hub = {row["key"]: row for row in activity_breakdown(user=user, filters=filters, by="hub")}
@@ -789,17 +814,7 @@ def targets(*, user: User, filters: ReportFilters) -> dict:
         .annotate(total=Sum("jobs_created"))
         .values_list("hub__code", "total")
     )
-    ratings = {
-        code: (rated, satisfied)
-        for code, rated, satisfied in report_cases(user=user, filters=filters)
-        .values("hub__code")
-        .order_by()
-        .annotate(
-            rated=Count("pk", filter=Q(satisfaction_rating__isnull=False)),
-            satisfied=Count("pk", filter=Q(satisfaction_rating__gte=SATISFIED_FROM)),
-        )
-        .values_list("hub__code", "rated", "satisfied")
-    }
+    ratings = satisfied_enterprises(report_cases(user=user, filters=filters))
     goals = {
         (hub_id, indicator): value
         for hub_id, indicator, value in HubTarget.objects.filter(
@@ -816,7 +831,7 @@ def targets(*, user: User, filters: ReportFilters) -> dict:
             return jobs.get(code) or 0
         if indicator == TargetIndicator.SATISFIED_PERCENT:
             rated, satisfied = ratings.get(code, (0, 0))
-            return _whole(100 * satisfied / rated) if rated else None
+            return 100 * satisfied / rated if rated else None
         if indicator == TargetIndicator.WOMEN_LED_REACHED:
             return figures.get("women_led_enterprises_reached", 0)
         return figures.get(indicator, 0)
@@ -829,7 +844,7 @@ def targets(*, user: User, filters: ReportFilters) -> dict:
             "target": target,
             "expected": _whole(target * fraction) if target is not None and counted else None,
             "actual": actual,
-            "share": _share(actual, target) if target and actual is not None else None,
+            "share": actual / target if target and actual is not None else None,
         }
 
     result = {"year": year, "hubs": [], "total": None}
@@ -848,7 +863,7 @@ def targets(*, user: User, filters: ReportFilters) -> dict:
             complete = len(values) == len(hubs)
             if indicator == TargetIndicator.SATISFIED_PERCENT:
                 target = _whole(sum(values) / len(values)) if complete else None
-                total_lines.append(line(indicator, target, _whole(100 * satisfied / rated) if rated else None))
+                total_lines.append(line(indicator, target, 100 * satisfied / rated if rated else None))
             else:
                 actual = sum(actual_of(code, indicator) for _pk, code, _name in hubs)
                 total_lines.append(line(indicator, sum(values) if complete else None, actual))
