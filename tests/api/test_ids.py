@@ -255,7 +255,9 @@ def directory_records_in_the_hub_listed(api, world):
 def reports_on_the_hub_referent_and_enterprise_listed(api, world):
     client = api(world.manager)
     hub, referent, enterprise = listed(client, "hubs"), listed(client, "referents"), listed(client, "enterprises")
-    FollowUpFactory(enterprise=world.enterprise, kind=FollowUp.Kind.MONTH_6, collected_on=timezone.localdate())
+    FollowUpFactory(
+        case=CaseFactory(enterprise=world.enterprise), kind=FollowUp.Kind.MONTH_6, collected_on=timezone.localdate()
+    )
     response = client.get(f"/api/v1/reports/summary/?hub={hub}&referent={referent}")
     assert response.status_code == 200, response.json()
     assert (response.json()["filters"]["hub"], response.json()["filters"]["referent"]) == (hub, referent)
