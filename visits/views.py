@@ -31,7 +31,7 @@ from hub.followups.forms import BASELINE_FIELDS, FollowUpRecordForm
 from hub.followups.selectors import DUE_SOON_DAYS, followups_due_for_referent, followups_visible_to
 from hub.library.formatting import render as render_body
 from hub.library.forms import ShareForm
-from hub.library.selectors import sheets_found, sheets_visible_to
+from hub.library.selectors import sheets_found, sheets_latest, sheets_shared_in_cases_of, sheets_visible_to
 from hub.models import FollowUp
 from hub.permissions import Action, access, require
 from visits.models import Purpose, VisitPhoto
@@ -201,12 +201,23 @@ def followup_form(request, pk: int | None = None):
     return render(request, "visits/mobile_followup.html", context)
 
 
+SHEETS_LISTED = 10
+"""How many sheets each list of the phone's library shows."""
+
+
 @require(Action.LOG_VISITS)
 def sheet_list(request):
-    """The library's search, and the sheets kept on this phone (listed by the script, from its storage)."""
+    """The library's search, the sheets shared in the referent's cases and the latest published, and the
+    sheets kept on this phone (listed by the script, from its storage)."""
     query = request.GET.get("q", "").strip()[:200]
     found = sheets_found(user=request.user, query=query, domain=request.GET.get("domain", "")) if query else None
-    context = {"q": query, "found": found[:30] if found is not None else None, "app": app_config(request)}
+    context = {
+        "q": query,
+        "found": found[:30] if found is not None else None,
+        "shared": sheets_shared_in_cases_of(user=request.user)[:SHEETS_LISTED],
+        "latest": sheets_latest(user=request.user)[:SHEETS_LISTED],
+        "app": app_config(request),
+    }
     return render(request, "visits/mobile_sheets.html", context)
 
 

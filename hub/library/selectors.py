@@ -1,7 +1,7 @@
 """Reads of the technology library: sheets and partner organisations as each role may see them, and
 their search."""
 
-from django.db.models import QuerySet
+from django.db.models import Max, Q, QuerySet
 
 from hub.library.search import search
 from hub.models import Partner, TechnologySheet, User
@@ -10,6 +10,22 @@ from hub.permissions import Action, can, scope, sheets_scope
 
 def sheets_visible_to(*, user: User) -> QuerySet[TechnologySheet]:
     return sheets_scope(TechnologySheet.objects.select_related("hub", "author"), user=user)
+
+
+def sheets_latest(*, user: User) -> QuerySet[TechnologySheet]:
+    """The published sheets `user` may read, the latest changed first."""
+    return sheets_visible_to(user=user).filter(status=TechnologySheet.Status.PUBLISHED).order_by("-updated_at", "-pk")
+
+
+def sheets_shared_in_cases_of(*, user: User) -> QuerySet[TechnologySheet]:
+    """The sheets `user` may read that were shared in the cases assigned to them, the latest shared first."""
+    last_shared = Max("caseshares__shared_at", filter=Q(caseshares__case__assigned_to=user))
+    return (
+        sheets_visible_to(user=user)
+        .annotate(last_shared=last_shared)
+        .filter(last_shared__isnull=False)
+        .order_by("-last_shared", "-pk")
+    )
 
 
 def partners_visible_to(*, user: User) -> QuerySet[Partner]:

@@ -273,7 +273,7 @@ def test_a_sheet_kept_on_the_phone_reads_offline(field_phone, live_server, refer
     context.set_offline(True)
     page.goto(f"{live_server.url}/m/library/")
     page.wait_for_selector("#kept:not([hidden])")
-    page.get_by_role("link", name="Fumoir amélioré FTT").click()
+    page.locator("#kept-sheets").get_by_role("link", name="Fumoir amélioré FTT").click()
     page.wait_for_load_state("load")
     assert "Fumer sans brûler." in page.locator("main").inner_text()
     assert page.url.endswith(f"/m/library/{sheet.pk}/")
