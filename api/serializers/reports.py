@@ -252,3 +252,10 @@ class TargetsSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     hubs = HubTargetsSerializer(many=True)
     total = TargetLineSerializer(many=True, allow_null=True)
+    omitted = serializers.CharField(
+        allow_null=True,
+        help_text=_(
+            "Why there are no targets: the report is narrowed to part of the hubs' enterprises or work (a region, "
+            "a sector, a size, women-led enterprises or a referent). Null otherwise."
+        ),
+    )

@@ -221,7 +221,7 @@ def _targets_table(targets: dict) -> Table:
             for line in indicators
         ]
 
-    rows = []
+    rows = [["", "", targets["omitted"], None, None, None, None]] if targets["omitted"] else []
     for hub in targets["hubs"]:
         rows += lines(hub["hub"], hub["name"], hub["indicators"])
     if targets["total"] is not None:

@@ -701,29 +701,29 @@ def draw_charts(doc: Document, report: dict) -> None:
         "Figures of the period as a share of the %(year)s target (%(whose)s). The dashed mark shows the share "
         "expected pro rata of the part of the year the period covers."
     ) % {"year": year or "", "whose": whose}
+    impact_chart = (
+        lambda fig: charts.draw_impact(fig, report.get("impact"), scale=CHART_SCALE),
+        76.0,
+        _(
+            "Totals of the 6- and 12-month follow-ups collected in the period; the amounts (sales, "
+            "investment, savings, turnover) are in the tables."
+        ),
+    )
+    targets_chart = (
+        lambda fig: charts.draw_targets(
+            fig,
+            lines,
+            title=_("Actual figures against the %(year)s targets") % {"year": year or ""},
+            scale=CHART_SCALE,
+        ),
+        34.0 + 11.0 * max(len(lines), 2),
+        caption,
+    )
+    omitted = (report.get("targets") or {}).get("omitted")
     draw_chart_page(
         doc,
         heading=_("Impact and targets"),
-        charts_on_page=[
-            (
-                lambda fig: charts.draw_impact(fig, report.get("impact"), scale=CHART_SCALE),
-                76.0,
-                _(
-                    "Totals of the 6- and 12-month follow-ups collected in the period; the amounts (sales, "
-                    "investment, savings, turnover) are in the tables."
-                ),
-            ),
-            (
-                lambda fig: charts.draw_targets(
-                    fig,
-                    lines,
-                    title=_("Actual figures against the %(year)s targets") % {"year": year or ""},
-                    scale=CHART_SCALE,
-                ),
-                34.0 + 11.0 * max(len(lines), 2),
-                caption,
-            ),
-        ],
+        charts_on_page=[impact_chart] if omitted else [impact_chart, targets_chart],
     )
 
 
@@ -847,7 +847,7 @@ def draw_tables(doc: Document, report: dict) -> None:
             Column(_("Share of target"), WIDTH - 148),
         ],
         rows=target_rows,
-        empty=_("No hub in this report."),
+        empty=report_targets.get("omitted") or _("No hub in this report."),
         note=_("The expected figure is the target pro rata of the part of the year the period covers."),
     )
 

@@ -797,14 +797,28 @@ def satisfied_enterprises(cases: QuerySet[Case]) -> dict[str, tuple[int, int]]:
         return {code: (rated, int(satisfied)) for code, rated, satisfied in cursor.fetchall()}
 
 
+TARGETS_LEFT_OUT = _(
+    "The targets are the hubs' goals for all their enterprises: they are left out of a report narrowed to a "
+    "region, a sector, a size, women-led enterprises or a referent, whose figures cover only part of them."
+)
+
+
+def narrowed(filters: ReportFilters) -> bool:
+    """Whether the report covers only part of its hubs' enterprises or work."""
+    return any([filters.region, filters.sector, filters.size_class, filters.women_led is not None, filters.referent])
+
+
 def targets(*, user: User, filters: ReportFilters) -> dict:
-    """Each readable hub's targets for the year the period ends in, against the actual figures of the
-    period. `expected` is the target pro rata of the part of the year the period covers (None for the
-    share of satisfied SMEs, which is no count); `share` is the exact actual over the target, rounded only
-    where it is shown. The satisfied SMEs are the enterprises whose mean rating of their cases of the period
-    is at least SATISFIED_FROM, as a percentage of those rated. With several hubs, `total` adds them up; its
-    target is given only when every hub set one (the mean of theirs for the share of satisfied SMEs)."""
+    """Each readable hub's targets for the year the period ends in, against the actual figures of the period;
+    none, and `omitted` saying why, for a `narrowed` report. `expected` is the target pro rata of the part of
+    the year the period covers (None for the share of satisfied SMEs, which is no count); `share` is the exact
+    actual over the target, rounded only where it is shown. The satisfied SMEs are the enterprises whose mean
+    rating of their cases of the period is at least SATISFIED_FROM, as a percentage of those rated. With several
+    hubs, `total` adds them up; its target is given only when every hub set one (the mean of theirs for the
+    share of satisfied SMEs)."""
     year = filters.date_to.year
+    if narrowed(filters):
+        return {"year": year, "hubs": [], "total": None, "omitted": str(TARGETS_LEFT_OUT)}
     hubs = list(readable_hubs(user=user, filters=filters).order_by("code").values_list("pk", "code", "name"))
     by_hub = {row["key"]: row for row in activity_breakdown(user=user, filters=filters, by="hub")}
     jobs = dict(
@@ -847,7 +861,7 @@ def targets(*, user: User, filters: ReportFilters) -> dict:
             "share": actual / target if target and actual is not None else None,
         }
 
-    result = {"year": year, "hubs": [], "total": None}
+    result = {"year": year, "hubs": [], "total": None, "omitted": None}
     for hub_id, code, name in hubs:
         lines = [
             line(indicator, goals.get((hub_id, indicator)), actual_of(code, indicator))

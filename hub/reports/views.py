@@ -107,7 +107,9 @@ def report_page(request):
             "delays": _svg(charts.delays(quality, fmt="svg")),
             "backlog": _svg(charts.backlog(quality["backlog_by_age"], fmt="svg")),
             "impact": _svg(charts.impact(report["impact"], fmt="svg")),
-            "targets": _svg(charts.targets(_target_lines(report["targets"]), fmt="svg")),
+            "targets": None
+            if report["targets"]["omitted"]
+            else _svg(charts.targets(_target_lines(report["targets"]), fmt="svg")),
         },
     }
     return render(request, "reports/report.html", context)
