@@ -229,6 +229,9 @@ class EnterpriseImpactSerializer(serializers.Serializer):
 
 class TargetLineSerializer(serializers.Serializer):
     indicator = serializers.ChoiceField(choices=TargetIndicator.choices)
+    year = serializers.IntegerField(
+        help_text=_("The year whose goal the line measures, with the actuals of the part of the period inside it.")
+    )
     label = serializers.CharField()
     target = serializers.IntegerField(allow_null=True)
     expected = serializers.IntegerField(allow_null=True)
@@ -249,7 +252,10 @@ class HubTargetsSerializer(serializers.Serializer):
 
 
 class TargetsSerializer(serializers.Serializer):
-    year = serializers.IntegerField()
+    year = serializers.IntegerField(help_text=_("The last year the period touches."))
+    years = serializers.ListField(
+        child=serializers.IntegerField(), help_text=_("Every year the period touches: one line per indicator each.")
+    )
     hubs = HubTargetsSerializer(many=True)
     total = TargetLineSerializer(many=True, allow_null=True)
     omitted = serializers.CharField(

@@ -227,7 +227,7 @@ def _targets_table(targets: dict) -> Table:
     if targets["total"] is not None:
         rows += lines("", _("All hubs"), targets["total"])
     return Table(
-        title=_("Targets %(year)s") % {"year": targets["year"]},
+        title=_("Targets %(year)s") % {"year": targets["years_label"]},
         headers=[
             _("Hub"),
             _("Name"),

@@ -654,7 +654,7 @@ def draw_charts(doc: Document, report: dict) -> None:
     rows = breakdown.get("rows") or []
     quality = report.get("service_quality") or {}
     lines, whose = target_lines(report.get("targets"))
-    year = (report.get("targets") or {}).get("year")
+    year = (report.get("targets") or {}).get("years_label")
     monthly_height = 92.0
     breakdown_height = min(158.0, 34.0 + 10.5 * max(len(charts.top_groups(rows)), 2))
     others = len(rows) > charts.MAX_GROUPS
@@ -812,7 +812,7 @@ def draw_tables(doc: Document, report: dict) -> None:
     )
 
     report_targets = report.get("targets") or {}
-    year = report_targets.get("year")
+    year = report_targets.get("years_label")
     target_rows = []
     hubs = report_targets.get("hubs") or []
     groups = [(hub.get("name") or hub.get("hub") or "", hub.get("indicators") or []) for hub in hubs]
@@ -985,8 +985,11 @@ def method_notes() -> list[tuple[str, str]]:
         (
             _("Targets"),
             _(
-                "The hub's targets for the year the period ends in. The expected figure is the target pro rata "
-                "of the days of that year the period covers. Satisfied SMEs are the enterprises whose mean "
+                "The hub's targets of each year the period touches, one line per year, each against the actual "
+                "figures of the part of the period inside that year. The expected figure is the target pro rata "
+                "of the days of that year the period covers. Targets are left out of a report narrowed to part "
+                "of the enterprises (a region, a sector, a size, women-led enterprises) or to a referent. "
+                "Satisfied SMEs are the enterprises whose mean "
                 "rating of their cases of the period is 4 or more, as a share of the enterprises that rated one, "
                 "compared with its target as it is. Every share of a target is taken on the exact figure and "
                 "rounded only where it is printed."

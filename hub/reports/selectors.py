@@ -809,17 +809,48 @@ def narrowed(filters: ReportFilters) -> bool:
 
 
 def targets(*, user: User, filters: ReportFilters) -> dict:
-    """Each readable hub's targets for the year the period ends in, against the actual figures of the period;
-    none, and `omitted` saying why, for a `narrowed` report. `expected` is the target pro rata of the part of
-    the year the period covers (None for the share of satisfied SMEs, which is no count); `share` is the exact
-    actual over the target, rounded only where it is shown. The satisfied SMEs are the enterprises whose mean
-    rating of their cases of the period is at least SATISFIED_FROM, as a percentage of those rated. With several
-    hubs, `total` adds them up; its target is given only when every hub set one (the mean of theirs for the
-    share of satisfied SMEs)."""
-    year = filters.date_to.year
+    """Each readable hub's targets against the actual figures of the period, one line per indicator and per
+    year the period touches: that year's actuals (the part of the period inside it) against that year's goal,
+    `expected` pro rata of the part of the year covered. None, and `omitted` saying why, for a `narrowed`
+    report. `share` is the exact actual over the target, rounded only where it is shown. The satisfied SMEs
+    are the enterprises whose mean rating of their cases of the period is at least SATISFIED_FROM, as a
+    percentage of those rated (no pro rata: it is no count). With several hubs, `total` adds them up; its
+    target is given only when every hub set one (the mean of theirs for the share of satisfied SMEs).
+    `year` is the last year, `years_label` names them all ("2025–2026")."""
+    years = list(range(filters.date_from.year, filters.date_to.year + 1))
+    result = {
+        "year": years[-1],
+        "years": years,
+        "years_label": f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0]),
+        "hubs": [],
+        "total": None,
+        "omitted": None,
+    }
     if narrowed(filters):
-        return {"year": year, "hubs": [], "total": None, "omitted": str(TARGETS_LEFT_OUT)}
+        return {**result, "omitted": str(TARGETS_LEFT_OUT)}
     hubs = list(readable_hubs(user=user, filters=filters).order_by("code").values_list("pk", "code", "name"))
+    result["hubs"] = [{"hub": code, "name": name, "indicators": []} for _pk, code, name in hubs]
+    total = [] if len(hubs) > 1 else None
+    for year in years:
+        part = dataclasses.replace(
+            filters,
+            date_from=max(filters.date_from, datetime.date(year, 1, 1)),
+            date_to=min(filters.date_to, datetime.date(year, 12, 31)),
+        )
+        by_hub, year_total = _targets_of_year(user=user, filters=part, year=year, hubs=hubs, labelled=len(years) > 1)
+        for hub in result["hubs"]:
+            hub["indicators"] += by_hub[hub["hub"]]
+        if total is not None:
+            total += year_total
+    result["total"] = total
+    return result
+
+
+def _targets_of_year(
+    *, user: User, filters: ReportFilters, year: int, hubs: list[tuple], labelled: bool
+) -> tuple[dict[str, list[dict]], list[dict]]:
+    """The lines of `year` for each hub (by code) and their total over the hubs, `filters` being the part of
+    the period inside that year; `labelled` puts the year in each line's label."""
     by_hub = {row["key"]: row for row in activity_breakdown(user=user, filters=filters, by="hub")}
     jobs = dict(
         report_followups(user=user, filters=filters)
@@ -836,7 +867,7 @@ def targets(*, user: User, filters: ReportFilters) -> dict:
         ).values_list("hub_id", "indicator", "value")
     }
     year_start, year_end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    covered = (min(filters.date_to, year_end) - max(filters.date_from, year_start)).days + 1
+    covered = (filters.date_to - filters.date_from).days + 1
     fraction = max(covered, 0) / ((year_end - year_start).days + 1)
 
     def actual_of(code: str, indicator: str) -> int | None:
@@ -852,26 +883,28 @@ def targets(*, user: User, filters: ReportFilters) -> dict:
 
     def line(indicator: str, target: int | None, actual: int | None) -> dict:
         counted = indicator != TargetIndicator.SATISFIED_PERCENT
+        label = str(TargetIndicator(indicator).label)
         return {
             "indicator": indicator,
-            "label": str(TargetIndicator(indicator).label),
+            "year": year,
+            "label": f"{label} ({year})" if labelled else label,
             "target": target,
             "expected": _whole(target * fraction) if target is not None and counted else None,
             "actual": actual,
             "share": actual / target if target and actual is not None else None,
         }
 
-    result = {"year": year, "hubs": [], "total": None, "omitted": None}
-    for hub_id, code, name in hubs:
-        lines = [
+    lines = {
+        code: [
             line(indicator, goals.get((hub_id, indicator)), actual_of(code, indicator))
             for indicator in TargetIndicator.values
         ]
-        result["hubs"].append({"hub": code, "name": name, "indicators": lines})
+        for hub_id, code, _name in hubs
+    }
+    total_lines = []
     if len(hubs) > 1:
         rated = sum(rated for rated, _satisfied in ratings.values())
         satisfied = sum(satisfied for _rated, satisfied in ratings.values())
-        total_lines = []
         for indicator in TargetIndicator.values:
             values = [goals[(hub_id, indicator)] for hub_id, _c, _n in hubs if (hub_id, indicator) in goals]
             complete = len(values) == len(hubs)
@@ -881,8 +914,7 @@ def targets(*, user: User, filters: ReportFilters) -> dict:
             else:
                 actual = sum(actual_of(code, indicator) for _pk, code, _name in hubs)
                 total_lines.append(line(indicator, sum(values) if complete else None, actual))
-        result["total"] = total_lines
-    return result
+    return lines, total_lines
 
 
 def full_report(

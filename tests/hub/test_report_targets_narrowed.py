@@ -52,7 +52,7 @@ def test_the_page_the_api_and_the_spreadsheets_say_why(client, manager, goal, en
     narrowed = f"{PERIOD}&sector={enterprise.sector}"
     page = client.get(f"/manage/reports/?{narrowed}").content.decode()
     assert LEFT_OUT_FR in page
-    assert "Visites réalisées" not in page.split(LEFT_OUT_FR, 1)[1].split("</section>", 1)[0]
+    assert "Visites de site" not in page.split(LEFT_OUT_FR, 1)[1].split("</section>", 1)[0]
     body = client.get(f"/api/v1/reports/targets/?{narrowed}").json()
     assert (body["hubs"], body["total"]) == ([], None)
     assert body["omitted"].startswith(LEFT_OUT_FR)

@@ -168,10 +168,10 @@ class TestHome:
         assert "Karité Plus SARL" in overdue
         assert rows["overdue"].case.reference in overdue
         assert french_date(rows["overdue"].due_date) in overdue
-        assert f'<li class="item alert" data-followup="{rows["overdue"].pk}">' in section
-        assert f'<li class="item alert" data-followup="{rows["unassigned_of_my_case"].pk}">' in section
-        assert f'<li class="item" data-followup="{rows["today"].pk}">' in section
-        assert f'<li class="item" data-followup="{rows["in_14_days"].pk}">' in section
+        assert f'<li class="item tap alert" data-followup="{rows["overdue"].pk}">' in section
+        assert f'<li class="item tap alert" data-followup="{rows["unassigned_of_my_case"].pk}">' in section
+        assert f'<li class="item tap" data-followup="{rows["today"].pk}">' in section
+        assert f'<li class="item tap" data-followup="{rows["in_14_days"].pk}">' in section
         assert "Forge de Kati" in items[str(rows["in_14_days"].pk)]
 
     def test_a_followup_assigned_to_me_is_mine_at_any_enterprise(self, as_referent, referent, hub):
