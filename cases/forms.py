@@ -97,7 +97,9 @@ class TransitionForm(forms.Form):
     rejection_reason = forms.CharField(
         label=_("Reason for rejection"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
     )
-    partner = forms.ModelChoiceField(label=_("Partner organisation"), required=False, queryset=Partner.objects.none())
+    partner = forms.ModelChoiceField(
+        label=_("Partner organisation"), required=False, empty_label="—", queryset=Partner.objects.none()
+    )
     note = forms.CharField(label=_("Note"), required=False, max_length=5000)
 
     def __init__(self, *args, moves, hub, **kwargs):

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from cases import services
 from cases.filters import CASE_LIST_QUERIES, CaseFilter
 from cases.forms import AssignForm, NoteForm, QualifyForm, RegisterRequestForm, TransitionForm
-from cases.models import CaseStatus
+from cases.models import MOVE_LABELS, CaseStatus
 from cases.selectors import case_shares, case_timeline, cases_visible_to, moves_offered, referent_suggestions
 from cases.views import attachment_download
 from hub.library.forms import ShareForm
@@ -109,7 +109,8 @@ def case_detail(request, pk: int):
         "suggestions": suggestions,
         "assign_form": AssignForm(suggestions=suggestions) if suggestions else None,
         "moves": [
-            (move, S(move).label, TransitionForm(moves=moves, hub=case.hub, auto_id=f"{move}-%s")) for move in moves
+            (move, MOVE_LABELS[case.status, move], TransitionForm(moves=moves, hub=case.hub, auto_id=f"{move}-%s"))
+            for move in moves
         ],
         "note_form": NoteForm(),
         "share_form": ShareForm(hub_id=case.hub_id, domain=case.domain),

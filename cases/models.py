@@ -48,6 +48,23 @@ TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
 `cases.services.case_transition`, which checks this table and nothing else. Resolved -> in progress is
 the reopening, allowed only within the hub's reopen window."""
 
+MOVE_LABELS: dict[tuple[str, str], str] = {
+    (S.NEW, S.REJECTED): _("Reject"),
+    (S.NEW, S.REFERRED): _("Refer to a partner"),
+    (S.QUALIFIED, S.REJECTED): _("Reject"),
+    (S.QUALIFIED, S.REFERRED): _("Refer to a partner"),
+    (S.ASSIGNED, S.IN_PROGRESS): _("Start work"),
+    (S.ASSIGNED, S.REFERRED): _("Refer to a partner"),
+    (S.IN_PROGRESS, S.WAITING_SME): _("Wait for the SME"),
+    (S.IN_PROGRESS, S.RESOLVED): _("Mark as resolved"),
+    (S.IN_PROGRESS, S.REFERRED): _("Refer to a partner"),
+    (S.WAITING_SME, S.IN_PROGRESS): _("Resume work"),
+    (S.WAITING_SME, S.RESOLVED): _("Mark as resolved"),
+    (S.RESOLVED, S.CLOSED): _("Close the request"),
+    (S.RESOLVED, S.IN_PROGRESS): _("Reopen the request"),
+}
+"""What the button of each plain move says: the action, not the status it leads to."""
+
 OPEN_STATUSES = frozenset({S.NEW, S.QUALIFIED, S.ASSIGNED, S.IN_PROGRESS, S.WAITING_SME})
 FINAL_STATUSES = frozenset({S.CLOSED, S.REJECTED, S.REFERRED})
 

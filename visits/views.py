@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 
 from cases import services as case_services
 from cases.forms import NoteForm, TransitionForm
-from cases.models import OPEN_STATUSES, CaseNote, CaseStatus
+from cases.models import MOVE_LABELS, OPEN_STATUSES, CaseNote, CaseStatus
 from cases.selectors import case_notes_visible_to, case_shares, cases_visible_to, moves_offered, overdue_condition
 from hub.classifications import TechnologyDomain
 from hub.followups.forms import BASELINE_FIELDS, FollowUpRecordForm
@@ -241,7 +241,7 @@ def case_detail(request, pk: int):
         "case": case,
         "notes": case_notes_visible_to(user=request.user, case=case).select_related("author").order_by("-created_at"),
         "moves": [
-            (move, CaseStatus(move).label, TransitionForm(moves=moves, hub=case.hub, auto_id=f"{move}-%s"))
+            (move, MOVE_LABELS[case.status, move], TransitionForm(moves=moves, hub=case.hub, auto_id=f"{move}-%s"))
             for move in moves
         ],
         "note_form": NoteForm(initial={"visibility": CaseNote.Visibility.INTERNAL}),

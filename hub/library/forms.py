@@ -54,8 +54,12 @@ class PartnerForm(forms.ModelForm):
 class ShareForm(forms.Form):
     """One published sheet or one partner organisation of the case's hub."""
 
-    sheet = forms.ModelChoiceField(label=_("Technology sheet"), required=False, queryset=TechnologySheet.objects.none())
-    partner = forms.ModelChoiceField(label=_("Partner organisation"), required=False, queryset=Partner.objects.none())
+    sheet = forms.ModelChoiceField(
+        label=_("Technology sheet"), required=False, empty_label="—", queryset=TechnologySheet.objects.none()
+    )
+    partner = forms.ModelChoiceField(
+        label=_("Partner organisation"), required=False, empty_label="—", queryset=Partner.objects.none()
+    )
 
     def __init__(self, *args, hub_id: int, domain: str = "", **kwargs):
         super().__init__(*args, **kwargs)

@@ -53,9 +53,9 @@ def test_from_request_to_rating(phone, live_server, hub, sme_user, manager, refe
     case.refresh_from_db()
     assert (case.status, case.assigned_to) == (CaseStatus.ASSIGNED, referent)
 
-    for move in ("En cours", "Résolue"):
+    for move in ("Passer en cours", "Marquer comme résolue"):
         phone.locator("details.move summary", has_text=move).click()
-        if move == "Résolue":
+        if move == "Marquer comme résolue":
             phone.fill("details.move[open] textarea", "Pompe de 1,5 kW et 6 panneaux : devis transmis.")
         phone.locator("details.move[open] button").click()
         phone.wait_for_load_state("load")

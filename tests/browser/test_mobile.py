@@ -249,7 +249,7 @@ def test_the_home_lists_my_cases_and_a_case_moves_on_from_the_phone(field_phone,
     sign_in(page, live_server.url, referent.username)
     page.goto(f"{live_server.url}/m/")
     page.get_by_role("link", name=case.reference).click()
-    page.locator("details.move summary", has_text="En cours").click()
+    page.locator("details.move summary", has_text="Passer en cours").click()
     page.locator("details.move[open] button").click()
     page.wait_for_load_state("load")
     assert Case.objects.get().status == CaseStatus.IN_PROGRESS

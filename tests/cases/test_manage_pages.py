@@ -1,6 +1,7 @@
 """Managers triage, assign and follow cases from their pages; every change goes through the services."""
 
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -30,6 +31,10 @@ def action(case, name: str) -> str:
 
 def text(response) -> str:
     return response.content.decode()
+
+
+def move_buttons(html: str) -> list[str]:
+    return re.findall(r'<details class="move">\s*<summary>(.*?)</summary>', html)
 
 
 class TestAccess:
@@ -178,6 +183,26 @@ class TestCasePage:
         assert page.index("Expert") < page.index("Chargé") < page.index("Autre")
         assert "connaît ce domaine" in page and "couvre cette région" in page
         assert "2 demandes ouvertes" in page
+
+    @pytest.mark.parametrize(
+        ("status", "expected"),
+        [
+            (S.NEW, ["Rejeter", "Orienter vers un partenaire"]),
+            (S.IN_PROGRESS, ["Mettre en attente de la PME", "Marquer comme résolue", "Orienter vers un partenaire"]),
+            (S.RESOLVED, ["Clôturer la demande", "Rouvrir la demande"]),
+        ],
+    )
+    def test_moves_say_what_they_do(self, as_manager, enterprise, referent, status, expected):
+        case = CaseFactory(enterprise=enterprise, status=status, assigned_to=referent)
+        html = text(as_manager.get(detail(case)))
+        assert move_buttons(html) == expected
+        assert f"Confirmer : {expected[0]}" in html
+
+    def test_the_share_and_partner_lists_start_with_the_same_empty_choice(self, as_manager, enterprise, partner):
+        html = text(as_manager.get(detail(CaseFactory(enterprise=enterprise))))
+        empty = re.findall(r'<select name="(sheet|partner)"[^>]*>\s*<option value=""[^>]*>(.*?)</option>', html)
+        assert {"sheet", "partner"} <= {name for name, _label in empty}
+        assert {label for _name, label in empty} == {"—"}
 
 
 class TestTriage:

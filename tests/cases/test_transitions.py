@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from cases.models import FINAL_STATUSES, TRANSITIONS, Case, CaseEvent, CaseStatus
+from cases.models import FINAL_STATUSES, MOVE_LABELS, TRANSITIONS, Case, CaseEvent, CaseStatus
 from cases.services import CaseChanged, case_transition
 from hub.models import Role
 from tests.factories import CaseFactory, PartnerFactory, ReferentUserFactory, SmeUserFactory
@@ -47,6 +47,11 @@ def expected_outcome(from_status: str, to_status: str, role: str) -> type[Except
     if role not in TRANSITIONS[(from_status, to_status)]:
         return PermissionDenied
     return None
+
+
+def test_every_plain_move_has_a_button_label():
+    plain = {move for move in TRANSITIONS if move[1] not in (S.QUALIFIED, S.ASSIGNED)}
+    assert set(MOVE_LABELS) == plain
 
 
 @pytest.mark.parametrize("role", list(ACTOR_FIXTURES))

@@ -278,6 +278,25 @@ class TestCasePage:
         event = CaseEvent.objects.get(case=case)
         assert (event.from_status, event.to_status, event.actor) == (S.ASSIGNED, S.IN_PROGRESS, referent)
 
+    @pytest.mark.parametrize(
+        ("status", "expected"),
+        [
+            (S.ASSIGNED, ["Passer en cours", "Orienter vers un partenaire"]),
+            (S.WAITING_SME, ["Reprendre le travail", "Marquer comme résolue"]),
+        ],
+    )
+    def test_moves_say_what_they_do(self, as_referent, case, status, expected):
+        case.status = status
+        case.save()
+        html = text(as_referent.get(page(case)))
+        assert re.findall(r'<details class="move">\s*<summary>(.*?)</summary>', html) == expected
+
+    def test_the_share_and_partner_lists_start_with_the_same_empty_choice(self, as_referent, case, partner):
+        html = text(as_referent.get(page(case)))
+        empty = re.findall(r'<select name="(sheet|partner)"[^>]*>\s*<option value=""[^>]*>(.*?)</option>', html)
+        assert {"sheet", "partner"} <= {name for name, _label in empty}
+        assert {label for _name, label in empty} == {"—"}
+
     def test_a_stale_version_is_refused_and_nothing_changes(self, as_referent, case):
         response = as_referent.post(
             action(case, "transition"), {"to_status": S.IN_PROGRESS, "version": case.version + 1}, follow=True
