@@ -75,7 +75,7 @@ def test_from_request_to_rating(phone, live_server, hub, sme_user, manager, refe
     phone.fill("#id_comment", "Merci, la pompe tourne.")
     assert_fits_the_phone(phone)
     screenshot(phone, "portal-rate")
-    submit(phone, "Envoyer ma note")
+    submit(phone, "Envoyer mon évaluation")
     case.refresh_from_db()
     assert (case.status, case.satisfaction_rating, case.satisfaction_comment) == (
         CaseStatus.CLOSED,

@@ -174,6 +174,11 @@ class TestConfirmAndReopen:
 
 
 class TestRateFromThePage:
+    def test_the_button_says_it_sends_the_rating(self, sme, resolved):
+        page = page_of(sme.get(case_url(resolved)))
+        assert '<button type="submit" class="primary">Envoyer mon évaluation</button>' in page
+        assert "Envoyer ma note" not in page
+
     def test_the_sme_rates_a_resolved_case_once(self, sme, resolved):
         response = sme.post(case_url(resolved, "rate"), {"rating": "4", "comment": " Rapide et clair. "}, follow=True)
 
@@ -354,6 +359,11 @@ class TestRatingLink:
         assert fr("Thank you for your rating!") in thanks
         assert fr("This request has been rated. Thank you for your answer!") in thanks
         assert '<form method="post" novalidate>' not in thanks
+
+    def test_the_button_says_it_sends_the_rating(self, client, resolved):
+        page = page_of(client.get(f"/portal/rate/{rating_token(resolved)}/"))
+        assert '<button type="submit" class="primary">Envoyer mon évaluation</button>' in page
+        assert "Envoyer ma note" not in page
 
     def test_the_page_shows_nothing_but_reference_title_and_summary(self, client, referent, resolved):
         CaseNoteFactory(case=resolved, author=referent, visibility=CaseNote.Visibility.SME, body="Message privé")
