@@ -243,6 +243,19 @@ def test_the_page_shows_the_answer_rate_and_the_nps_with_its_answers(client, man
     assert "<dd>100 (1 " in page
 
 
+def test_the_page_explains_the_90th_percentile_and_the_nps_where_it_shows_them(client, manager, data):
+    client.force_login(manager)
+    page = client.get(f"/manage/reports/?{PERIOD}").content.decode()
+
+    quality = page[page.index("90e centile (jours)") : page.index("<h3>Satisfaction</h3>")]
+    assert "90e centile : neuf demandes sur dix ont mis ce nombre de jours ou moins pour franchir l’étape." in quality
+    impact = page[page.index("<dt>Net Promoter Score</dt>") : page.index('id="answer-rate"')]
+    assert (
+        "Net Promoter Score : sur 100 réponses à « recommanderiez-vous le hub ? » (de 0 à 10), le nombre de 9 et 10"
+        " moins le nombre de 0 à 6 ; de −100 à +100." in impact
+    )
+
+
 def test_a_regional_viewer_reads_the_answer_rate_but_not_the_follow_ups_due(client, viewer, data, due):
     client.force_login(viewer)
     response = client.get(f"/manage/reports/?{PERIOD}")
