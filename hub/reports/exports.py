@@ -36,7 +36,7 @@ from openpyxl.utils import get_column_letter
 
 from cases.models import Case, CaseStatus, Channel, Priority
 from hub.classifications import IsicSection, SizeClass, TechnologyDomain
-from hub.models import Enterprise, FollowUp, TargetIndicator
+from hub.models import AdministrativeUnit, Enterprise, FollowUp, TargetIndicator
 from hub.reports.forms import BREAKDOWN_LABELS
 from hub.reports.selectors import ANSWERS, IMPACT_SUMS, followup_answer
 from visits.models import Purpose, Visit
@@ -346,18 +346,21 @@ def report_tables(report: dict) -> list[Table]:
 
 
 def _cover(report: dict) -> Table:
-    """The period and the filters the report was made for. Hub and region are shown as codes and the
-    referent as an id: the report holds no names for them."""
+    """The period and the filters the report was made for; the region by its name. The hub is shown as
+    its code and the referent as an id."""
     filters = report["filters"]
 
     def label(choices, value):
         return choices(value).label if value else None
 
+    region = filters["region"]
+    if region:
+        region = AdministrativeUnit.objects.filter(code=region).values_list("name", flat=True).first() or region
     rows = [
         (_("From"), filters["date_from"]),
         (_("To"), filters["date_to"]),
         (_("Hub"), filters["hub"]),
-        (_("Region"), filters["region"]),
+        (_("Region"), region),
         (_("Sector"), label(IsicSection, filters["sector"])),
         (_("Size class"), label(SizeClass, filters["size_class"])),
         (_("Women-led"), filters["women_led"]),

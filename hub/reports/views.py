@@ -40,14 +40,14 @@ RECORDS = {
     "answered-cases": (report_cases_answered, "cases", ("enterprise", "hub"), ("-pk",)),
     "resolved-cases": (report_cases_resolved, "cases", ("enterprise", "hub"), ("-pk",)),
     "open-cases": (report_open_cases, "cases", ("enterprise", "hub"), ("received_at", "pk")),
-    "visits": (report_visits, "visits", ("enterprise", "hub"), ("-pk",)),
+    "visits": (report_visits, "visits", ("enterprise", "hub", "referent"), ("-started_at", "-pk")),
     "followups": (report_followups, "followups", ("enterprise", "hub"), ("-pk",)),
     "due-followups": (report_followups_due, "due_followups", ("enterprise", "assigned_to"), ("due_date", "pk")),
     "due-baselines": (report_baselines_due, "due_followups", ("enterprise", "assigned_to"), ("due_date", "pk")),
 }
 """Per kind of record behind a figure: its selector, its table (the columns of the page and of the
-exports, `exports.RECORDS`), the relations its page shows and its page's order (the open cases and the
-follow-ups due oldest first, as the backlog and the answer rate read)."""
+exports, `exports.RECORDS`), the relations its page shows and its page's order (the visits newest first;
+the open cases and the follow-ups due oldest first, as the backlog and the answer rate read)."""
 EXPORTS = {
     "pdf": "application/pdf",
     "csv": "text/csv; charset=utf-8",

@@ -4,6 +4,7 @@ page, in the exports and from the API, and clear errors for bad filters."""
 import csv
 import datetime
 import io
+import re
 
 import openpyxl
 import pytest
@@ -11,7 +12,14 @@ from django.core.management import CommandError, call_command
 
 from cases.models import CaseStatus
 from hub.models import HubTarget, TargetIndicator
-from tests.factories import AdminFactory, CaseFactory, EnterpriseFactory, FollowUpFactory, VisitFactory
+from tests.factories import (
+    AdminFactory,
+    CaseFactory,
+    EnterpriseFactory,
+    FollowUpFactory,
+    ReferentUserFactory,
+    VisitFactory,
+)
 
 S = CaseStatus
 PERIOD = "date_from=2026-01-01&date_to=2026-12-31"
@@ -124,6 +132,36 @@ def test_the_records_behind_a_figure_list_exactly_those_counted(client, manager,
     sheet = openpyxl.load_workbook(io.BytesIO(export.content)).active
     assert sheet.max_row == 2
     assert client.get(f"/manage/reports/records/unknown/?{PERIOD}").status_code == 404
+
+
+def test_the_visits_behind_the_report_are_listed_newest_first_with_their_referent(client, manager, hub, referent, data):
+    mariam = ReferentUserFactory(hub=hub, first_name="Mariam", last_name="Traoré")
+    enterprise = EnterpriseFactory(hub=hub)
+    nameless = ReferentUserFactory(hub=hub, username="ibrahim", first_name="", last_name="")
+    VisitFactory(enterprise=enterprise, referent=mariam, started_at=at(9, 14))
+    VisitFactory(enterprise=enterprise, referent=mariam, started_at=at(1, 20))
+    VisitFactory(enterprise=enterprise, referent=nameless, started_at=at(6, 2))
+    client.force_login(manager)
+
+    page = client.get(f"/manage/reports/records/visits/?{PERIOD}").content.decode()
+
+    rows = re.findall(r'<tr><td>([\d/]+)</td>.*?<td data-label="Référent">(.*?)</td>', page)
+    assert [date for date, _name in rows] == ["14/09/2026", "02/06/2026", "05/02/2026", "20/01/2026"]
+    assert [name for _date, name in rows] == ["Mariam Traoré", "ibrahim", referent.get_full_name(), "Mariam Traoré"]
+
+
+def test_the_exports_name_the_region_of_the_filter(client, manager, data):
+    client.force_login(manager)
+    query = f"{PERIOD}&region=ML-BKO"
+
+    book = openpyxl.load_workbook(io.BytesIO(client.get(f"/manage/reports/export.xlsx?{query}").content))
+    cover = {row[0]: row[1] for row in book["Rapport"].iter_rows(values_only=True)}
+    assert cover["Région"] == "Bamako"
+    assert [row[1] for row in book["Activité par région"].iter_rows(min_row=2, values_only=True)] == ["Bamako"]
+    text = client.get(f"/manage/reports/export.csv?{query}").content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert ["Région", "Bamako"] in rows
+    assert not any("ML-BKO" in row[1:] for row in rows)
 
 
 @pytest.mark.parametrize(
