@@ -234,7 +234,7 @@ class TestScrubbing:
 
 # Through the WSGI handler, whose end of request closes the database connections (as on a server).
 @pytest.mark.urls(__name__)
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_500_reaches_the_tracker_tagged_and_without_secrets(session_key, referent, sentry_events):
     answer = fail(session_key)
     assert answer["status"].startswith("500")
@@ -252,7 +252,7 @@ def test_a_500_reaches_the_tracker_tagged_and_without_secrets(session_key, refer
 
 
 @pytest.mark.urls(__name__)
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_without_a_tracker_a_500_mails_admins_once_without_secrets(session_key, referent, settings):
     settings.ADMINS = [("Ops", "ops@example.org")]
     answer = fail(session_key)

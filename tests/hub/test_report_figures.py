@@ -545,7 +545,14 @@ def test_users_who_may_not_read_reports_get_zeros(world, referent):
 @pytest.mark.parametrize("call", [*BREAKDOWNS, "targets", "full_report"])
 def test_users_who_may_not_read_reports_get_empty_breakdowns_and_targets(world, referent, call):
     if call == "targets":
-        assert targets(user=referent, filters=YEAR) == {"year": 2026, "hubs": [], "total": None, "omitted": None}
+        assert targets(user=referent, filters=YEAR) == {
+            "year": 2026,
+            "years": [2026],
+            "years_label": "2026",
+            "hubs": [],
+            "total": None,
+            "omitted": None,
+        }
     elif call == "full_report":
         assert full_report(user=referent, filters=YEAR)["breakdown"]["rows"] == []
     else:
