@@ -345,9 +345,9 @@ def report_tables(report: dict) -> list[Table]:
     return tables
 
 
-def _cover(report: dict) -> Table:
-    """The period and the filters the report was made for; the region by its name. The hub is shown as
-    its code and the referent as an id."""
+def _cover(report: dict, hub_name: str) -> Table:
+    """The hub, the period and the filters the report was made for; the region by its name, the referent
+    as an id."""
     filters = report["filters"]
 
     def label(choices, value):
@@ -359,7 +359,7 @@ def _cover(report: dict) -> Table:
     rows = [
         (_("From"), filters["date_from"]),
         (_("To"), filters["date_to"]),
-        (_("Hub"), filters["hub"]),
+        (_("Hub"), hub_name),
         (_("Region"), region),
         (_("Sector"), label(IsicSection, filters["sector"])),
         (_("Size class"), label(SizeClass, filters["size_class"])),
@@ -380,12 +380,12 @@ def _csv_writer(buffer: io.StringIO):
     return csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator="\r\n")
 
 
-def report_csv(report: dict) -> bytes:
+def report_csv(report: dict, *, hub_name: str) -> bytes:
     """Every table of `report` one after the other, each under its title and followed by an empty row,
-    after the period and filters."""
+    after the hub (`hub_name`), the period and the filters."""
     buffer = io.StringIO()
     writer = _csv_writer(buffer)
-    for table in [_cover(report), *report_tables(report)]:
+    for table in [_cover(report, hub_name), *report_tables(report)]:
         writer.writerows(_csv_rows([[table.title], table.headers, *table.rows, []]))
     return buffer.getvalue().encode("utf-8-sig")
 
@@ -449,11 +449,12 @@ def _xlsx_bytes(workbook: Workbook) -> bytes:
     return buffer.getvalue()
 
 
-def report_xlsx(report: dict) -> bytes:
-    """A "Report" sheet with the period and filters, then one sheet per table of `report_tables`."""
+def report_xlsx(report: dict, *, hub_name: str) -> bytes:
+    """A "Report" sheet with the hub (`hub_name`), the period and the filters, then one sheet per table of
+    `report_tables`."""
     workbook = Workbook(write_only=True)
     taken: set[str] = set()
-    for table in [_cover(report), *report_tables(report)]:
+    for table in [_cover(report, hub_name), *report_tables(report)]:
         _write_sheet(workbook, taken, table.title, table.headers, table.rows, _fitted_widths(table))
     return _xlsx_bytes(workbook)
 

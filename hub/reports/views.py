@@ -21,7 +21,9 @@ from hub.reports import charts, exports, pdf
 from hub.reports.forms import BREAKDOWN_LABELS, ReportFilterForm, TargetsForm
 from hub.reports.selectors import (
     BACKLOG_NOTE,
+    ReportFilters,
     full_report,
+    readable_hubs,
     report_baselines_due,
     report_cases,
     report_cases_answered,
@@ -68,12 +70,19 @@ def _svg(chart: bytes) -> str:
     return mark_safe(text[text.index("<svg") :])  # noqa: S308 - matplotlib escapes the text  # nosec B308 B703
 
 
-def _hub_name(report: dict) -> str:
-    code = report["filters"]["hub"]
-    if code:
-        return Hub.objects.filter(code=code).values_list("name", flat=True).first() or code
-    names = [hub["name"] for hub in report["targets"]["hubs"]]
-    return names[0] if len(names) == 1 else _("All hubs")
+def _report_hub(*, user, filters: ReportFilters) -> Hub | None:
+    """The one hub the report covers, or None when it covers several."""
+    hubs = list(readable_hubs(user=user, filters=filters)[:2])
+    return hubs[0] if len(hubs) == 1 else None
+
+
+def _hub_name(hub: Hub | None) -> str:
+    return hub.name if hub else _("All hubs")
+
+
+def _file_name(name: str, hub: Hub | None, filters: ReportFilters, extension: str) -> str:
+    """`name` followed by the hub's code and the period, e.g. rapport-ML-2026-01-01-2026-12-31.pdf."""
+    return f"{name}-{hub.code if hub else 'hubs'}-{filters.date_from}-{filters.date_to}.{extension}"
 
 
 PAGE_ENTERPRISES = 50
@@ -86,7 +95,8 @@ def report_page(request):
     if not form.is_valid():
         return render(request, "reports/report.html", {"form": form, "report": None}, status=400)
     by = form.cleaned_data["by"]
-    report = full_report(user=request.user, filters=form.to_filters(), by=by, enterprises=PAGE_ENTERPRISES + 1)
+    filters = form.to_filters()
+    report = full_report(user=request.user, filters=filters, by=by, enterprises=PAGE_ENTERPRISES + 1)
     more_enterprises = report["enterprises"] is not None and len(report["enterprises"]) > PAGE_ENTERPRISES
     if more_enterprises:
         report["enterprises"] = report["enterprises"][:PAGE_ENTERPRISES]
@@ -94,7 +104,7 @@ def report_page(request):
     context = {
         "form": form,
         "report": report,
-        "hub_name": _hub_name(report),
+        "hub_name": _hub_name(_report_hub(user=request.user, filters=filters)),
         "by_label": BREAKDOWN_LABELS[by],
         "query": request.GET.urlencode(),
         "personal": reads_personal_data_in_reports(request.user),
@@ -129,22 +139,17 @@ def report_export(request, fmt: str):
     form = _filters(request)
     if not form.is_valid():
         return render(request, "reports/report.html", {"form": form, "report": None}, status=400)
+    filters = form.to_filters()
     report = full_report(
         user=request.user,
-        filters=form.to_filters(),
+        filters=filters,
         by=form.cleaned_data["by"],
         enterprises=pdf.PDF_ENTERPRISES if fmt == "pdf" else None,
     )
-    filters = report["filters"]
-    if fmt == "pdf":
-        content = pdf.report_pdf(report, hub_name=_hub_name(report))
-    elif fmt == "csv":
-        content = exports.report_csv(report)
-    else:
-        content = exports.report_xlsx(report)
-    response = HttpResponse(content, content_type=EXPORTS[fmt])
-    name = f"rapport-{filters['hub'] or 'hubs'}-{filters['date_from']}-{filters['date_to']}.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    hub = _report_hub(user=request.user, filters=filters)
+    make = {"pdf": pdf.report_pdf, "csv": exports.report_csv, "xlsx": exports.report_xlsx}[fmt]
+    response = HttpResponse(make(report, hub_name=_hub_name(hub)), content_type=EXPORTS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{_file_name("rapport", hub, filters, fmt)}"'
     return response
 
 
@@ -159,12 +164,14 @@ def report_records(request, kind: str):
     if not form.is_valid():
         return render(request, "reports/report.html", {"form": form, "report": None}, status=400)
     selector, table, related, ordering = RECORDS[kind]
-    records = selector(user=request.user, filters=form.to_filters())
+    filters = form.to_filters()
+    records = selector(user=request.user, filters=filters)
     export = request.GET.get("format")
     if export in ("csv", "xlsx"):
         make = exports.records_csv if export == "csv" else exports.records_xlsx
         response = HttpResponse(make(table, records), content_type=EXPORTS[export])
-        response["Content-Disposition"] = f'attachment; filename="{kind}.{export}"'
+        name = _file_name(kind, _report_hub(user=request.user, filters=filters), filters, export)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
     query = request.GET.copy()
     query.pop("page", None)

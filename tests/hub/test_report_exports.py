@@ -41,6 +41,7 @@ S = CaseStatus
 FILTERS = ReportFilters(date_from=datetime.date(2026, 1, 1), date_to=datetime.date(2026, 12, 31))
 HOSTILE = ['=HYPERLINK("http://evil")', "+33 Cie", "-Moins", "@at"]
 ESCAPED = [f"'{name}" for name in HOSTILE]
+HUB = "HUB IIT Mali"
 
 
 def at(month: int, day: int, hour: int = 9) -> datetime.datetime:
@@ -215,14 +216,14 @@ def test_sheet_titles_are_valid_and_unique():
 
 
 def test_xlsx_has_the_report_sheets_and_its_figures(report):
-    book = workbook(report_xlsx(report))
+    book = workbook(report_xlsx(report, hub_name=HUB))
     assert book.sheetnames == expected_titles()
     assert [table.title for table in report_tables(report)] == expected_titles()[1:]
 
     cover = figures(rows_of(book[_("Report")]))
     assert cover[_("From")].date() == FILTERS.date_from  # openpyxl reads dates back as datetimes
     assert cover[_("To")].date() == FILTERS.date_to
-    assert cover[_("Hub")] == "—"
+    assert cover[_("Hub")] == HUB
 
     key = figures(rows_of(book[_("Key figures")]))
     activity = report["activity"]
@@ -240,7 +241,7 @@ def test_xlsx_has_the_report_sheets_and_its_figures(report):
 
 
 def test_xlsx_types_and_formats(report):
-    book = workbook(report_xlsx(report))
+    book = workbook(report_xlsx(report, hub_name=HUB))
     delays = book[_("Service delays")]
     assert delays.freeze_panes == "A2"
     assert all(cell.font.b for cell in delays[1])
@@ -270,9 +271,9 @@ def test_xlsx_types_and_formats(report):
 
 
 def test_csv_holds_the_same_tables_as_the_xlsx(report):
-    content = report_csv(report)
+    content = report_csv(report, hub_name=HUB)
     tables = csv_tables(content)
-    book = workbook(report_xlsx(report))
+    book = workbook(report_xlsx(report, hub_name=HUB))
     assert list(tables) == book.sheetnames
     for title in book.sheetnames[1:]:
         sheet, block = rows_of(book[title]), tables[title]
@@ -296,8 +297,8 @@ def test_csv_holds_the_same_tables_as_the_xlsx(report):
 def test_the_answer_rate_of_the_follow_ups_due_in_both_formats(manager, data):
     with translation.override("en"):
         report = full_report(user=manager, filters=FILTERS)
-        book = workbook(report_xlsx(report))
-        tables = csv_tables(report_csv(report))
+        book = workbook(report_xlsx(report, hub_name=HUB))
+        tables = csv_tables(report_csv(report, hub_name=HUB))
     sheet = rows_of(book["Follow-up answer rate"])
     assert sheet[0] == [
         "Follow-ups",
@@ -333,12 +334,12 @@ def test_the_answer_rate_of_the_follow_ups_due_in_both_formats(manager, data):
 
 
 def test_hostile_names_are_escaped_in_the_report(report):
-    cells = [cell for cell in every_cell(workbook(report_xlsx(report))) if isinstance(cell.value, str)]
+    cells = [cell for cell in every_cell(workbook(report_xlsx(report, hub_name=HUB))) if isinstance(cell.value, str)]
     assert all(cell.data_type == "s" for cell in cells)
     assert not [cell.value for cell in cells if cell.value.startswith(FORMULA_PREFIXES)]
     assert set(ESCAPED) <= {cell.value for cell in cells}
 
-    fields = [field for row in csv_rows(report_csv(report)) for field in row]
+    fields = [field for row in csv_rows(report_csv(report, hub_name=HUB)) for field in row]
     assert set(ESCAPED) <= set(fields)
     for field in fields:
         if field.startswith(FORMULA_PREFIXES):
@@ -348,9 +349,9 @@ def test_hostile_names_are_escaped_in_the_report(report):
 def test_regional_viewers_get_no_per_enterprise_figures(viewer_report):
     assert viewer_report["enterprises"] is None
     titles = expected_titles(personal=False)
-    book = workbook(report_xlsx(viewer_report))
+    book = workbook(report_xlsx(viewer_report, hub_name=_("All hubs")))
     assert book.sheetnames == titles
-    content = report_csv(viewer_report)
+    content = report_csv(viewer_report, hub_name=_("All hubs"))
     assert list(csv_tables(content)) == titles
     names = {name.lstrip("'") for name in ESCAPED}
     text = content.decode("utf-8-sig")
@@ -360,8 +361,8 @@ def test_regional_viewers_get_no_per_enterprise_figures(viewer_report):
 
 def test_a_breakdown_names_its_dimension(manager, data):
     report = full_report(user=manager, filters=FILTERS, by="sector")
-    assert workbook(report_xlsx(report)).sheetnames == expected_titles(by=_("Activity by sector"))
-    sector = csv_tables(report_csv(report))[_("Activity by sector")]
+    assert workbook(report_xlsx(report, hub_name=HUB)).sheetnames == expected_titles(by=_("Activity by sector"))
+    sector = csv_tables(report_csv(report, hub_name=HUB))[_("Activity by sector")]
     assert sector[0][:2] == [_("Code"), _("Sector")]
     assert sector[1][0] == "C"
 

@@ -113,7 +113,6 @@ def test_the_exports_hold_the_figures_of_the_page(client, manager, data):
     pdf = client.get(f"/manage/reports/export.pdf?{PERIOD}")
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
-    assert 'filename="rapport-' in pdf["Content-Disposition"]
     xlsx = client.get(f"/manage/reports/export.xlsx?{PERIOD}")
     book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
     cells = [cell for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for cell in row]
@@ -121,6 +120,36 @@ def test_the_exports_hold_the_figures_of_the_page(client, manager, data):
     text = client.get(f"/manage/reports/export.csv?{PERIOD}").content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert any(str(page["cases_received"]) in row for row in rows)
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "csv", "xlsx"])
+def test_the_report_files_are_named_after_their_hub_and_period(client, manager, viewer, data, fmt):
+    client.force_login(manager)
+    response = client.get(f"/manage/reports/export.{fmt}?{PERIOD}")
+    assert response["Content-Disposition"] == f'attachment; filename="rapport-ML-2026-01-01-2026-12-31.{fmt}"'
+    client.force_login(viewer)
+    response = client.get(f"/manage/reports/export.{fmt}?{PERIOD}")
+    assert response["Content-Disposition"] == f'attachment; filename="rapport-hubs-2026-01-01-2026-12-31.{fmt}"'
+    response = client.get(f"/manage/reports/export.{fmt}?{PERIOD}&hub=ML2")
+    assert response["Content-Disposition"] == f'attachment; filename="rapport-ML2-2026-01-01-2026-12-31.{fmt}"'
+
+
+def test_the_report_sheet_names_the_hub(client, manager, viewer, data):
+    client.force_login(manager)
+    book = openpyxl.load_workbook(io.BytesIO(client.get(f"/manage/reports/export.xlsx?{PERIOD}").content))
+    assert {row[0]: row[1] for row in book["Rapport"].iter_rows(values_only=True)}["Hub"] == "HUB IIT Mali"
+    text = client.get(f"/manage/reports/export.csv?{PERIOD}").content.decode("utf-8-sig")
+    assert ["Hub", "HUB IIT Mali"] in list(csv.reader(io.StringIO(text), delimiter=";"))
+    client.force_login(viewer)
+    book = openpyxl.load_workbook(io.BytesIO(client.get(f"/manage/reports/export.xlsx?{PERIOD}").content))
+    assert {row[0]: row[1] for row in book["Rapport"].iter_rows(values_only=True)}["Hub"] == "Tous les hubs"
+
+
+def test_the_records_files_are_named_after_their_kind_hub_and_period(client, manager, data):
+    client.force_login(manager)
+    for fmt in ("csv", "xlsx"):
+        response = client.get(f"/manage/reports/records/visits/?{PERIOD}&format={fmt}")
+        assert response["Content-Disposition"] == f'attachment; filename="visits-ML-2026-01-01-2026-12-31.{fmt}"'
 
 
 def test_the_records_behind_a_figure_list_exactly_those_counted(client, manager, data):

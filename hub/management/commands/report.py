@@ -65,8 +65,8 @@ class Command(BaseCommand):
             hub_name = Hub.objects.get(code=hub).name if hub else gettext("All hubs")
             content = {
                 "pdf": lambda: pdf.report_pdf(report, hub_name=hub_name),
-                "csv": lambda: exports.report_csv(report),
-                "xlsx": lambda: exports.report_xlsx(report),
+                "csv": lambda: exports.report_csv(report, hub_name=hub_name),
+                "xlsx": lambda: exports.report_xlsx(report, hub_name=hub_name),
                 "json": lambda: json.dumps(report, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode(),
             }[format]()
         if output == "-":
