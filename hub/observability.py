@@ -11,7 +11,7 @@ import datetime
 import json
 import logging
 import re
-import subprocess
+import subprocess  # nosec B404 - git describe only, fixed arguments
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -230,7 +230,7 @@ def git_describe() -> str | None:
     """The deployed tag (or commit) as `git describe` names it; None in a release archive, which has no
     .git: set SENTRY_RELEASE there."""
     try:
-        result = subprocess.run(
+        result = subprocess.run(  # nosec B603 B607 - git from PATH, fixed arguments
             ["git", "describe", "--tags", "--always", "--dirty"],  # noqa: S607 - git from PATH, fixed arguments
             cwd=Path(__file__).resolve().parent.parent,
             capture_output=True,
