@@ -5,8 +5,10 @@ Both formats hold the same values. CSV is meant to be read back by scripts as we
 UTF-8 with a byte-order mark (so that Excel shows the accents), `;` between fields (what Excel in French
 expects), numbers written plainly with a dot as decimal separator (a share of 92.69 % is 0.9269, an
 amount is whole XOF without thousands separator), dates as YYYY-MM-DD and times as YYYY-MM-DD HH:MM:SS,
-Bamako time. XLSX stores the numbers as numbers with a display format (amounts with thousands
-separators, shares as 92.7 %) and dates as dates. Labels and choices are in the active language.
+Bamako time. XLSX stores the numbers as numbers, each with a display format (counts and amounts with
+thousands separators, shares as 92.7 %, decimals with their places), dates and times as dates shown in
+the reader's own date format, and puts an auto-filter on every table. Labels and choices are in the
+active language.
 
 Every cell of both formats goes through `escape_formula`, so that no name typed into the tracker runs
 as a formula in the spreadsheet that opens the file.
@@ -19,6 +21,7 @@ import io
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Count, F, IntegerField, Model, OuterRef, QuerySet, Subquery, Value
 from django.db.models.expressions import Combinable
@@ -32,6 +35,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
+from openpyxl.styles.numbers import BUILTIN_FORMATS
 from openpyxl.utils import get_column_letter
 
 from cases.models import Case, CaseStatus, Channel, Priority
@@ -44,8 +48,12 @@ from visits.models import Purpose, Visit
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 """What makes a spreadsheet read a text cell as a formula (OWASP, CSV injection)."""
 
-AMOUNT_FORMAT = "#,##0"
+WHOLE_FORMAT = "#,##0"
 SHARE_FORMAT = "0.0%"
+DECIMAL_FORMAT = "#,##0.00"
+DATE_FORMAT = BUILTIN_FORMATS[14]
+DATETIME_FORMAT = BUILTIN_FORMATS[22]
+"""Excel's built-in date formats, which it shows in the reader's own short date format (14/03/2026)."""
 CSV_DELIMITER = ";"
 SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 SHEET_TITLE_LENGTH = 31
@@ -402,24 +410,42 @@ def _sheet_title(title: str, taken: set[str]) -> str:
     return candidate
 
 
+def _number_format(value) -> str:
+    """How XLSX shows a normalised number, date or time: counts and amounts with thousands separators,
+    shares as percentages, decimals with their places, dates and times as such."""
+    if isinstance(value, Share):
+        return SHARE_FORMAT
+    if isinstance(value, int):
+        return WHOLE_FORMAT
+    if isinstance(value, Decimal):
+        places = max(-value.as_tuple().exponent, 0)
+        return f"0.{'0' * places}" if places else "0"
+    if isinstance(value, datetime.datetime):
+        return DATETIME_FORMAT
+    if isinstance(value, datetime.date):
+        return DATE_FORMAT
+    return DECIMAL_FORMAT
+
+
 def _xlsx_value(sheet, value):
-    """A normalised value as a write-only sheet takes it; text is always typed as text, so that openpyxl
-    never makes it a formula or an error value."""
+    """A normalised value as a write-only sheet takes it, every figure and date with its display format;
+    text is always typed as text, so that openpyxl never makes it a formula or an error value."""
     value = _cell(value)
-    number_format = SHARE_FORMAT if isinstance(value, Share) else AMOUNT_FORMAT if isinstance(value, Amount) else None
+    if value is None:
+        return None
     if isinstance(value, str):
         cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
         cell.data_type = "s"
         return cell
-    if number_format:
-        cell = WriteOnlyCell(sheet, value=float(value) if isinstance(value, Share) else int(value))
-        cell.number_format = number_format
-        return cell
-    return value
+    number_format = _number_format(value)
+    cell = WriteOnlyCell(sheet, value=float(value) if isinstance(value, Share) else value)
+    cell.number_format = number_format
+    return cell
 
 
 def _write_sheet(workbook: Workbook, taken: set[str], title: str, headers: list, rows: Iterable, widths: list[int]):
-    """One sheet of a write-only `workbook`: the header row bold and frozen, then `rows`."""
+    """One sheet of a write-only `workbook`: the header row bold and frozen, then `rows`, with an
+    auto-filter over them all."""
     sheet = workbook.create_sheet(_sheet_title(title, taken))
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
@@ -431,8 +457,11 @@ def _write_sheet(workbook: Workbook, taken: set[str], title: str, headers: list,
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)
+    written = 0
     for row in rows:
         sheet.append([_xlsx_value(sheet, value) for value in row])
+        written += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{1 + written}"
 
 
 def _fitted_widths(table: Table) -> list[int]:

@@ -270,6 +270,51 @@ def test_xlsx_types_and_formats(report):
         assert 8 <= width.width <= 60, column
 
 
+def assert_filtered_and_formatted(sheet):
+    """Every table has an auto-filter over its header and rows, and every figure and date of it a format."""
+    assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, sheet.max_column).column_letter}{sheet.max_row}", sheet.title
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if cell.value is not None and cell.data_type != "s":
+                assert cell.number_format != "General", (sheet.title, cell.coordinate)
+
+
+def test_xlsx_tables_have_filters_and_formatted_figures_and_dates(report):
+    book = workbook(report_xlsx(report, hub_name=HUB))
+    for sheet in book.worksheets:
+        assert_filtered_and_formatted(sheet)
+    assert book[_("Activity by month")].auto_filter.ref == "A1:J13"
+    cover = {row[0].value: row[1] for row in book[_("Report")].iter_rows(min_row=2)}
+    assert cover[_("From")].is_date and cover[_("From")].number_format == "mm-dd-yy"  # the reader's date format
+    assert cover[_("Generated at")].is_date and cover[_("Generated at")].number_format == "m/d/yy h:mm"
+    key = {row[0].value: row[1] for row in book[_("Key figures")].iter_rows(min_row=2)}
+    assert key[str(TargetIndicator.VISITS.label)].number_format == "#,##0"
+    delays = book[_("Service delays")]
+    assert delays["B2"].number_format == "#,##0"  # cases done
+    assert delays["D2"].data_type == "n" and delays["D2"].number_format == "#,##0.00"  # median days
+
+
+def test_records_xlsx_have_filters_and_formatted_figures_and_dates(manager, data):
+    visits = workbook(records_xlsx("visits", report_visits(user=manager, filters=FILTERS))).worksheets[0]
+    assert_filtered_and_formatted(visits)
+    assert visits.auto_filter.ref == "A1:L3"
+    header = [cell.value for cell in visits[1]]
+    first = visits[2]
+    assert first[0].is_date and first[0].number_format == "m/d/yy h:mm"
+    assert first[header.index(verbose(Visit, "people_reached_total"))].number_format == "#,##0"
+    assert first[header.index(verbose(Visit, "latitude"))].number_format == "0.000000"
+    for kind, selector in (
+        ("cases", report_cases),
+        ("followups", report_followups),
+        ("due_followups", report_followups_due),
+    ):
+        sheet = workbook(records_xlsx(kind, selector(user=manager, filters=FILTERS))).worksheets[0]
+        assert_filtered_and_formatted(sheet)
+    due = workbook(records_xlsx("due_followups", report_followups_due(user=manager, filters=FILTERS))).worksheets[0]
+    due_date = due[2][[cell.value for cell in due[1]].index(verbose(FollowUp, "due_date"))]
+    assert due_date.is_date and due_date.number_format == "mm-dd-yy"
+
+
 def test_csv_holds_the_same_tables_as_the_xlsx(report):
     content = report_csv(report, hub_name=HUB)
     tables = csv_tables(content)
