@@ -15,6 +15,21 @@ from tests.factories import (
 )
 
 
+def _empties_the_database(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    transactional = marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    return bool(transactional) or bool({"transactional_db", "live_server"} & set(item.fixturenames))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests on real transactions run last. Each ends by emptying the database (its serialized rollback
+    puts the rows back only when the next such test starts), and pytest-django runs after them the tests it
+    takes for database-free: those whose user fixture is asked for at run time, which would then miss the
+    regions loaded by migration."""
+    items.sort(key=_empties_the_database)
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Sign-in failure counts and throttles live in the cache: each test starts without them."""
