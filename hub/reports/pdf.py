@@ -188,10 +188,11 @@ class Row:
 
 
 def _cell(text: str, column: Column, *, size: float, weight: str) -> tuple[float, list[str]]:
-    """A cell's type size and lines: text on at most two lines, a number on one, in smaller type if need be."""
+    """A cell's type size and lines: text wrapped whole (two enterprises whose names start alike stay
+    distinguishable), a number on one line, in smaller type only if it cannot fit the column."""
     if column.numeric:
         return _fitting_size(text, width=column.width - 2.4, size=size, weight=weight), [text]
-    return size, clip(wrap(text, width=column.width - 2.4, size=size, weight=weight), most=2)
+    return size, wrap(text, width=column.width - 2.4, size=size, weight=weight)
 
 
 def _fitting_size(text: str, *, width: float, size: float, weight: str = "bold", smallest: float = 6.5) -> float:
@@ -888,11 +889,11 @@ def draw_enterprises(doc: Document, enterprises: Sequence[dict], *, followed: in
         heading=heading,
         title=_("Enterprises followed up in the period"),
         columns=[
-            Column(_("Enterprise"), 38.5, numeric=False),
-            Column(_("Region"), 21, numeric=False),
+            Column(_("Enterprise"), 37.5, numeric=False),
+            Column(_("Region"), 20, numeric=False),
             Column(_("baseline"), 22.5, group=turnover),
             Column(_("latest"), 22.5, group=turnover),
-            Column(_("change"), 22, group=turnover),
+            Column(_("change"), 24, group=turnover),
             Column(_("Staff at baseline"), 15),
             Column(_("Jobs created"), 11.5),
             Column(_("Investment (FCFA)"), WIDTH - 153),

@@ -276,3 +276,25 @@ def test_the_pdf_export_and_command_print_the_first_enterprises_only(
     assert response.status_code == 200
     assert page_count(response.content) == FIXED_PAGES + 1
     assert page_count(output.read_bytes()) == FIXED_PAGES + 1
+
+
+def test_long_names_wrap_whole_and_amounts_keep_the_tables_type_size(hub, manager, referent, monkeypatch):
+    name = "Coopérative Siguida des productrices de beurre de karité de Bandiagara"
+    enterprise = EnterpriseFactory(hub=hub, name=name)
+    followed_up(enterprise, month=3, baseline=114_023_000, latest=127_137_000, referent=referent)
+    drawn = []
+    lines_of = pdf.Page.lines
+
+    def recorded(page, x, y, lines, **style):
+        drawn.append((list(lines), style.get("size")))
+        return lines_of(page, x, y, lines, **style)
+
+    monkeypatch.setattr(pdf.Page, "lines", recorded)
+    with translation.override("fr"):
+        pdf.report_pdf(full_report(user=manager, filters=FILTERS), hub_name="HUB IIT Mali")
+
+    cells = [lines for lines, _size in drawn if lines and lines[0].startswith("Coopérative Siguida")]
+    assert cells
+    assert all(" ".join(lines) == name for lines in cells)
+    change = pdf.format_number(13_114_000, signed=True)
+    assert {size for lines, size in drawn if lines == [change]} == {pdf.TABLE_SIZE}
