@@ -27,6 +27,8 @@ from matplotlib.patches import Patch
 from matplotlib.textpath import TextToPath
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from hub.templatetags.figures import percent_shown
+
 GREEN = "#0b5d3b"
 INK = "#1a1a1a"
 DARK_GREY = "#4d4d4d"
@@ -96,7 +98,7 @@ def format_share(share: float | None, *, decimals: int = 0, signed: bool = False
     """A share (0.25) as a percentage ("25 %")."""
     if share is None:
         return "—"
-    return f"{format_number(share * 100, decimals=decimals, signed=signed)}{NARROW_NBSP}%"
+    return f"{format_number(percent_shown(share, decimals=decimals), decimals=decimals, signed=signed)}{NARROW_NBSP}%"
 
 
 def format_days(days: float | None) -> str:

@@ -1,5 +1,7 @@
 """How report figures read on the pages: shares as percentages, amounts in FCFA, days, "—" for none."""
 
+import decimal
+
 from django import template
 from django.utils.formats import number_format
 
@@ -7,12 +9,22 @@ register = template.Library()
 NONE = "—"
 
 
+def percent_shown(share: float, *, decimals: int = 1) -> decimal.Decimal:
+    """`share` as the percentage every surface prints: rounded half up to `decimals` places, except that a
+    share short of 1 never reads 100 (99.96 % of a target is not the target met)."""
+    step = decimal.Decimal(1).scaleb(-decimals)
+    shown = (decimal.Decimal(str(share)) * 100).quantize(step, rounding=decimal.ROUND_HALF_UP)
+    if share < 1 and shown >= 100:
+        return 100 - step
+    return shown
+
+
 @register.filter
 def percent(share) -> str:
     """0.9269 → "92,7 %" (in French)."""
     if share is None or share == "":
         return NONE
-    return f"{number_format(share * 100, decimal_pos=1)} %"
+    return f"{number_format(percent_shown(share), decimal_pos=1)} %"
 
 
 @register.filter
