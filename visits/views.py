@@ -91,6 +91,7 @@ def app_config(request, *, followups: bool = False) -> dict:
                 "Some records are not sent yet. They stay on this phone, but only you can send them. Sign out anyway?"
             ),
             "saved": _("Visit saved on the phone."),
+            "sentNow": _("Sent to the server."),
             "noMatch": _("No enterprise of the directory matches."),
             "noMatchOffline": _("No enterprise kept on this phone matches. Online, the whole hub is searched."),
             "locating": _("Looking for your position…"),

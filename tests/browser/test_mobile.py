@@ -2,6 +2,7 @@
 phone across a reload, sent once, refusals shown with their reason, and a warning before signing out with
 visits unsent."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -119,6 +120,11 @@ def test_an_enterprise_outside_my_regions_is_found_online_and_then_kept_offline(
     page.click("#visit-form button[type=submit]")
     wait_for_states(page, "sent", 1)
     assert Visit.objects.get().enterprise.name == "Huilerie Sanou"
+    page.wait_for_function("document.querySelector('#form-status').textContent.includes('serveur')")
+    assert (
+        page.locator("#form-status").inner_text().startswith("Visite enregistrée sur le téléphone. Envoyée au serveur.")
+    )
+    assert page.locator("#send-now").is_hidden()
 
     context.set_offline(True)
     page.reload()
@@ -136,6 +142,11 @@ def test_three_visits_saved_offline_survive_a_reload_and_are_sent_once(field_pho
     context.set_offline(True)
     for number in range(3):
         log_visit(page, "Moulin Coulibaly", f"Visite hors ligne {number}")
+    page.wait_for_function("document.querySelector('#form-status').textContent.includes('réseau')")
+    assert "Visite enregistrée sur le téléphone. Pas de réseau" in page.locator("#form-status").inner_text()
+    assert re.search(
+        r"Moulin Coulibaly · \d{2}/\d{2}/\d{4} \d{2}:\d{2}", page.locator("#outbox-list li").first.inner_text()
+    )
     page.reload()
     page.wait_for_selector("#outbox-list .state-waiting")
     assert outbox_states(page, "waiting") == 3
@@ -148,7 +159,8 @@ def test_three_visits_saved_offline_survive_a_reload_and_are_sent_once(field_pho
     assert sorted(Visit.objects.values_list("observations", flat=True)) == [
         f"Visite hors ligne {number}" for number in range(3)
     ]
-    page.click("#send-now")
+    assert page.locator("#send-now").is_hidden()
+    page.evaluate("window.hubiit.sendAll()")
     page.wait_for_timeout(500)
     assert Visit.objects.count() == 3
 

@@ -82,7 +82,8 @@ def test_a_followup_recorded_offline_survives_a_reload_and_is_stored_once(field_
         9,
         False,
     )
-    page.click("#send-now")
+    assert page.locator("#send-now").is_hidden()
+    page.evaluate("window.hubiit.sendAll()")
     page.wait_for_timeout(500)
     assert stored.history.filter(collected_on__isnull=False).count() == 1
     screenshot(page, "mobile-followup-sent")

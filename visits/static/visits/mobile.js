@@ -123,11 +123,12 @@
   // ---- The outbox as the referent sees it, on every mobile page.
   async function showOutbox() {
     const list = $("#outbox-list");
-    const all = (await records()).sort((a, b) => b.saved_at - a.saved_at);
+    const all = (await records()).sort((a, b) => (a.state === "sent") - (b.state === "sent") || b.saved_at - a.saved_at);
     const unsent = all.filter((record) => record.state !== "sent").length;
     document.querySelectorAll("[data-outbox-count]").forEach((node) => (node.textContent = unsent));
     if (!list) return;
     $("#outbox").hidden = all.length === 0;
+    $("#send-now").hidden = !all.some((record) => record.state === "waiting");
     list.replaceChildren(
       ...all.map((record) => {
         const item = document.createElement("li");
@@ -386,7 +387,7 @@
       client_uuid: form.client_uuid.value,
       user: cfg.user,
       payload: payload(form),
-      label: `${$("#enterprise-search").value} · ${form.started_at.value.replace("T", " ")}`,
+      label: `${$("#enterprise-search").value} · ${new Date(form.started_at.value).toLocaleString(document.documentElement.lang, { dateStyle: "short", timeStyle: "short" })}`,
       photos,
       photos_sent: [],
       state: "waiting",
@@ -403,7 +404,9 @@
     if (after && !after.hidden) status.append(" ", ...after.querySelectorAll("a"));
     if (after) after.hidden = true;
     window.scrollTo(0, 0);
-    sendAll();
+    await sendAll();
+    const sent = (await records()).find((r) => r.client_uuid === record.client_uuid);
+    status.firstChild.textContent = `${text.saved} ${sent?.state === "sent" ? text.sentNow : sent?.reason || text.offline}`;
   }
   let initialLinked;
   async function startForm() {
