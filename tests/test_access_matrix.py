@@ -519,6 +519,7 @@ PAGES: dict[str, tuple[Check, ...]] = {
     # the referents' mobile app
     "m/": (Check("visits:mobile-home", of(FIELD, 200), lists=STAFF_LISTS),),
     "m/visits/new/": (Check("visits:visit-new", of(FIELD, 200)),),
+    "m/visits/<int:pk>/": (Check("visits:visit", of(FIELD, 200), pk_of("visit"), scope=STAFF, targets=VISITS),),
     "m/directory.json": (Check("visits:directory", of(FIELD, 200), lists=STAFF_LISTS),),
     "m/followups.json": (Check("visits:followups-copy", of(FIELD, 200), lists=STAFF_LISTS),),
     "m/sw.js": (Check("visits:service-worker", ALL),),

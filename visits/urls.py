@@ -6,6 +6,7 @@ app_name = "visits"
 urlpatterns = [
     path("", views.mobile_home, name="mobile-home"),
     path("visits/new/", views.visit_new, name="visit-new"),
+    path("visits/<int:pk>/", views.visit_detail, name="visit"),
     path("directory.json", views.directory, name="directory"),
     path("followups.json", views.followups_copy, name="followups-copy"),
     path("followups/offline/", views.followup_form, name="followup-shell"),

@@ -253,6 +253,25 @@ def case_detail(request, pk: int):
     return render(request, "visits/mobile_case.html", context)
 
 
+@never_cache
+@require(Action.LOG_VISITS)
+def visit_detail(request, pk: int):
+    """One of the referent's own visits, as it was stored, with the cases it worked on that they can open."""
+    visit = access(
+        visits_visible_to(user=request.user).filter(referent=request.user).select_related("enterprise__region"),
+        pk=pk,
+    )
+    cases = visit.cases.order_by("reference")
+    context = {
+        "visit": visit,
+        "photos": visit.photos.order_by("uploaded_at", "pk"),
+        "cases": cases,
+        "openable": set(cases_visible_to(user=request.user).filter(pk__in=cases).values_list("pk", flat=True)),
+        "app": app_config(request),
+    }
+    return render(request, "visits/mobile_visit.html", context)
+
+
 @require_POST
 @require(Action.LOG_VISITS)
 def case_action(request, pk: int, action: str):
