@@ -176,7 +176,14 @@ def report_records(request, kind: str):
     query = request.GET.copy()
     query.pop("page", None)
     page = Paginator(records.select_related(*related).order_by(*ordering), 50).get_page(request.GET.get("page"))
-    context = {"kind": kind, "table": table, "page": page, "query": query.urlencode(), "form": form}
+    context = {
+        "kind": kind,
+        "table": table,
+        "page": page,
+        "query": query.urlencode(),
+        "form": form,
+        "can_open_visits": can(request.user, Action.VIEW_VISITS),
+    }
     return render(request, "reports/records.html", context)
 
 

@@ -174,9 +174,14 @@ def test_the_visits_behind_the_report_are_listed_newest_first_with_their_referen
 
     page = client.get(f"/manage/reports/records/visits/?{PERIOD}").content.decode()
 
-    rows = re.findall(r'<tr><td>([\d/]+)</td>.*?<td data-label="Référent">(.*?)</td>', page)
-    assert [date for date, _name in rows] == ["14/09/2026", "02/06/2026", "05/02/2026", "20/01/2026"]
-    assert [name for _date, name in rows] == ["Mariam Traoré", "ibrahim", referent.get_full_name(), "Mariam Traoré"]
+    rows = re.findall(
+        r'<tr><td><a href="/manage/visits/(\d+)/">([\d/]+)</a></td>.*?<td data-label="Référent">(.*?)</td>', page
+    )
+    assert [date for _pk, date, _name in rows] == ["14/09/2026", "02/06/2026", "05/02/2026", "20/01/2026"]
+    names = [name for _pk, _date, name in rows]
+    assert names == ["Mariam Traoré", "ibrahim", referent.get_full_name(), "Mariam Traoré"]
+    for pk, _date, _name in rows:
+        assert client.get(f"/manage/visits/{pk}/").status_code == 200
 
 
 def test_the_exports_name_the_region_of_the_filter(client, manager, data):
