@@ -46,23 +46,21 @@ def field_phone(chromium, live_server):
 
 
 def outbox_states(page, state: str) -> int:
-    return page.locator(f"#outbox-list .state-{state}").count()
+    return page.locator(f"#outbox .state-{state}").count()
 
 
 def wait_for_states(page, state: str, count: int) -> None:
-    page.wait_for_function(
-        f"document.querySelectorAll('#outbox-list .state-{state}').length === {count}", timeout=15000
-    )
+    page.wait_for_function(f"document.querySelectorAll('#outbox .state-{state}').length === {count}", timeout=15000)
 
 
 def log_visit(page, enterprise_name: str, observations: str) -> None:
     """Fill the form for `enterprise_name` and save it; returns once the outbox shows one more visit."""
-    before = page.locator("#outbox-list li").count()
+    before = page.locator("#outbox li").count()
     page.fill("#enterprise-search", enterprise_name.split()[0][:4])
     page.locator("#enterprise-results button", has_text=enterprise_name).click()
     page.fill("#id_observations", observations)
     page.click("#visit-form button[type=submit]")
-    page.wait_for_function("n => document.querySelectorAll('#outbox-list li').length > n", arg=before)
+    page.wait_for_function("n => document.querySelectorAll('#outbox li').length > n", arg=before)
 
 
 def open_form(page, base_url: str) -> None:
@@ -156,6 +154,9 @@ def test_three_visits_saved_offline_survive_a_reload_and_are_sent_once(field_pho
     context.set_offline(False)
     page.evaluate("window.hubiit.sendAll()")  # coming back online sends too: the button may already be gone
     wait_for_states(page, "sent", 3)
+    assert page.locator("#outbox-list li").count() == 0
+    assert page.locator("#outbox-sent .state-sent").count() == 3
+    assert page.locator("#outbox-sent-title").inner_text() == "Déjà envoyés"
     assert sorted(Visit.objects.values_list("observations", flat=True)) == [
         f"Visite hors ligne {number}" for number in range(3)
     ]

@@ -123,29 +123,31 @@
   // ---- The outbox as the referent sees it, on every mobile page.
   async function showOutbox() {
     const list = $("#outbox-list");
-    const all = (await records()).sort((a, b) => (a.state === "sent") - (b.state === "sent") || b.saved_at - a.saved_at);
+    const all = (await records()).sort((a, b) => b.saved_at - a.saved_at);
     const unsent = all.filter((record) => record.state !== "sent").length;
     document.querySelectorAll("[data-outbox-count]").forEach((node) => (node.textContent = unsent));
     if (!list) return;
     $("#outbox").hidden = all.length === 0;
     $("#send-now").hidden = !all.some((record) => record.state === "waiting");
-    list.replaceChildren(
-      ...all.map((record) => {
-        const item = document.createElement("li");
-        item.className = `item state-${record.state}`;
-        item.dataset.uuid = record.client_uuid;
-        const title = document.createElement("strong");
-        title.textContent = record.label;
-        const state = document.createElement("span");
-        state.className = "state";
-        state.textContent = text[record.state] + (record.reason ? ` – ${record.reason}` : "");
-        item.append(title, state);
-        if (record.state === "refused") {
-          item.append(button(text.retry, () => retry(record)), button(text.discard, () => discard(record)));
-        }
-        return item;
-      })
-    );
+    const sent = all.filter((record) => record.state === "sent");
+    $("#outbox-sent-title").hidden = !sent.length;
+    $("#outbox-sent").replaceChildren(...sent.map(outboxItem));
+    list.replaceChildren(...all.filter((record) => record.state !== "sent").map(outboxItem));
+  }
+  function outboxItem(record) {
+    const item = document.createElement("li");
+    item.className = `item state-${record.state}`;
+    item.dataset.uuid = record.client_uuid;
+    const title = document.createElement("strong");
+    title.textContent = record.label;
+    const state = document.createElement("span");
+    state.className = "state";
+    state.textContent = text[record.state] + (record.reason ? ` – ${record.reason}` : "");
+    item.append(title, state);
+    if (record.state === "refused") {
+      item.append(button(text.retry, () => retry(record)), button(text.discard, () => discard(record)));
+    }
+    return item;
   }
   function button(label, action) {
     const node = document.createElement("button");
