@@ -64,18 +64,10 @@ def test_the_page_and_the_spreadsheets_show_it_short(client, manager, short_of_8
     assert f";{EXACT!r}" in csv or f";{EXACT}" in csv
 
 
-def test_the_pdf_prints_it_short(manager, short_of_80, monkeypatch):
-    tables = []
-    draw_table = pdf.draw_table
-
-    def recorded(doc, page, **table):
-        tables.append(table)
-        return draw_table(doc, page, **table)
-
-    monkeypatch.setattr(pdf, "draw_table", recorded)
+def test_the_pdf_prints_it_short(manager, short_of_80, pdf_tables):
     with translation.override("en"):
         pdf.report_pdf(full_report(user=manager, filters=YEAR), hub_name="HUB IIT Mali")
-    (table,) = [table for table in tables if str(table["title"]).startswith("Targets 2026")]
+    (table,) = [table for table in pdf_tables if str(table["title"]).startswith("Targets 2026")]
     (row,) = [row for row in table["rows"] if row.cells[0] == "Satisfied SMEs (%)"]
     assert row.cells[3:] == ["79.5", "99.4\u202f%"]
 

@@ -62,20 +62,12 @@ def test_the_page_the_api_and_the_spreadsheets_say_why(client, manager, goal, en
     assert whole["omitted"] is None and whole["hubs"]
 
 
-def test_the_pdf_says_why_in_place_of_the_table(manager, goal, enterprise, monkeypatch):
-    tables = []
-    draw_table = pdf.draw_table
-
-    def recorded(doc, page, **table):
-        tables.append(table)
-        return draw_table(doc, page, **table)
-
-    monkeypatch.setattr(pdf, "draw_table", recorded)
+def test_the_pdf_says_why_in_place_of_the_table(manager, goal, enterprise, pdf_tables):
     filters = ReportFilters(
         date_from=datetime.date(2026, 1, 1), date_to=datetime.date(2026, 12, 31), sector=enterprise.sector
     )
     with translation.override("en"):
         pdf.report_pdf(full_report(user=manager, filters=filters), hub_name="HUB IIT Mali")
-    (table,) = [table for table in tables if str(table["title"]).startswith("Targets 2026")]
+    (table,) = [table for table in pdf_tables if str(table["title"]).startswith("Targets 2026")]
     assert table["rows"] == []
     assert str(table["empty"]).startswith(LEFT_OUT_EN)

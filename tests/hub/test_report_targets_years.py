@@ -52,7 +52,7 @@ def test_a_period_within_one_year_keeps_one_line_per_indicator(manager, two_year
     assert (line["label"], line["actual"], line["target"]) == ("Site visits", 5, 200)
 
 
-def test_the_page_the_api_and_the_pdf_show_a_line_per_year(client, manager, two_years, monkeypatch):
+def test_the_page_the_api_and_the_pdf_show_a_line_per_year(client, manager, two_years, pdf_tables):
     client.force_login(manager)
     period = "date_from=2025-07-01&date_to=2026-06-30"
     page = client.get(f"/manage/reports/?{period}").content.decode()
@@ -62,16 +62,8 @@ def test_the_page_the_api_and_the_pdf_show_a_line_per_year(client, manager, two_
     assert body["years"] == [2025, 2026]
     assert [(line["year"], line["actual"]) for line in visit_lines(body)] == [(2025, 3), (2026, 5)]
 
-    tables = []
-    draw_table = pdf.draw_table
-
-    def recorded(doc, page, **table):
-        tables.append(table)
-        return draw_table(doc, page, **table)
-
-    monkeypatch.setattr(pdf, "draw_table", recorded)
     with translation.override("en"):
         pdf.report_pdf(full_report(user=manager, filters=SPAN), hub_name="HUB IIT Mali")
-    (table,) = [table for table in tables if str(table["title"]).startswith("Targets 2025–2026")]
+    (table,) = [table for table in pdf_tables if str(table["title"]).startswith("Targets 2025–2026")]
     labels = [row.cells[0] for row in table["rows"]]
     assert "Site visits (2025)" in labels and "Site visits (2026)" in labels
