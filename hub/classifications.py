@@ -20,6 +20,25 @@ class Country(models.TextChoices):
     GHANA = "GH", _("Ghana")
 
 
+COUNTRY_TIME_ZONES = {
+    Country.BENIN: "Africa/Porto-Novo",
+    Country.BURKINA_FASO: "Africa/Ouagadougou",
+    Country.COTE_DIVOIRE: "Africa/Abidjan",
+    Country.GUINEA_BISSAU: "Africa/Bissau",
+    Country.MALI: "Africa/Bamako",
+    Country.NIGER: "Africa/Niamey",
+    Country.SENEGAL: "Africa/Dakar",
+    Country.TOGO: "Africa/Lome",
+    Country.GUINEA: "Africa/Conakry",
+    Country.MAURITANIA: "Africa/Nouakchott",
+    Country.GHANA: "Africa/Accra",
+}
+"""The IANA zone of each country's capital, a new hub's default; Niger and Benin are at UTC+1, the rest at UTC."""
+
+COUNTRY_LANGUAGES = {Country.GUINEA_BISSAU: "pt", Country.GHANA: "en"}
+"""A new hub's default language where it is not French."""
+
+
 class IsicSection(models.TextChoices):
     """ISIC Rev.4 sections (United Nations, 2008)."""
 

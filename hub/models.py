@@ -2,6 +2,7 @@
 partners, impact follow-ups and the technology library."""
 
 import datetime
+import zoneinfo
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -13,6 +14,8 @@ from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
 from hub.classifications import (
+    COUNTRY_LANGUAGES,
+    COUNTRY_TIME_ZONES,
     Country,
     IsicSection,
     SizeClass,
@@ -52,13 +55,33 @@ def saturday_and_sunday() -> list[int]:
     return [5, 6]
 
 
+def validate_time_zone(value):
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("Unknown time zone: %(zone)s."), params={"zone": value})
+
+
 class Hub(models.Model):
-    """A national programme node; its service standards are counted in working days."""
+    """A national programme node; its service standards are counted in working days of its own calendar
+    (`hub.calendar`: its time zone, weekend days and public holidays)."""
 
     code = models.CharField(_("code"), max_length=10, unique=True, help_text=_("Used in case references, e.g. ML."))
     name = models.CharField(_("name"), max_length=120)
     country = models.CharField(_("country"), max_length=2, choices=Country.choices)
     host_organisation = models.CharField(_("host organisation"), max_length=200, blank=True)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=40,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_("IANA name, e.g. Africa/Niamey; left empty, the country's."),
+    )
+    language = models.CharField(
+        _("default language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Of its messages and of people who chose none; left empty, the country's."),
+    )
     acknowledge_days = models.PositiveSmallIntegerField(_("days to acknowledge"), default=1)
     assign_days = models.PositiveSmallIntegerField(_("days to assign"), default=2)
     first_contact_days = models.PositiveSmallIntegerField(_("days to first contact or visit"), default=5)
@@ -96,6 +119,15 @@ class Hub(models.Model):
     def __str__(self):
         return f"{self.code} – {self.name}"
 
+    def save(self, *args, **kwargs):
+        self.time_zone = self.time_zone or COUNTRY_TIME_ZONES.get(self.country, settings.TIME_ZONE)
+        self.language = self.language or COUNTRY_LANGUAGES.get(self.country, settings.LANGUAGE_CODE)
+        super().save(*args, **kwargs)
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone or COUNTRY_TIME_ZONES.get(self.country, settings.TIME_ZONE))
+
     def clean(self):
         super().clean()
         if (
@@ -107,9 +139,15 @@ class Hub(models.Model):
 
 
 class HubHoliday(models.Model):
+    """A public holiday of a hub's calendar, from the `holidays` library or set by a manager. A corrected row
+    (its date announced, renamed, or added by hand) is kept when the calendar is refreshed; `library_date`
+    is the date the library gave for the holiday it corrects."""
+
     hub = models.ForeignKey(Hub, on_delete=models.CASCADE, related_name="holidays", verbose_name=_("hub"))
     date = models.DateField(_("date"))
     name = models.CharField(_("name"), max_length=120)
+    corrected = models.BooleanField(_("corrected by the hub"), default=False)
+    library_date = models.DateField(_("date estimated by the calendar"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -166,11 +204,16 @@ class AdministrativeUnit(models.Model):
     class Kind(models.TextChoices):
         REGION = "region", _("Region")
         DISTRICT = "district", _("District")
+        AUTONOMOUS_DISTRICT = "autonomous_district", _("Autonomous district")
+        DEPARTMENT = "department", _("Department")
+        URBAN_COMMUNITY = "urban_community", _("Urban community")
+        GOVERNORATE = "governorate", _("Governorate")
+        AUTONOMOUS_SECTOR = "autonomous_sector", _("Autonomous sector")
 
     code = models.CharField(_("code"), max_length=12, primary_key=True)
     country = models.CharField(_("country"), max_length=2, choices=Country.choices)
     name = models.CharField(_("name"), max_length=80)
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.REGION)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.REGION)
     iso_code = models.CharField(_("ISO 3166-2 code"), max_length=6, blank=True)
     carved_from = models.ForeignKey(
         "self",
@@ -181,6 +224,7 @@ class AdministrativeUnit(models.Model):
         verbose_name=_("carved from"),
     )
     legal_basis = models.CharField(_("legal basis"), max_length=120, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("administrative unit")
@@ -220,7 +264,14 @@ class User(AbstractUser):
     )
     phone = PhoneNumberField(_("phone number"), blank=True, null=True, unique=True)
     language = models.CharField(_("preferred language"), max_length=10, choices=settings.LANGUAGES, default="fr")
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    report_hubs = models.ManyToManyField(
+        Hub,
+        blank=True,
+        related_name="viewers",
+        verbose_name=_("hubs in scope"),
+        help_text=_("A regional viewer reads the reports of these hubs only; none means every hub."),
+    )
+    history = HistoricalRecords(excluded_fields=["password", "last_login"], m2m_fields=[report_hubs])
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")

@@ -140,7 +140,7 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "fr"
-LANGUAGES = [("fr", _("French")), ("en", _("English"))]
+LANGUAGES = [("fr", _("French")), ("en", _("English")), ("pt", _("Portuguese"))]
 LOCALE_PATHS = [BASE_DIR / "hub" / "locale"]
 USE_I18N = True
 TIME_ZONE = "Africa/Bamako"

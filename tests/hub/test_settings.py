@@ -71,6 +71,6 @@ def test_production_settings_refuse_to_load_without_their_secrets(overrides, mes
 
 def test_french_first_and_bamako_time():
     assert settings.LANGUAGE_CODE == "fr"
-    assert [code for code, _ in settings.LANGUAGES] == ["fr", "en"]
+    assert [code for code, _ in settings.LANGUAGES] == ["fr", "en", "pt"]
     assert settings.TIME_ZONE == "Africa/Bamako"
     assert settings.USE_TZ is True
