@@ -26,6 +26,7 @@ from cases.models import (
     ReferenceCounter,
 )
 from cases.selectors import DueDigest, RatingRequest, due_digests, satisfaction_reminders_due
+from hub.calendar import HubCalendar
 from hub.followups.selectors import (
     FollowUpDigest,
     QuestionnaireRequest,
@@ -38,7 +39,6 @@ from hub.models import Enterprise, FollowUp, Partner, Role, TechnologySheet, Use
 from hub.permissions import Action, can
 from hub.services import check_not_anonymised
 from hub.uploads import document_type, removed_on_error
-from hub.workdays import add_working_days, hub_holidays
 
 S = CaseStatus
 
@@ -82,7 +82,9 @@ def next_case_reference(*, hub, year: int) -> str:
 
 
 def _due(case: Case, days: int, start: datetime.datetime) -> datetime.date:
-    return add_working_days(hub=case.hub, start=timezone.localdate(start), days=days, holidays=hub_holidays(case.hub))
+    """`days` working days after the local day of `start` in the case's hub."""
+    calendar = HubCalendar.of(case.hub)
+    return calendar.add_working_days(calendar.local_date(start), days)
 
 
 def _check_actor_reaches_case(*, case: Case, by: User) -> None:
