@@ -435,3 +435,31 @@ def case_share(
     item = shared_item(by=by, hub_id=case.hub_id, sheet=sheet, partner=partner)
     already = case.shares.filter(sheet=sheet) if sheet else case.shares.filter(partner=partner)
     return already.first() or CaseShare.objects.create(case=case, **item)
+
+
+@transaction.atomic
+def cases_return_to_triage(*, referent: User, by: User) -> list[Case]:
+    """The open cases assigned to `referent` go back to qualified and unassigned, due to be assigned within the
+    hub's standard from now, for a manager to give them to another referent (when the referent leaves); a first
+    contact already made stays measured against its due date. Nobody is notified: the manager doing it
+    reassigns them. Returns them, oldest first."""
+    if not can(by, Action.ASSIGN_CASES):
+        raise PermissionDenied(_("Your role cannot assign cases."))
+    assigned = Case.objects.select_for_update().select_related("hub", "enterprise")
+    returned = []
+    for case in assigned.filter(assigned_to=referent, status__in=OPEN_STATUSES).order_by("received_at", "pk"):
+        _check_actor_reaches_case(case=case, by=by)
+        now, from_status = timezone.now(), case.status
+        case.status = S.QUALIFIED
+        case.assigned_to = case.assigned_at = None
+        case.assign_due = _due(case, case.hub.assign_days, now)
+        case.version += 1
+        case.save()
+        note = _("Back to triage: %(name)s no longer handles cases.") % {
+            "name": referent.get_full_name() or referent.username
+        }
+        CaseEvent.objects.create(
+            case=case, from_status=from_status, to_status=case.status, actor=by, note=note, created_at=now
+        )
+        returned.append(case)
+    return returned

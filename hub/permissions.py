@@ -10,7 +10,7 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -37,6 +37,8 @@ class Action(StrEnum):
     READ_LIBRARY = "read_library"
     WRITE_LIBRARY = "write_library"
     SHARE_LIBRARY = "share_library"
+    MANAGE_VIEWERS = "manage_viewers"
+    OPEN_HUBS = "open_hubs"
 
 
 A = Action
@@ -82,6 +84,8 @@ CAPABILITIES: dict[str, frozenset[Action]] = {
 """What each role may do: the pages (`require`), the API (`api.permissions.Allows`) and the services (`can`)
 all ask this table, so a route never lets through what its service refuses. Administrators run every hub
 but neither log visits (a referent's record of the site) nor rate cases (the enterprise's own judgement).
+MANAGE_REFERENTS is managing a hub's staff, its referents and managers (`hub.staff`); only administrators
+open hubs and give regional viewers their accounts.
 The Django admin is entered with the user's staff flag, not through this table."""
 
 
@@ -120,9 +124,13 @@ def sheets_scope(queryset: QuerySet, *, user: User) -> QuerySet:
 
 
 def hubs_readable_in_reports(user: User) -> Q:
-    """Hubs whose aggregated figures `user` may read."""
+    """Hubs whose aggregated figures `user` may read: a regional viewer's `report_hubs`, every hub when it
+    has none. A condition on Hub rows with its subqueries, so that asking it costs no query of its own."""
     if can(user, A.VIEW_REGIONAL_REPORTS):
-        return Q()
+        if user.role != Role.VIEWER:
+            return Q()
+        in_scope = User.report_hubs.through.objects.filter(user_id=user.pk)
+        return Q(Exists(in_scope.filter(hub_id=OuterRef("pk")))) | ~Q(Exists(in_scope))
     if can(user, A.VIEW_HUB_REPORTS) and user.hub_id:
         return Q(pk=user.hub_id)
     return Q(pk__in=[])

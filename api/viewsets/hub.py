@@ -18,15 +18,16 @@ from api.viewsets.base import ScopedObjectMixin, SummaryListMixin
 from hub.filters import EnterpriseFilter, FollowUpFilter, HubFilter, ReferentFilter
 from hub.followups.selectors import followups_visible_to
 from hub.followups.services import followup_assign, followup_baseline_create, followup_collect
-from hub.models import Enterprise
-from hub.permissions import Action
+from hub.models import Enterprise, Role
+from hub.permissions import Action, hubs_readable_in_reports
 from hub.selectors import enterprises_visible_to, hubs_visible_to, referent_profiles_visible_to
 from hub.services import enterprise_save
 
 
 class HubViewSet(ScopedObjectMixin, viewsets.ReadOnlyModelViewSet):
-    """Hubs and their service standards; regional viewers and administrators see every hub. A hub's id is its
-    code, as every record's `hub` and the reports give it. Filters: `country`, `code`."""
+    """Hubs and their service standards; administrators see every hub, regional viewers the hubs of their scope
+    (`hubs_readable_in_reports`). A hub's id is its code, as every record's `hub` and the reports give it.
+    Filters: `country`, `code`."""
 
     lookup_field = "code"
     lookup_value_regex = "[A-Za-z0-9_-]+"
@@ -35,7 +36,9 @@ class HubViewSet(ScopedObjectMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = [IsAuthenticated]  # hub descriptions hold no personal data: regional viewers read them
 
     def get_queryset(self):
-        return hubs_visible_to(user=self.request.user)
+        user = self.request.user
+        hubs = hubs_visible_to(user=user)
+        return hubs.filter(hubs_readable_in_reports(user)) if user.role == Role.VIEWER else hubs
 
 
 class EnterpriseViewSet(
