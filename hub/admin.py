@@ -35,8 +35,16 @@ class DomainsFormMixin(forms.ModelForm):
 
 
 class HubHolidayInline(admin.TabularInline):
+    """A holiday entered here is the hub's correction: the daily refresh from the library keeps it."""
+
     model = HubHoliday
+    fields = ["date", "name", "corrected", "library_date"]
     extra = 0
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.base_fields["corrected"].initial = True
+        return formset
 
 
 class HubTargetInline(admin.TabularInline):
@@ -51,7 +59,7 @@ class HubAdmin(SimpleHistoryAdmin):
     search_fields = ["code", "name", "host_organisation"]
     inlines = [HubHolidayInline, HubTargetInline]
     fieldsets = [
-        (None, {"fields": ["code", "name", "country", "host_organisation"]}),
+        (None, {"fields": ["code", "name", "country", "host_organisation", "time_zone", "language"]}),
         (
             _("Service standards"),
             {
@@ -76,14 +84,20 @@ class HubTargetAdmin(SimpleHistoryAdmin):
 
 @admin.register(HubHoliday)
 class HubHolidayAdmin(SimpleHistoryAdmin):
-    list_display = ["date", "name", "hub"]
-    list_filter = ["hub"]
+    """The hub managers' page (Public holidays, under /manage/country/holidays/) does the same with its
+    checks; a holiday added here is the hub's correction by default, kept by the daily refresh."""
+
+    list_display = ["date", "name", "hub", "corrected", "library_date"]
+    list_filter = ["hub", "corrected"]
     date_hierarchy = "date"
     search_fields = ["name"]
 
+    def get_changeform_initial_data(self, request):
+        return {"corrected": True, **super().get_changeform_initial_data(request)}
+
 
 @admin.register(AdministrativeUnit)
-class AdministrativeUnitAdmin(admin.ModelAdmin):
+class AdministrativeUnitAdmin(SimpleHistoryAdmin):
     list_display = ["name", "code", "kind", "iso_code", "carved_from", "country"]
     list_filter = ["country", "kind"]
     search_fields = ["name", "code", "iso_code"]

@@ -24,12 +24,10 @@ from django.utils.translation import gettext as _
 
 from hub import security
 from hub.backends import phone_in_e164
-from hub.holidays import mali_holidays
 from hub.models import (
     AdministrativeUnit,
     Enterprise,
     Hub,
-    HubHoliday,
     HubTarget,
     Role,
     TargetIndicator,
@@ -118,16 +116,6 @@ def hub_targets_save(*, hub: Hub, year: int, values: dict[str, int | None], by: 
         target.value = value
         target.full_clean()
         target.save()
-
-
-def hub_add_public_holidays(*, hub: Hub, year: int) -> int:
-    """Add Mali's public holidays of `year` to the hub's calendar, keeping the days already there (a
-    manager may have moved an Islamic holiday to its announced date). Returns how many were added."""
-    known = set(hub.holidays.filter(date__year=year).values_list("date", flat=True))
-    added = [HubHoliday(hub=hub, date=day, name=name) for day, name in mali_holidays(year=year) if day not in known]
-    for holiday in added:
-        holiday.save()
-    return len(added)
 
 
 SIGN_UP_ENTERPRISE_FIELDS = [

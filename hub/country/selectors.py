@@ -1,0 +1,89 @@
+"""Reads of a country's set-up: the hubs' holidays and the administrative units, and who may change them.
+
+Managers keep their own hub's calendar, administrators every hub's. Managers read their hub's country's
+units and their history; only administrators correct a unit (no role action says so: it is the
+administrators' own work of opening a country)."""
+
+import datetime
+from collections.abc import Iterable
+
+from django.db.models import QuerySet
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from hub.classifications import Country
+from hub.models import AdministrativeUnit, Hub, HubHoliday, Role, User
+from hub.permissions import Action, can, scope
+from hub.selectors import Change, record_changes
+
+NOT_OBSERVED_REASON = "Retiré : pas férié dans ce hub"
+"""The change reason of the removal of a holiday of the library (`hub.country.services.holiday_remove`):
+the refresh does not bring it back."""
+
+
+def manages_calendar(*, user: User, hub: Hub) -> bool:
+    return can(user, Action.SET_TARGETS) and (user.role == Role.ADMIN or user.hub_id == hub.pk)
+
+
+def corrects_units(*, user: User) -> bool:
+    return user.is_authenticated and user.is_active and user.role == Role.ADMIN
+
+
+def calendar_hub(*, user: User, code: str | None) -> Hub:
+    """The hub whose calendar `user` keeps: a manager's own; for administrators the hub of `code`, the first
+    hub without one."""
+    if user.role != Role.ADMIN:
+        return Hub.objects.get(pk=user.hub_id)
+    hubs = Hub.objects.order_by("code")
+    hub = hubs.filter(code=code).first() if code else hubs.first()
+    if hub is None:
+        raise Http404(_("No such hub."))
+    return hub
+
+
+def holidays_managed_by(*, user: User) -> QuerySet[HubHoliday]:
+    """The holidays of the hubs whose calendar `user` keeps."""
+    if not can(user, Action.SET_TARGETS):
+        return HubHoliday.objects.none()
+    return scope(HubHoliday.objects.select_related("hub"), user=user)
+
+
+def hub_holidays(*, hub: Hub, year: int) -> QuerySet[HubHoliday]:
+    return hub.holidays.filter(date__year=year).order_by("date")
+
+
+def not_observed_dates(*, hub: Hub, years: Iterable[int]) -> set[datetime.date]:
+    """The library's dates of `years` whose holiday the hub removed as not observed."""
+    removals = HubHoliday.history.filter(
+        hub=hub.pk, history_type="-", history_change_reason=NOT_OBSERVED_REASON
+    ).annotate(estimated=Coalesce("library_date", "date"))
+    return set(removals.filter(estimated__year__in=list(years)).values_list("estimated", flat=True))
+
+
+def unit_countries(*, user: User) -> list[tuple[str, str]]:
+    """The countries whose units `user` reads, as (code, name): every programme country for administrators,
+    their hub's for managers."""
+    if user.role == Role.ADMIN:
+        return list(Country.choices)
+    if not can(user, Action.VIEW_HISTORY) or user.hub_id is None:
+        return []
+    country = Hub.objects.get(pk=user.hub_id).country
+    return [(country, Country(country).label)]
+
+
+def units_readable_by(*, user: User) -> QuerySet[AdministrativeUnit]:
+    countries = [code for code, _name in unit_countries(user=user)]
+    return AdministrativeUnit.objects.filter(country__in=countries).select_related("carved_from")
+
+
+def country_units(*, user: User, country: str) -> QuerySet[AdministrativeUnit]:
+    """The units of `country` if `user` reads them (404 otherwise), by name."""
+    if country not in {code for code, _name in unit_countries(user=user)}:
+        raise Http404(_("No such country."))
+    return units_readable_by(user=user).filter(country=country).order_by("name", "code")
+
+
+def unit_changes(*, unit: AdministrativeUnit) -> list[Change]:
+    """Who loaded and corrected the unit, and which fields, latest first."""
+    return record_changes(record=unit)
