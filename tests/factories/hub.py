@@ -31,6 +31,14 @@ class HubFactory(factory.django.DjangoModelFactory):
     weekend_days = factory.LazyFunction(lambda: [5, 6])
 
 
+class NigerHubFactory(HubFactory):
+    """A hub in Niger (Africa/Niamey, UTC+1, French); its regions are not loaded: `ensure_units("NE")`."""
+
+    code = factory.Sequence(lambda n: f"NE{n:03d}")
+    name = factory.LazyAttribute(lambda o: f"HUB IIT Niger {o.code}")
+    country = "NE"
+
+
 class EnterpriseFactory(factory.django.DjangoModelFactory):
     """A micro enterprise in Bamako that consented to data processing."""
 
