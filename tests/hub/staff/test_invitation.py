@@ -8,7 +8,7 @@ from django.contrib.auth import get_user
 
 from hub.models import Referent, Role, User
 from hub.staff.services import staff_invitation_token
-from tests.factories import PASSWORD, ManagerFactory
+from tests.factories import ManagerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -114,9 +114,7 @@ def test_a_manager_with_an_e_mail_only_is_invited_by_e_mail_and_signs_in_with_it
     assert get_user(client) == person
 
 
-def test_the_invitation_is_sent_again_until_a_password_is_chosen(
-    as_manager, client, committed, sms_outbox, mailoutbox
-):
+def test_the_invitation_is_sent_again_until_a_password_is_chosen(as_manager, client, committed, sms_outbox, mailoutbox):
     add_referent(as_manager, committed)
     person = User.objects.get(username="+22365112233")
     with committed():
