@@ -1,9 +1,10 @@
-"""Deterministic programme data for demos and load tests: Malian enterprises, support requests with
-their timeline, site visits, impact follow-ups and the technology library (the sheets of
-`hub.library_content`, shared in cases and visits).
+"""Deterministic programme data for demos and load tests: enterprises of Mali or Niger, support requests
+with their timeline, site visits, impact follow-ups and the technology library (the sheets of
+`hub.library_content`, shared in cases and visits, in Mali).
 
 Everything comes from `random.Random` streams seeded from one integer and from fixed dates, never
-from the clock, so a seed gives the same rows on an empty database. Rows are written with
+from the clock, so a seed gives the same rows on an empty database. Times are drawn in the hub's time zone
+and its days counted by its calendar (`hub.calendar.HubCalendar`). Rows are written with
 `bulk_create` together with their simple-history "+" rows, dated when the record was created. Impact
 follow-ups are planned by the rules of `hub.followups.services` and their history replays the loop:
 planned, then collected (by a referent or self-reported), confirmed, or cancelled by a reopening.
@@ -21,10 +22,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from random import Random
-from zoneinfo import ZoneInfo
 
 import phonenumbers
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import models, transaction
 
@@ -39,9 +40,17 @@ from cases.models import (
     Priority,
     ReferenceCounter,
 )
-from hub.classifications import IsicSection, TechnologyDomain, TurnoverBand, size_class_for
+from hub.calendar import HubCalendar
+from hub.classifications import (
+    COUNTRY_LANGUAGES,
+    COUNTRY_TIME_ZONES,
+    IsicSection,
+    TechnologyDomain,
+    TurnoverBand,
+    size_class_for,
+)
+from hub.country.holidays import library_holidays
 from hub.followups.services import ANSWER_FIELDS, Collection
-from hub.holidays import mali_holidays
 from hub.library.services import partner_search_text, sheet_search_text
 from hub.library_content import SHEETS, SHEETS_BY_TITLE, SheetText
 from hub.models import (
@@ -57,12 +66,10 @@ from hub.models import (
     TechnologySheet,
     User,
 )
-from hub.workdays import add_working_days
 from visits.models import Purpose, Visit, VisitShare
 from visits.services import VisitInput
 
 S = CaseStatus
-BAMAKO = ZoneInfo("Africa/Bamako")
 BATCH_SIZE = 5000
 REFERENCE_DATE = datetime.date(2026, 11, 20)
 """The generator's "today": nothing it writes happens after the end of this day."""
@@ -111,7 +118,17 @@ REGIONS = [
     Region("ML-NAR", 1, 15.1681, -7.2863, 0.08, ("Nara",), "NAR"),
     Region("ML-DOU", 0.5, 15.0017, -2.9497, 0.08, ("Douentza", "Boni"), "DOU"),
 ]
-REGIONS_BY_CODE = {region.code: region for region in REGIONS}
+NIGER_REGIONS = [
+    Region("NE-8", 34, 13.5116, 2.1254, 0.04, ("Niamey I", "Niamey II", "Niamey III", "Niamey IV", "Niamey V"), "NIM"),
+    Region("NE-4", 16, 13.5000, 7.1017, 0.12, ("Maradi", "Tessaoua", "Madarounfa", "Aguié", "Dakoro"), "MDI"),
+    Region("NE-7", 13, 13.8053, 8.9881, 0.12, ("Zinder", "Mirriah", "Magaria", "Matamèye", "Tanout"), "ZIN"),
+    Region("NE-5", 11, 14.8888, 5.2692, 0.12, ("Tahoua", "Birni N'Konni", "Madaoua", "Illéla", "Bouza"), "TAH"),
+    Region("NE-3", 10, 13.0490, 3.1937, 0.12, ("Dosso", "Gaya", "Dogondoutchi", "Birni N'Gaouré"), "DOS"),
+    Region("NE-6", 8, 14.2118, 1.4531, 0.12, ("Tillabéri", "Kollo", "Say", "Téra", "Filingué"), "TIL"),
+    Region("NE-1", 5, 16.9742, 7.9865, 0.08, ("Agadez", "Arlit", "Tchirozérine"), "AGZ"),
+    Region("NE-2", 3, 13.3154, 12.6113, 0.08, ("Diffa", "Mainé-Soroa", "N'Guigmi"), "DFA"),
+]
+"""Niger's regions and the Niamey capital district (ISO 3166-2:NE codes, as loaded from pycountry)."""
 
 # --- People --------------------------------------------------------------------------------------
 
@@ -131,8 +148,6 @@ SURNAMES = [
     "Togola", "Goïta", "Dicko", "Guindo", "Haïdara", "Sissoko", "Fofana", "Kouyaté", "Berthé", "Tangara",
     "Mariko", "Dao", "Bengaly", "Diakité", "Sylla", "Tounkara", "Dolo", "Niaré", "Kassogué", "Sacko",
 ]  # fmt: skip
-SURNAME_WEIGHTS = [max(1.0, 12 - index * 0.3) for index in range(len(SURNAMES))]
-"""The most common family names (Traoré, Coulibaly, Diarra, ...) come first and are drawn more often."""
 NAME_WORDS = [
     "Danaya", "Baraka", "Benkadi", "Jigiya", "Nyèta", "Yiriwa", "Djoliba", "Sabali", "Hakili", "Badenya",
     "Sahel", "Kènèya", "Faso", "Siguida", "Tiéfing", "Wassa", "Bèkafo", "Dambé",
@@ -140,6 +155,27 @@ NAME_WORDS = [
 MOBILE_PREFIXES = {"7": 45, "6": 25, "9": 15, "8": 8, "5": 7}
 """First digit of Malian mobile numbers and its share; other digits are drawn and checked with
 `phonenumbers.is_valid_number`."""
+
+NIGER_WOMEN_FIRST_NAMES = [
+    "Aïchatou", "Hadiza", "Mariama", "Zeinabou", "Fati", "Habsatou", "Ramatou", "Salamatou", "Haoua", "Rakiatou",
+    "Balkissa", "Hassia", "Nafissa", "Safiatou", "Kadidiatou", "Fatchima", "Amina", "Saratou", "Roukaya", "Zouera",
+]  # fmt: skip
+NIGER_MEN_FIRST_NAMES = [
+    "Issoufou", "Abdou", "Mahamadou", "Hamidou", "Boubacar", "Ousmane", "Ibrahim", "Souley", "Moumouni", "Hassane",
+    "Harouna", "Idrissa", "Sani", "Salissou", "Maman", "Garba", "Yacouba", "Oumarou", "Adamou", "Abdoulaye",
+    "Seyni", "Halidou", "Laouali", "Chaibou", "Nouhou", "Djibo", "Alio", "Soumana", "Moussa", "Elhadji",
+]  # fmt: skip
+NIGER_SURNAMES = [
+    "Issa", "Moussa", "Abdou", "Hamani", "Maïga", "Boubacar", "Amadou", "Garba", "Souley", "Mahamane",
+    "Idrissa", "Oumarou", "Harouna", "Hassane", "Ali", "Saïdou", "Yacouba", "Adamou", "Sani", "Salifou",
+    "Diallo", "Touré", "Halidou", "Moumouni", "Seydou", "Ibrahim", "Zakari", "Chaibou", "Alhassane", "Nouhou",
+]  # fmt: skip
+NIGER_NAME_WORDS = [
+    "Albarka", "Nasara", "Haské", "Zumunci", "Gaskiya", "Arziki", "Himma", "Kokari", "Sahel", "Aïr", "Fahimta",
+    "Ténéré", "Goulbi", "Tchida",
+]  # fmt: skip
+NIGER_MOBILE_PREFIXES = {"9": 70, "8": 25, "7": 5}
+"""First digit of Nigerien mobile numbers (eight digits after +227) and its share."""
 
 # --- Enterprises ---------------------------------------------------------------------------------
 
@@ -1227,6 +1263,150 @@ LIBRARY_PARTNERS = [
 referred to them, so that the referrals (and every draw after them) stay what they were before the
 library came."""
 
+NIGER_PARTNERS = [
+    PartnerSpec(
+        "Institut National de la Recherche Agronomique du Niger (INRAN)",
+        Partner.Kind.RESEARCH,
+        ("agro", "water"),
+        ("NE-8", "NE-4", "NE-3"),
+        "Niamey",
+    ),
+    PartnerSpec(
+        "Centre National d'Énergie Solaire (CNES)",
+        Partner.Kind.RESEARCH,
+        ("energy",),
+        ("NE-8",),
+        "Niamey",
+    ),
+    PartnerSpec(
+        "Agence Nigérienne de Normalisation, de Métrologie et de Certification (ANMC)",
+        Partner.Kind.SUPPORT,
+        ("quality",),
+        ("NE-8",),
+        "Niamey",
+    ),
+    PartnerSpec(
+        "Chambre de Commerce et d'Industrie du Niger (CCIN)",
+        Partner.Kind.SUPPORT,
+        ("quality", "agro"),
+        ("NE-8", "NE-4", "NE-7", "NE-5"),
+        "Niamey",
+    ),
+    PartnerSpec(
+        "Centre de formation aux métiers Albarka",
+        Partner.Kind.TRAINING,
+        ("mechanics", "construction", "textiles", "ict"),
+        ("NE-8", "NE-6"),
+        "Niamey, Lazaret",
+        contact=True,
+    ),
+    PartnerSpec(
+        "Caisse d'épargne et de crédit Gaskiya",
+        Partner.Kind.FINANCE,
+        (),
+        ("NE-8", "NE-4", "NE-7", "NE-3"),
+        "Maradi",
+        contact=True,
+    ),
+    PartnerSpec(
+        "Ténéré Solaire Équipements SARL",
+        Partner.Kind.SUPPLIER,
+        ("energy", "water"),
+        ("NE-8", "NE-5", "NE-1"),
+        "Niamey, zone industrielle",
+        contact=True,
+    ),
+    PartnerSpec(
+        "Atelier Mécanique du Goulbi",
+        Partner.Kind.SUPPLIER,
+        ("agro", "mechanics"),
+        ("NE-4", "NE-7"),
+        "Maradi",
+        contact=True,
+    ),
+]
+"""The Niger hub's partners: public bodies by name and town only, the fictional ones with a contact."""
+
+
+# --- Territories ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class Territory:
+    """What the generator draws a country's enterprises, people and partners from."""
+
+    regions: Sequence[Region]
+    capital: str
+    """The capital district's region code: its enterprises are named after the capital town."""
+    capital_town: str
+    women_first_names: Sequence[str]
+    men_first_names: Sequence[str]
+    surnames: Sequence[str]
+    """The most common family names first: they are drawn more often."""
+    name_words: Sequence[str]
+    calling_code: str
+    mobile_prefixes: Mapping[str, int]
+    rccm: str
+    """Pattern of a trade-register number, with {city}, {year}, {letter} and {number}."""
+    partners: Sequence[PartnerSpec]
+    """The organisations cases are referred to."""
+    places: Mapping[str, str] = field(default_factory=dict)
+    """Places in the texts of TOPICS (written for Mali) and what this country says instead."""
+    library_partners: Sequence[PartnerSpec] = ()
+    library: bool = False
+    """Whether the hub gets the technology sheets of `hub.library_content` (written for Mali)."""
+
+    @property
+    def surname_weights(self) -> list[float]:
+        return [max(1.0, 12 - index * 0.3) for index in range(len(self.surnames))]
+
+    def region(self, code: str) -> Region:
+        return next(region for region in self.regions if region.code == code)
+
+    def localised(self, topic: Topic) -> Topic:
+        """`topic` with this country's places in its texts."""
+        texts = {}
+        for name in ("description", "observation", "need", "recommendation", "resolution", "equipment"):
+            text = getattr(topic, name)
+            for place, instead in self.places.items():
+                text = text.replace(place, instead)
+            texts[name] = text
+        return dataclasses.replace(topic, **texts)
+
+
+MALI = Territory(
+    regions=REGIONS,
+    capital="ML-BKO",
+    capital_town="Bamako",
+    women_first_names=WOMEN_FIRST_NAMES,
+    men_first_names=MEN_FIRST_NAMES,
+    surnames=SURNAMES,
+    name_words=NAME_WORDS,
+    calling_code="+223",
+    mobile_prefixes=MOBILE_PREFIXES,
+    rccm="MA.{city}.{year}.{letter}.{number}",
+    partners=PARTNERS,
+    library_partners=LIBRARY_PARTNERS,
+    library=True,
+)
+NIGER = Territory(
+    regions=NIGER_REGIONS,
+    capital="NE-8",
+    capital_town="Niamey",
+    women_first_names=NIGER_WOMEN_FIRST_NAMES,
+    men_first_names=NIGER_MEN_FIRST_NAMES,
+    surnames=NIGER_SURNAMES,
+    name_words=NIGER_NAME_WORDS,
+    calling_code="+227",
+    mobile_prefixes=NIGER_MOBILE_PREFIXES,
+    rccm="NE-{city}-{year}-{letter}-{number}",
+    partners=NIGER_PARTNERS,
+    places={"Bamako": "Niamey", "au Mali": "au Niger"},
+)
+TERRITORIES = {"ML": MALI, "NE": NIGER}
+"""The countries the generator can fill a hub of, by country code."""
+
+
 # --- Hub calendar --------------------------------------------------------------------------------
 
 
@@ -1238,21 +1418,27 @@ def hub_create(
     created_at: datetime.datetime,
     years: Sequence[int],
     targets: Mapping[int, Mapping[str, int]],
+    country: str = "ML",
     weekend_days: Sequence[int] = (5, 6),
 ) -> Hub:
-    """A Mali hub with the public holidays of `years` and the given yearly targets, with history."""
+    """A hub in `country` (its time zone and language), with the public holidays of `years` from the
+    `holidays` library and the given yearly targets, with history."""
     with _explicit_timestamps():
         hub = Hub(
             code=code,
             name=name,
-            country="ML",
+            country=country,
+            time_zone=COUNTRY_TIME_ZONES[country],
+            language=COUNTRY_LANGUAGES.get(country, settings.LANGUAGE_CODE),
             host_organisation=host_organisation,
             weekend_days=list(weekend_days),
             created_at=created_at,
         )
         _with_history(Hub, [hub], at=lambda _: created_at)
         holidays = [
-            HubHoliday(hub=hub, date=day, name=label) for year in years for day, label in mali_holidays(year=year)
+            HubHoliday(hub=hub, date=day, name=label)
+            for year in years
+            for day, label in library_holidays(country, year, hub.language)
         ]
         _with_history(HubHoliday, holidays, at=lambda _: created_at)
         hub_targets = [
@@ -1264,9 +1450,34 @@ def hub_create(
     return hub
 
 
-def users_create(*, users: list[User]) -> None:
-    """bulk_create users with their history rows, dated when they joined."""
-    _with_history(User, users, at=lambda user: user.date_joined)
+def holidays_announce(*, hub: Hub, announced: Mapping[datetime.date, datetime.date], by: User) -> None:
+    """Move the library's estimates (keys) to the dates announced (values), as `by` does in the hub's
+    calendar a week before the estimate: corrected rows remembering the library's date, each change in
+    the history."""
+    holidays = list(hub.holidays.filter(date__in=announced))
+    for holiday in holidays:
+        holiday.library_date, holiday.date = holiday.date, announced[holiday.date]
+        holiday.name = holiday.name.removesuffix(" (estimé)")
+        holiday.corrected = True
+        holiday._history_date = datetime.datetime.combine(
+            holiday.library_date - datetime.timedelta(days=7), datetime.time(9), tzinfo=hub.zone
+        )
+        holiday._history_user = by
+    HubHoliday.objects.bulk_update(holidays, ["date", "library_date", "name", "corrected"])
+    HubHoliday.history.bulk_history_create(holidays, update=True)
+
+
+def users_create(*, users: list[User], report_hubs: Sequence[Hub] = ()) -> None:
+    """bulk_create users with their history rows, dated when they joined; `report_hubs` limits each of them
+    (regional viewers) to those hubs' reports."""
+    history = _with_history(User, users, at=lambda user: user.date_joined)
+    if report_hubs:
+        _m2m_with_history(
+            through=User.report_hubs.through,
+            history_model=apps.get_model("hub", "HistoricalUser_report_hubs"),
+            history_rows=history,
+            pairs=[(index, [hub.pk for hub in report_hubs]) for index in range(len(users))],
+        )
 
 
 def free_usernames(*, prefix: str, digits: int, count: int) -> list[str]:
@@ -1507,10 +1718,14 @@ class _Generator:
         self.hub = hub
         self.manager = manager
         self.spec = spec
-        self.holidays = set(hub.holidays.values_list("date", flat=True))
-        self.weekend = set(hub.weekend_days)
-        self.cutoff = datetime.datetime.combine(spec.end, datetime.time(23, 59), tzinfo=BAMAKO)
-        self.opening = datetime.datetime.combine(spec.start, datetime.time(0, 0), tzinfo=BAMAKO)
+        if hub.country not in TERRITORIES:
+            raise ValueError(f"No data to generate for a hub in {hub.country}: only {', '.join(TERRITORIES)}.")
+        self.territory = TERRITORIES[hub.country]
+        self.topics = [self.territory.localised(topic) for topic in TOPICS]
+        self.calendar = HubCalendar.of(hub)
+        self.zone = self.calendar.zone
+        self.cutoff = self._at(spec.end, 23 * 60 + 59)
+        self.opening = self._at(spec.start, 0)
         days = (spec.end - spec.start).days + 1
         self.all_days = [spec.start + datetime.timedelta(days=n) for n in range(days)]
         self.working_days = [day for day in self.all_days if self._is_working(day)] or self.all_days
@@ -1536,38 +1751,50 @@ class _Generator:
     # --- time helpers
 
     def _is_working(self, day: datetime.date) -> bool:
-        return day.weekday() not in self.weekend and day not in self.holidays
+        return self.calendar.is_working_day(day)
+
+    def _at(self, day: datetime.date, minute: int) -> datetime.datetime:
+        """The hub's local time `minute` minutes into `day`."""
+        return datetime.datetime.combine(day, datetime.time(minute // 60, minute % 60), tzinfo=self.zone)
+
+    def _day(self, moment: datetime.datetime) -> datetime.date:
+        """The hub's local day of `moment`."""
+        return self.calendar.local_date(moment)
 
     def _office_time(self, rng: Random, day: datetime.date, *, earliest: int = 7 * 60 + 30) -> datetime.datetime:
-        minute = rng.randint(earliest, 17 * 60 + 30)
-        return datetime.datetime.combine(day, datetime.time(minute // 60, minute % 60), tzinfo=BAMAKO)
+        return self._at(day, rng.randint(earliest, 17 * 60 + 30))
 
     def _later(self, rng: Random, moment: datetime.datetime, *, days: int) -> datetime.datetime:
         """A moment in office hours `days` working days after `moment` (later the same day for 0)."""
-        if days == 0 and self._is_working(moment.date()):
+        if days == 0 and self._is_working(self._day(moment)):
             earliest = moment + datetime.timedelta(minutes=10)
-            closing = datetime.datetime.combine(moment.date(), datetime.time(17, 45), tzinfo=BAMAKO)
+            closing = self._at(self._day(moment), 17 * 60 + 45)
             if earliest < closing:
                 return earliest + datetime.timedelta(seconds=rng.randrange(int((closing - earliest).total_seconds())))
-        day = add_working_days(hub=self.hub, start=moment.date(), days=max(days, 1), holidays=self.holidays)
-        return self._office_time(rng, day)
+        return self._office_time(rng, self.calendar.add_working_days(self._day(moment), max(days, 1)))
 
     def _due(self, moment: datetime.datetime, days: int) -> datetime.date:
-        return add_working_days(hub=self.hub, start=moment.date(), days=days, holidays=self.holidays)
+        return self.calendar.add_working_days(self._day(moment), days)
 
     # --- people
 
     def _phone(self, rng: Random) -> str:
-        first_digits, weights = zip(*MOBILE_PREFIXES.items(), strict=True)
+        first_digits, weights = zip(*self.territory.mobile_prefixes.items(), strict=True)
+        calling_code = self.territory.calling_code
         while True:
-            number = f"+223{rng.choices(first_digits, weights)[0]}{rng.randrange(10_000_000):07d}"
+            number = f"{calling_code}{rng.choices(first_digits, weights)[0]}{rng.randrange(10_000_000):07d}"
             if number not in self.taken_phones and phonenumbers.is_valid_number(phonenumbers.parse(number)):
                 return number
 
-    @staticmethod
-    def _person(rng: Random, *, woman: bool) -> tuple[str, str]:
-        first = rng.choice(WOMEN_FIRST_NAMES if woman else MEN_FIRST_NAMES)
-        return first, rng.choices(SURNAMES, SURNAME_WEIGHTS)[0]
+    def _person(self, rng: Random, *, woman: bool) -> tuple[str, str]:
+        """A first name and a family name; in Niger, where a family name is often a father's first name, the
+        two differ."""
+        territory = self.territory
+        first = rng.choice(territory.women_first_names if woman else territory.men_first_names)
+        surname = first
+        while surname == first:
+            surname = rng.choices(territory.surnames, territory.surname_weights)[0]
+        return first, surname
 
     def _user(self, rng: Random, *, username: str, role: str, joined: datetime.datetime, **extra) -> User:
         first, last = self._person(rng, woman=rng.random() < 0.4)
@@ -1612,8 +1839,8 @@ class _Generator:
         _with_history(User, users, at=lambda user: user.date_joined)
         self._count(User, len(users))
 
-        region_codes = [region.code for region in REGIONS]
-        region_weights = [region.weight for region in REGIONS]
+        region_codes = [region.code for region in self.territory.regions]
+        region_weights = [region.weight for region in self.territory.regions]
         domains = list(TechnologyDomain.values)
         coverage = []
         for _ in users:
@@ -1664,12 +1891,12 @@ class _Generator:
 
     def _partners(self) -> tuple[list[Partner], list[Partner]]:
         """The hub's partner organisations, and those of them cases are referred to: the hub's own if it
-        has some, else PARTNERS and LIBRARY_PARTNERS written now."""
+        has some, else the territory's partners and library partners written now."""
         existing = list(Partner.objects.filter(hub=self.hub).order_by("pk"))
         if existing:
             return existing, existing
         rng = self.rng("partners")
-        specs = [*PARTNERS, *LIBRARY_PARTNERS]
+        specs = [*self.territory.partners, *self.territory.library_partners]
         partners = []
         for spec in specs:
             contact = {}
@@ -1697,21 +1924,22 @@ class _Generator:
             pairs=[(index, list(spec.regions)) for index, spec in enumerate(specs)],
         )
         self._count(Partner, len(partners))
-        return partners, partners[: len(PARTNERS)]
+        return partners, partners[: len(self.territory.partners)]
 
     def _plan_enterprises(self) -> list[_PlannedEnterprise]:
         rng = self.rng("enterprise-plan")
-        region_weights = [region.weight for region in REGIONS]
+        regions = self.territory.regions
+        region_weights = [region.weight for region in regions]
         planned = []
         for index in range(self.spec.enterprises):
             women_led = rng.random() < 0.35
             kind = rng.choices(
                 ENTERPRISE_KINDS, [k.weight_women if women_led else k.weight_men for k in ENTERPRISE_KINDS]
             )[0]
-            region = rng.choices(REGIONS, region_weights)[0]
+            region = rng.choices(regions, region_weights)[0]
             if index in self.spec.featured:
                 kind_key, region_code = self.spec.featured[index]
-                kind, region = KINDS_BY_KEY[kind_key], REGIONS_BY_CODE[region_code]
+                kind, region = KINDS_BY_KEY[kind_key], self.territory.region(region_code)
             planned.append(
                 _PlannedEnterprise(
                     kind=kind,
@@ -1750,8 +1978,7 @@ class _Generator:
             channel = self._channel(rng, enterprise)
             if channel == Channel.PORTAL:
                 day = rng.choice(self.all_days)
-                minute = rng.randint(6 * 60, 23 * 60)
-                received = datetime.datetime.combine(day, datetime.time(minute // 60, minute % 60), tzinfo=BAMAKO)
+                received = self._at(day, rng.randint(6 * 60, 23 * 60))
             else:
                 received = self._office_time(rng, rng.choice(self.working_days))
             plans.append(_PlannedCase(received_at=received, enterprise=enterprise, channel=channel))
@@ -1790,14 +2017,14 @@ class _Generator:
             first = planned.first_activity
             if first is None:
                 created = self._office_time(rng, rng.choice(self.working_days))
-            elif rng.random() < 0.6 or first.date() == self.spec.start:
+            elif rng.random() < 0.6 or self._day(first) == self.spec.start:
                 created = max(self.opening, first - datetime.timedelta(minutes=rng.randint(5, 180)))
             else:
-                earlier = [day for day in self.working_days if day < first.date()] or [first.date()]
+                earlier = [day for day in self.working_days if day < self._day(first)] or [self._day(first)]
                 created = min(first, self._office_time(rng, rng.choice(earlier)))
             enterprise.created_at = created
             if enterprise.consent_given:
-                enterprise.consent_date = created.date()
+                enterprise.consent_date = self._day(created)
             planned.instance = enterprise
             enterprises.append(enterprise)
         _with_history(Enterprise, enterprises, at=lambda e: e.created_at, by=lambda _: self.manager)
@@ -1836,9 +2063,10 @@ class _Generator:
     def _enterprise(self, rng: Random, planned: _PlannedEnterprise) -> Enterprise:
         kind, region = planned.kind, planned.region
         commune = rng.choice(region.communes)
-        town = "Bamako" if region.code == "ML-BKO" else commune
+        town = self.territory.capital_town if region.code == self.territory.capital else commune
         first, surname = self._person(rng, woman=planned.women_led)
-        name = rng.choice(kind.names).format(surname=surname, first=first, town=town, word=rng.choice(NAME_WORDS))
+        pattern = rng.choice(kind.names)
+        name = pattern.format(surname=surname, first=first, town=town, word=rng.choice(self.territory.name_words))
         size = rng.choices(["micro", "small", "medium"], [68, 25, 7])[0]
         if kind.cooperative:
             size = rng.choices(["micro", "small"], [40, 60])[0]
@@ -1857,7 +2085,12 @@ class _Generator:
         phone = self._phone(rng)
         rccm = ""
         if rng.random() < 0.6:
-            rccm = f"MA.{region.rccm_city}.{rng.randint(2008, 2025)}.{rng.choice('AB')}.{rng.randint(100, 9999)}"
+            rccm = self.territory.rccm.format(
+                city=region.rccm_city,
+                year=rng.randint(2008, 2025),
+                letter=rng.choice("AB"),
+                number=rng.randint(100, 9999),
+            )
         consent = rng.random() < 0.97
         youth_led = rng.random() < 0.25
         owner = f"{first} {surname}"
@@ -1889,7 +2122,7 @@ class _Generator:
     # --- cases
 
     def _topics(self, kind: EnterpriseKind) -> list[Topic]:
-        return [topic for topic in TOPICS if topic.tags & kind.tags] or TOPICS
+        return [topic for topic in self.topics if topic.tags & kind.tags] or self.topics
 
     def _write_cases(self, plans: list[_PlannedCase]) -> list[_CaseSummary]:
         rng = self.rng("cases")
@@ -2016,10 +2249,10 @@ class _Generator:
 
     def _days_later(self, rng: Random, moment: datetime.datetime, days: int) -> datetime.datetime:
         """Office hours on the first working day at least `days` calendar days after `moment`."""
-        day = moment.date() + datetime.timedelta(days=days)
+        day = self._day(moment) + datetime.timedelta(days=days)
         while not self._is_working(day):
             day += datetime.timedelta(days=1)
-        if day == moment.date():
+        if day == self._day(moment):
             return self._later(rng, moment, days=0)
         return self._office_time(rng, day)
 
@@ -2231,9 +2464,9 @@ class _Generator:
                 purpose = Purpose.DIAGNOSTIC
             else:
                 until = min(summary.worked_until, summary.first_contact_at + datetime.timedelta(days=45))
-                low = bisect.bisect_left(self.working_days, summary.first_contact_at.date())
-                high = bisect.bisect_right(self.working_days, until.date())
-                day = self.working_days[rng.randrange(low, high)] if low < high else until.date()
+                low = bisect.bisect_left(self.working_days, self._day(summary.first_contact_at))
+                high = bisect.bisect_right(self.working_days, self._day(until))
+                day = self.working_days[rng.randrange(low, high)] if low < high else self._day(until)
                 moment = max(summary.first_contact_at + datetime.timedelta(minutes=30), self._office_time(rng, day))
                 purpose = rng.choices([Purpose.FOLLOW_UP, Purpose.INSTALLATION, Purpose.TRAINING], [50, 30, 20])[0]
         else:
@@ -2283,7 +2516,9 @@ class _Generator:
             needs_found=topic.need if purpose == Purpose.DIAGNOSTIC or rng.random() < 0.3 else "",
             recommendations=topic.recommendation if purpose != Purpose.OTHER else "",
             next_step=rng.choice(NEXT_STEPS) if rng.random() < 0.8 else "",
-            follow_up_date=moment.date() + datetime.timedelta(days=rng.randint(7, 45)) if rng.random() < 0.6 else None,
+            follow_up_date=self._day(moment) + datetime.timedelta(days=rng.randint(7, 45))
+            if rng.random() < 0.6
+            else None,
             latitude=latitude,
             longitude=longitude,
             gps_accuracy_m=accuracy,
@@ -2323,6 +2558,8 @@ class _Generator:
                 )
                 if title in SHEETS_BY_TITLE and status != TechnologySheet.Status.DRAFT
             )
+        if not self.territory.library:
+            return {}
         rng = self.rng("library")
         sheets, withdrawn = [], {}
         for index, text in enumerate(SHEETS):
@@ -2413,7 +2650,7 @@ class _Generator:
             language="fr",
             status=TechnologySheet.Status.DRAFT if draft else TechnologySheet.Status.PUBLISHED,
             author=author,
-            review_date=None if draft else _add_months(created.date(), rng.choice([6, 12, 12, 24])),
+            review_date=None if draft else _add_months(self._day(created), rng.choice([6, 12, 12, 24])),
             created_at=created,
             updated_at=created,
         )
@@ -2489,8 +2726,8 @@ class _Generator:
     def _between(self, rng: Random, low: datetime.datetime, high: datetime.datetime) -> datetime.datetime:
         """Office hours on a working day from `low` to `high`, strictly between them (any time between them
         when no office hour is)."""
-        first = bisect.bisect_left(self.working_days, low.date())
-        last = bisect.bisect_right(self.working_days, high.date())
+        first = bisect.bisect_left(self.working_days, self._day(low))
+        last = bisect.bisect_right(self.working_days, self._day(high))
         if first < last:
             moment = self._office_time(rng, self.working_days[rng.randrange(first, last)])
             if low < moment < high:
@@ -2563,7 +2800,7 @@ class _Generator:
     def _case_followups(self, rng: Random, summary: _CaseSummary, resolution: _Resolution) -> list[_DraftFollowUp]:
         """The 6- and 12-month follow-ups a resolution plans, due the hub's delays after its local date, for
         the case's referent; cancelled, uncollected, when the case is reopened."""
-        resolved_on = resolution.at.date()
+        resolved_on = self._day(resolution.at)
         delays = (
             (FollowUp.Kind.MONTH_6, self.hub.followup_6_months_days),
             (FollowUp.Kind.MONTH_12, self.hub.followup_12_months_days),
@@ -2610,16 +2847,13 @@ class _Generator:
                 day -= datetime.timedelta(days=1)
             moment = self._office_time(rng, day)
         elif outcome == "late":
-            moment = self._days_later(
-                rng, datetime.datetime.combine(due, datetime.time(8), tzinfo=BAMAKO), rng.randint(1, 60)
-            )
+            moment = self._days_later(rng, self._at(due, 8 * 60), rng.randint(1, 60))
         else:
             day = due + datetime.timedelta(days=rng.randint(-13, 6))
-            minute = rng.randint(6 * 60, 23 * 60)
-            moment = datetime.datetime.combine(day, datetime.time(minute // 60, minute % 60), tzinfo=BAMAKO)
+            moment = self._at(day, rng.randint(6 * 60, 23 * 60))
         earliest = followup.created_at + datetime.timedelta(minutes=10)
         if floor is not None:
-            earliest = max(earliest, datetime.datetime.combine(floor, datetime.time(7, 30), tzinfo=BAMAKO))
+            earliest = max(earliest, self._at(floor, 7 * 60 + 30))
         moment = max(moment, earliest)
         if moment > self.cutoff:
             return
@@ -2667,8 +2901,8 @@ class _Generator:
             "recommend_score": rng.randint(*recommend_range),
         }
 
-    @staticmethod
     def _collect(
+        self,
         rng: Random,
         draft: _DraftFollowUp,
         *,
@@ -2683,7 +2917,7 @@ class _Generator:
         followup = draft.followup
         for name, value in answers.items():
             setattr(followup, name, value)
-        followup.collected_on = moment.date()
+        followup.collected_on = self._day(moment)
         followup.collected_by = by
         followup.self_reported = self_reported
         if not self_reported:

@@ -1,6 +1,6 @@
 """The technology sheets of the demo library: what a hub in Mali hands to small enterprises, in French.
 
-`hub.datagen` writes them into each hub it fills. Each sheet names the TOPICS of `hub.datagen` it
+`hub.datagen` writes them into each Mali hub it fills. Each sheet names the TOPICS of `hub.datagen` it
 answers (the cases and visits it can be shared in) and the partner organisations it points to, by
 name. Bodies use the marks of `hub.library.formatting`: "## " headings, "- " bullets, "1. " steps,
 **bold** and links, one paragraph per line. Costs are indicative, in CFA francs (XOF), as a referent

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from cases.models import Case
-from hub.models import FollowUp, User
+from hub.models import FollowUp, Hub, User
 from tests.factories import AdminFactory
 
 
@@ -19,10 +19,12 @@ def run() -> str:
 
 
 def test_loads_the_demo_into_an_empty_database_then_leaves_it_alone(db):
-    assert "demo-2026" in run()
-    assert Case.objects.count() == 300
+    output = run()
+    assert "demo-2026" in output and "manager-ne" in output
+    assert Case.objects.count() == 360
+    assert set(Hub.objects.values_list("code", flat=True)) == {"ML", "NE"}
     run()
-    assert Case.objects.count() == 300
+    assert Case.objects.count() == 360
 
 
 def test_leaves_a_database_with_users_untouched(db):

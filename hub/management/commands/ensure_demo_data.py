@@ -16,8 +16,8 @@ class Command(BaseCommand):
         call_command("loaddata", "demo", verbosity=0)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Loaded the demo data: {Hub.objects.count()} hub, {Case.objects.count()} cases, "
-                f"{Visit.objects.count()} visits. Sign in as admin, manager, referent, sme or viewer "
-                "with the password demo-2026."
+                f"Loaded the demo data: {Hub.objects.count()} hubs (Mali, Niger), {Case.objects.count()} cases, "
+                f"{Visit.objects.count()} visits. Sign in as admin, manager, referent, sme or viewer (Mali and "
+                "both hubs' reports), or manager-ne, referent-ne or viewer-ne (Niger), with the password demo-2026."
             )
         )

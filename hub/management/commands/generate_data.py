@@ -1,12 +1,13 @@
 import datetime
 import time
+import zoneinfo
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from hub.classifications import COUNTRY_TIME_ZONES
 from hub.datagen import (
-    BAMAKO,
     DEFAULT_START,
     REFERENCE_DATE,
     Spec,
@@ -18,11 +19,16 @@ from hub.datagen import (
 )
 from hub.models import Hub, Role, User
 
+NAMES = {"ML": "Mali", "NE": "Niger"}
+HOSTS = {"ML": "Conseil National du Patronat du Mali (CNPM)", "NE": "Conseil National du Patronat Nigérien (CNPN)"}
+"""The host organisation of a hub created in each country the generator knows (`hub.datagen.TERRITORIES`)."""
+
 
 class Command(BaseCommand):
     help = (
         "Write deterministic programme data (enterprises, cases with their timeline, visits, follow-ups) "
-        "into a hub, creating the hub, a manager and about one referent per 20 enterprises as needed."
+        "into a hub of Mali or Niger, creating the hub, a manager and about one referent per 20 enterprises as "
+        "needed."
     )
 
     def add_arguments(self, parser):
@@ -30,7 +36,9 @@ class Command(BaseCommand):
         parser.add_argument("--cases", type=int, default=300)
         parser.add_argument("--visits", type=int, default=240)
         parser.add_argument("--seed", type=int, default=1)
-        parser.add_argument("--hub", default="ML", help="Code of the hub to fill; created as a Mali hub if missing.")
+        parser.add_argument(
+            "--hub", default="ML", help="Code of the hub to fill; created if missing, in Niger for NE, else in Mali."
+        )
         parser.add_argument("--start", type=datetime.date.fromisoformat, default=DEFAULT_START)
         parser.add_argument("--end", type=datetime.date.fromisoformat, default=REFERENCE_DATE)
 
@@ -42,7 +50,7 @@ class Command(BaseCommand):
             hub_object = Hub.objects.filter(code=hub).first() or self._hub(
                 code=hub, start=start, end=end, enterprises=enterprises, cases=cases, visits=visits
             )
-            manager = self._manager(hub_object, joined=self._opening(start))
+            manager = self._manager(hub_object, joined=self._opening(start, country=hub_object.country))
             prefix = f"{hub.lower()}-referent-"
             count = max(2, round(enterprises / 20))
             spec = Spec(
@@ -65,8 +73,10 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Done in {elapsed:.1f} s."))
 
     @staticmethod
-    def _opening(start: datetime.date) -> datetime.datetime:
-        return datetime.datetime.combine(start, datetime.time(8), tzinfo=BAMAKO) - datetime.timedelta(days=30)
+    def _opening(start: datetime.date, *, country: str) -> datetime.datetime:
+        """8:00 in the country's time zone, 30 days before `start`."""
+        zone = zoneinfo.ZoneInfo(COUNTRY_TIME_ZONES[country])
+        return datetime.datetime.combine(start, datetime.time(8), tzinfo=zone) - datetime.timedelta(days=30)
 
     def _hub(self, *, code: str, start: datetime.date, end: datetime.date, **volume: int) -> Hub:
         days = (end - start).days + 1
@@ -75,11 +85,13 @@ class Command(BaseCommand):
             share = (min(end, datetime.date(year, 12, 31)) - max(start, datetime.date(year, 1, 1))).days + 1
             yearly = {name: round(number * 1.1 * share / days) for name, number in volume.items()}
             targets[year] = targets_for(**yearly)
+        country = code if code in HOSTS else "ML"
         return hub_create(
             code=code,
-            name="HUB IIT Mali" if code == "ML" else f"HUB IIT {code}",
-            host_organisation="Conseil National du Patronat du Mali (CNPM)",
-            created_at=self._opening(start),
+            name=f"HUB IIT {NAMES.get(code, code)}",
+            country=country,
+            host_organisation=HOSTS[country],
+            created_at=self._opening(start, country=country),
             years=range(start.year, end.year + 1),
             targets=targets,
         )
