@@ -58,14 +58,14 @@ class Recipient:
 
 
 def sme_recipients(*, enterprise: Enterprise, users: Iterable[User] | None = None) -> list[Recipient]:
-    """The enterprise's active SME users or, when it has none, its owner's phone and e-mail, in French.
-    Pass `users` when they are already loaded."""
+    """The enterprise's active SME users or, when it has none, its owner's phone and e-mail, in the hub's
+    language. Pass `users` when they are already loaded."""
     if users is None:
         users = active_sme_users().filter(enterprise=enterprise)
     return [Recipient.of_user(user) for user in users] or [
         Recipient(
             name=enterprise.owner_name,
-            language=settings.LANGUAGE_CODE,
+            language=enterprise.hub.language or settings.LANGUAGE_CODE,
             email=enterprise.owner_email,
             phone=str(enterprise.owner_phone or ""),
         )
