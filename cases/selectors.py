@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cases.models import OPEN_STATUSES, TRANSITIONS, Case, CaseNote, CaseShare, CaseStatus
-from hub.models import Enterprise, Hub, HubHoliday, Referent, Role, User
+from hub.calendar import HubCalendar, LocalDays
+from hub.models import Enterprise, Referent, Role, User
 from hub.permissions import Action, can, scope
-from hub.workdays import add_working_days
 
 S = CaseStatus
 
@@ -224,20 +224,17 @@ class DueDigest:
     due_soon: list[Case] = field(default_factory=list)
 
 
-def due_digests(*, today: datetime.date) -> list[DueDigest]:
+def due_digests(*, today: LocalDays) -> list[DueDigest]:
     """For each active referent, the open cases assigned to them, and for each active manager, the open
     cases of their hub (unassigned ones included), that are overdue or due within DUE_SOON_WORKING_DAYS
-    working days of their hub. People with nothing due are left out. Four queries, whatever the number
-    of cases."""
-    hubs = list(Hub.objects.all())
-    holidays: dict[int, set[datetime.date]] = defaultdict(set)
-    upcoming = HubHoliday.objects.filter(date__gt=today, date__lte=today + datetime.timedelta(days=60)).order_by()
-    for hub_id, day in upcoming.values_list("hub_id", "date"):
-        holidays[hub_id].add(day)
+    working days of their hub, counted from the hub's own `today`. People with nothing due are left out.
+    Three queries, whatever the number of cases."""
+    days = [today.default, *today.days.values()]
+    calendars = HubCalendar.of_hubs(today.hubs.values(), since=min(days), until=max(days) + datetime.timedelta(days=60))
     condition = Q(pk__in=[])
-    for hub in hubs:
-        until = add_working_days(hub=hub, start=today, days=DUE_SOON_WORKING_DAYS, holidays=holidays[hub.pk])
-        condition |= Q(hub=hub) & due_by_condition(until=until)
+    for pk, calendar in calendars.items():
+        until = calendar.add_working_days(today.of(pk), DUE_SOON_WORKING_DAYS)
+        condition |= Q(hub=pk) & due_by_condition(until=until)
     cases = sorted(
         Case.objects.filter(condition).select_related("enterprise", "assigned_to"),
         key=lambda case: (case.next_due, case.reference),
@@ -252,7 +249,7 @@ def due_digests(*, today: datetime.date) -> list[DueDigest]:
             people.append(case.assigned_to)
         for person in people:
             digest = digests.setdefault(person.pk, DueDigest(user=person))
-            (digest.overdue if case.next_due < today else digest.due_soon).append(case)
+            (digest.overdue if case.next_due < today.of(case.hub_id) else digest.due_soon).append(case)
     return list(digests.values())
 
 
@@ -266,19 +263,29 @@ class RatingRequest:
     sme_users: list[User]
 
 
-def satisfaction_reminders_due(*, today: datetime.date) -> list[RatingRequest]:
+def _resolved_between(day: datetime.date, zone) -> Q:
+    """Resolved from SATISFACTION_REMINDER_WITHIN_DAYS to SATISFACTION_REMINDER_AFTER_DAYS local days before
+    `day` in `zone`, as a range of instants."""
+
+    def midnight(days_before: int) -> datetime.datetime:
+        return datetime.datetime.combine(day - datetime.timedelta(days=days_before), datetime.time.min, tzinfo=zone)
+
+    return Q(
+        resolved_at__gte=midnight(SATISFACTION_REMINDER_WITHIN_DAYS),
+        resolved_at__lt=midnight(SATISFACTION_REMINDER_AFTER_DAYS - 1),
+    )
+
+
+def satisfaction_reminders_due(*, today: LocalDays) -> list[RatingRequest]:
     """Resolved or closed cases, neither rated nor reminded yet, resolved between
-    SATISFACTION_REMINDER_AFTER_DAYS and SATISFACTION_REMINDER_WITHIN_DAYS days before `today`, grouped
-    per enterprise. Two queries."""
+    SATISFACTION_REMINDER_AFTER_DAYS and SATISFACTION_REMINDER_WITHIN_DAYS days before `today`, each in its
+    hub's local days, grouped per enterprise. Two queries."""
     cases = (
         Case.objects.filter(
+            today.condition(_resolved_between, by_zone=True),
             status__in=[S.RESOLVED, S.CLOSED],
             satisfaction_rating__isnull=True,
             satisfaction_reminded_at__isnull=True,
-            resolved_at__date__range=(
-                today - datetime.timedelta(days=SATISFACTION_REMINDER_WITHIN_DAYS),
-                today - datetime.timedelta(days=SATISFACTION_REMINDER_AFTER_DAYS),
-            ),
         )
         .select_related("enterprise")
         .prefetch_related(Prefetch("enterprise__users", queryset=active_sme_users(), to_attr="active_sme_users"))

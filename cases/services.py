@@ -26,7 +26,7 @@ from cases.models import (
     ReferenceCounter,
 )
 from cases.selectors import DueDigest, RatingRequest, due_digests, satisfaction_reminders_due
-from hub.calendar import HubCalendar
+from hub.calendar import HubCalendar, LocalDays
 from hub.followups.selectors import (
     FollowUpDigest,
     QuestionnaireRequest,
@@ -375,29 +375,39 @@ class Reminders:
     questionnaire_requests: list[QuestionnaireRequest]
 
 
-def reminders_send(*, today: datetime.date, dry_run: bool = False) -> Reminders:
+def reminders_send(
+    *, today: datetime.date | None = None, now: datetime.datetime | None = None, dry_run: bool = False
+) -> Reminders:
     """Send each referent and manager one message with their overdue and due-soon cases, and each referent
     the impact follow-ups they are in charge of in the same message; ask SMEs to rate the cases resolved a
-    few days ago, and to answer the questionnaire of each 6- or 12-month follow-up that came due. A case or
-    a follow-up is marked as reminded, so it is asked about once, and its message goes out after that mark is
+    few days ago, and to answer the questionnaire of each 6- or 12-month follow-up that came due. Each hub
+    counts from its own today at `now` (the present by default), or from `today` when given. A case or a
+    follow-up is marked as reminded, so it is asked about once, and its message goes out after that mark is
     committed. With `dry_run`, only say what would be sent."""
+    days = LocalDays.on(today) if today else LocalDays.at(now)
     reminders = Reminders(
-        digests=due_digests(today=today),
-        rating_requests=satisfaction_reminders_due(today=today),
-        followup_digests=followups_due_digests(today=today),
-        questionnaire_requests=followup_questionnaires_due(today=today),
+        digests=due_digests(today=days),
+        rating_requests=satisfaction_reminders_due(today=days),
+        followup_digests=followups_due_digests(today=days),
+        questionnaire_requests=followup_questionnaires_due(today=days),
     )
     if dry_run:
         return reminders
-    notifications.send_due_digests(digests=reminders.digests, followup_digests=reminders.followup_digests, today=today)
+    by_day: dict[datetime.date, tuple[list, list]] = {}
+    for digest in reminders.digests:
+        by_day.setdefault(days.of(digest.user.hub_id), ([], []))[0].append(digest)
+    for followup_digest in reminders.followup_digests:
+        by_day.setdefault(days.of(followup_digest.user.hub_id), ([], []))[1].append(followup_digest)
+    for day, (digests, followup_digests) in by_day.items():
+        notifications.send_due_digests(digests=digests, followup_digests=followup_digests, today=day)
     with transaction.atomic():
-        now = timezone.now()
+        sent_at = timezone.now()
         Case.objects.filter(pk__in=[case.pk for request in reminders.rating_requests for case in request.cases]).update(
-            satisfaction_reminded_at=now
+            satisfaction_reminded_at=sent_at
         )
         FollowUp.objects.filter(
             pk__in=[followup.pk for request in reminders.questionnaire_requests for followup in request.followups]
-        ).update(reminded_at=now)
+        ).update(reminded_at=sent_at)
         notifications.notify_satisfaction_reminders(requests=reminders.rating_requests)
         notifications.notify_followup_questionnaires(requests=reminders.questionnaire_requests)
     return reminders

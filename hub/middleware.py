@@ -1,10 +1,11 @@
 import re
 import uuid
+import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.http import QueryDict
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 
@@ -51,6 +52,43 @@ class FrenchFirstLocaleMiddleware:
         patch_vary_headers(response, ["Cookie", "Accept-Language"])
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response
+
+
+class HubTimeZoneMiddleware:
+    """After the authentication and the session timeout: a signed-in user bound to a hub (manager,
+    referent, SME user) reads every date and time of the request in the hub's zone; others in
+    settings.TIME_ZONE. The zone is read through `user.hub` (which the page may then use without a query of
+    its own) and kept in the session with the hub's id when the session is saved anyway (the session
+    timeout's `seen_at`, every few minutes), so that most requests read it from there. A hub's zone changed
+    since is read at the next sign-in."""
+
+    SESSION_KEY = "hub_time_zone"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        name = self.zone_name(request)
+        if name is None:
+            return self.get_response(request)
+        timezone.activate(zoneinfo.ZoneInfo(name))
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
+
+    def zone_name(self, request) -> str | None:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not user.hub_id:
+            return None
+        session = getattr(request, "session", None)
+        cached = session.get(self.SESSION_KEY) if session is not None else None
+        if cached and cached[0] == user.hub_id:
+            return cached[1]
+        name = user.hub.zone.key
+        if session is not None and session.modified:
+            session[self.SESSION_KEY] = [user.hub_id, name]
+        return name
 
 
 FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}

@@ -8,6 +8,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from hub.calendar import LocalDays
 from hub.followups.questionnaire import QUESTIONNAIRE_KINDS
 from hub.models import Enterprise, FollowUp, Role, User
 from hub.permissions import Action, can, scope
@@ -112,15 +113,15 @@ class FollowUpDigest:
     due_soon: list[FollowUp] = field(default_factory=list)
 
 
-def followups_due_digests(*, today: datetime.date) -> list[FollowUpDigest]:
-    """For each active referent in charge of uncollected follow-ups due by `today` + DUE_SOON_DAYS (overdue
-    ones included), those follow-ups. In charge: as `in_charge_of` says. Anonymised enterprises take no
-    follow-up. One query, whatever the number of follow-ups."""
+def followups_due_digests(*, today: LocalDays) -> list[FollowUpDigest]:
+    """For each active referent in charge of uncollected follow-ups due by their hub's `today` +
+    DUE_SOON_DAYS (overdue ones included), those follow-ups. In charge: as `in_charge_of` says. Anonymised
+    enterprises take no follow-up. One query, whatever the number of follow-ups."""
     followups = (
         FollowUp.objects.filter(
             Q(assigned_to__is_active=True) | (ORPHANED & Q(case__assigned_to__is_active=True)),
+            today.condition(lambda day, _zone: Q(due_date__lte=day + datetime.timedelta(days=DUE_SOON_DAYS))),
             collected_on__isnull=True,
-            due_date__lte=today + datetime.timedelta(days=DUE_SOON_DAYS),
             enterprise__anonymised_at__isnull=True,
         )
         .select_related("enterprise", "case__assigned_to", "assigned_to")
@@ -132,7 +133,7 @@ def followups_due_digests(*, today: datetime.date) -> list[FollowUpDigest]:
         if person is None or not person.is_active:
             person = followup.case.assigned_to
         digest = digests.setdefault(person.pk, FollowUpDigest(user=person))
-        (digest.overdue if followup.due_date < today else digest.due_soon).append(followup)
+        (digest.overdue if followup.due_date < today.of(followup.hub_id) else digest.due_soon).append(followup)
     return list(digests.values())
 
 
@@ -151,16 +152,20 @@ class QuestionnaireRequest:
     sme_users: list[User]
 
 
-def followup_questionnaires_due(*, today: datetime.date) -> list[QuestionnaireRequest]:
-    """The 6- and 12-month follow-ups that came due within the last QUESTIONNAIRE_SENT_WITHIN_DAYS days, not
-    collected and whose link was not sent yet (`reminded_at`), of enterprises not anonymised, grouped per
-    enterprise. Two queries."""
+def followup_questionnaires_due(*, today: LocalDays) -> list[QuestionnaireRequest]:
+    """The 6- and 12-month follow-ups that came due within the last QUESTIONNAIRE_SENT_WITHIN_DAYS days of
+    their hub's `today`, not collected and whose link was not sent yet (`reminded_at`), of enterprises not
+    anonymised, grouped per enterprise. Two queries."""
     followups = (
         FollowUp.objects.filter(
+            today.condition(
+                lambda day, _zone: Q(
+                    due_date__range=(day - datetime.timedelta(days=QUESTIONNAIRE_SENT_WITHIN_DAYS), day)
+                )
+            ),
             kind__in=QUESTIONNAIRE_KINDS,
             collected_on__isnull=True,
             reminded_at__isnull=True,
-            due_date__range=(today - datetime.timedelta(days=QUESTIONNAIRE_SENT_WITHIN_DAYS), today),
             enterprise__anonymised_at__isnull=True,
         )
         .select_related("enterprise", "case")

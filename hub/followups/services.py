@@ -5,7 +5,7 @@ questionnaire record answers through `followup_collect`.
 
 Dates: a follow-up is due a number of calendar days after its case's resolution (the hub's
 `followup_6_months_days` and `followup_12_months_days`); a baseline is due within the hub's first-contact
-standard, in working days, from the start of support."""
+standard, in working days, from the start of support. Days are the hub's local days (`hub.calendar`)."""
 
 import datetime
 import hashlib
@@ -19,9 +19,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseStatus
+from hub.calendar import HubCalendar, hub_local_date, hub_today
 from hub.models import RECORDS_FROM, Enterprise, FollowUp, Role, User, related_or_none
 from hub.permissions import Action, can
-from hub.workdays import add_working_days, hub_holidays
 
 K = FollowUp.Kind
 
@@ -80,9 +80,8 @@ def followups_plan_baseline(*, enterprise: Enterprise, referent: User | None, at
     if FollowUp.objects.filter(enterprise=enterprise, kind=K.BASELINE).exists():
         return None
     hub = enterprise.hub
-    due = add_working_days(
-        hub=hub, start=timezone.localdate(at), days=hub.first_contact_days, holidays=hub_holidays(hub)
-    )
+    calendar = HubCalendar.of(hub)
+    due = calendar.add_working_days(calendar.local_date(at), hub.first_contact_days)
     return _create_once(hub=hub, enterprise=enterprise, kind=K.BASELINE, due_date=due, assigned_to=referent)
 
 
@@ -92,7 +91,7 @@ def followups_plan_for_case(*, case: Case, by: User | None = None) -> list[Follo
     them), to be planned afresh when it is resolved again. Rejected and referred cases plan none, nor do
     closed ones (a closed case was resolved first). Returns the follow-ups planned."""
     if case.status == CaseStatus.RESOLVED:
-        resolved_on = timezone.localdate(case.resolved_at)
+        resolved_on = hub_local_date(case.resolved_at, hub=case.hub)
         delays = {K.MONTH_6: case.hub.followup_6_months_days, K.MONTH_12: case.hub.followup_12_months_days}
         existing = set(case.followups.values_list("kind", flat=True))
         planned = [
@@ -136,8 +135,8 @@ def check_collection_date(*, followup: FollowUp, collected_on: datetime.date | N
     one) before the 6-month follow-up of its case was due or collected."""
     if collected_on is None:
         return
-    if collected_on > timezone.localdate() + datetime.timedelta(days=1):
-        # A day's grace: a phone in a hub one hour ahead of the server's zone is already on the next day.
+    if collected_on > hub_today(hub=followup.hub) + datetime.timedelta(days=1):
+        # A day's grace for a phone whose clock runs a little ahead.
         raise ValidationError({"collected_on": _("A follow-up cannot be collected in the future.")})
     if collected_on < RECORDS_FROM:
         raise ValidationError(
@@ -147,11 +146,12 @@ def check_collection_date(*, followup: FollowUp, collected_on: datetime.date | N
             }
         )
     case = related_or_none(followup, "case")
-    if case is not None and case.resolved_at is not None and collected_on < timezone.localdate(case.resolved_at):
+    resolved_on = case and case.resolved_at and hub_local_date(case.resolved_at, hub=followup.hub)
+    if resolved_on and collected_on < resolved_on:
         raise ValidationError(
             {
                 "collected_on": _("A follow-up cannot be collected before its case was resolved (%(date)s).")
-                % {"date": formats.date_format(timezone.localdate(case.resolved_at), "SHORT_DATE_FORMAT")}
+                % {"date": formats.date_format(resolved_on, "SHORT_DATE_FORMAT")}
             }
         )
     if followup.kind == K.MONTH_12 and case is not None:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from hub.calendar import hub_today
 from hub.filters import FollowUpFilter
 from hub.followups import services
 from hub.followups.forms import FollowUpAnswersForm, FollowUpAssignForm, FollowUpRecordForm, FollowUpsAssignForm
@@ -84,9 +85,10 @@ def _detail_context(request, followup: FollowUp, **forms) -> dict:
     user = request.user
     collected = followup.collected_on is not None
     can_record = can(user, Action.RECORD_FOLLOWUPS) and followup.enterprise.anonymised_at is None
+    today = hub_today(hub=followup.hub)
     context = {
         "followup": followup,
-        "today": timezone.localdate(),
+        "today": today,
         "can_list": can(user, Action.ASSIGN_CASES),
         "answers": [
             (FollowUp._meta.get_field(name).verbose_name, getattr(followup, name), name)
@@ -97,9 +99,7 @@ def _detail_context(request, followup: FollowUp, **forms) -> dict:
         "assign_form": FollowUpAssignForm(hub_id=followup.hub_id, initial={"referent": followup.assigned_to_id})
         if can(user, Action.ASSIGN_CASES) and not collected
         else None,
-        "record_form": FollowUpRecordForm(
-            instance=followup, kind=followup.kind, initial={"collected_on": timezone.localdate()}
-        )
+        "record_form": FollowUpRecordForm(instance=followup, kind=followup.kind, initial={"collected_on": today})
         if can_record and not collected
         else None,
         "confirm_form": FollowUpAnswersForm(instance=followup, kind=followup.kind)

@@ -15,6 +15,7 @@ from cases.rating import case_from_rating_token
 from cases.selectors import due_digests
 from cases.services import reminders_send
 from hub import sms
+from hub.calendar import LocalDays
 from hub.models import FollowUp, HubHoliday
 from tests.factories import (
     CaseFactory,
@@ -167,7 +168,7 @@ class TestDigests:
             due = today + datetime.timedelta(days=offset)
             case(enterprise, f"ML-{offset}", S.IN_PROGRESS, assigned_to=aminata, resolve_due=due)
 
-        (digest,) = due_digests(today=today)
+        (digest,) = due_digests(today=LocalDays.on(today))
 
         assert digest.overdue == []
         assert max(case.resolve_due for case in digest.due_soon) == last_due_soon

@@ -1,7 +1,6 @@
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from cases.services import reminders_send
 from hub.models import Role
@@ -17,11 +16,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="Print what would be sent; send nothing.")
-        parser.add_argument("--today", help="Count from this date (YYYY-MM-DD) instead of today.")
+        parser.add_argument(
+            "--today", help="Count from this date (YYYY-MM-DD) in every hub, instead of each hub's own today."
+        )
 
     def handle(self, *, dry_run, today, verbosity, **options):
         try:
-            day = datetime.date.fromisoformat(today) if today else timezone.localdate()
+            day = datetime.date.fromisoformat(today) if today else None
         except ValueError as error:
             raise CommandError(f"--today must be a date written YYYY-MM-DD, not {today!r}.") from error
         reminders = reminders_send(today=day, dry_run=dry_run)
@@ -44,8 +45,9 @@ class Command(BaseCommand):
         referents = sum(1 for role in people.values() if role == Role.REFERENT)
         followups = sum(len(f.overdue) + len(f.due_soon) for f in reminders.followup_digests)
         asked = reminders.questionnaire_requests
+        when = day or "each hub's today"
         self.stdout.write(
-            f"{'Dry run, nothing sent. ' if dry_run else ''}{day}: digests to referents: {referents}, "
+            f"{'Dry run, nothing sent. ' if dry_run else ''}{when}: digests to referents: {referents}, "
             f"to managers: {len(people) - referents}; satisfaction reminders to enterprises: "
             f"{len(reminders.rating_requests)}, about cases: {sum(len(r.cases) for r in reminders.rating_requests)}; "
             f"follow-ups in the referents' digests: {followups}; questionnaires to enterprises: {len(asked)}, "
