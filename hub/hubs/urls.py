@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from hub.hubs import views
 
 app_name = "hubs"
-urlpatterns = []
+urlpatterns = [
+    path("", views.hub_list, name="list"),
+    path("new/", views.hub_new, name="new"),
+]

@@ -1,0 +1,48 @@
+"""The administrators' form to open a hub; `hub.hubs.services.hub_open` checks the rest (a code already
+taken, the manager's number in the hub's country)."""
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from hub.classifications import Country
+from hub.forms import phone_field
+from hub.models import Hub
+
+HUB_FIELDS = ["country", "code", "name", "host_organisation", "time_zone", "language"]
+MANAGER_FIELDS = ["manager_name", "manager_phone", "manager_email"]
+
+
+class HubOpenForm(forms.Form):
+    SECTIONS = [(_("Hub"), HUB_FIELDS), (_("Its first manager"), MANAGER_FIELDS)]
+
+    country = forms.ChoiceField(label=_("Country"), choices=[("", "—"), *Country.choices])
+    code = Hub._meta.get_field("code").formfield()
+    name = Hub._meta.get_field("name").formfield()
+    host_organisation = Hub._meta.get_field("host_organisation").formfield()
+    time_zone = Hub._meta.get_field("time_zone").formfield()
+    language = forms.ChoiceField(
+        label=_("Default language"),
+        choices=[("", _("The country's")), *settings.LANGUAGES],
+        required=False,
+    )
+    manager_name = forms.CharField(label=_("Full name"), max_length=150, required=False)
+    manager_phone = phone_field(
+        label=_("Mobile phone number"),
+        required=False,
+        help_text=_("With the country code, e.g. +221 77 123 45 67. The invitation is sent to it."),
+    )
+    manager_email = forms.EmailField(label=_("E-mail"), required=False)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("manager_name") and not (
+            cleaned_data.get("manager_phone") or cleaned_data.get("manager_email")
+        ):
+            self.add_error(
+                "manager_phone", _("Give the manager's phone number or e-mail: the invitation is sent there.")
+            )
+        return cleaned_data
+
+    def sections(self):
+        return [(legend, [self[name] for name in names]) for legend, names in self.SECTIONS]

@@ -1,0 +1,14 @@
+"""Reads of the hubs pages."""
+
+from django.db.models import Count, Q, QuerySet
+
+from hub.models import Hub, Role
+
+
+def hubs_opened() -> QuerySet[Hub]:
+    """Every hub with its active managers and referents counted, in code order."""
+    active = Q(users__is_active=True)
+    return Hub.objects.annotate(
+        manager_count=Count("users", filter=active & Q(users__role=Role.MANAGER)),
+        referent_count=Count("users", filter=active & Q(users__role=Role.REFERENT)),
+    ).order_by("code")

@@ -1,0 +1,62 @@
+"""Opening a hub: the one path of `manage.py open_hub` and of the administrators' page."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hub.classifications import Country
+from hub.country.holidays import refresh_holidays
+from hub.country.units import ensure_units
+from hub.models import Hub, Role, User
+from hub.permissions import Action, can
+from hub.staff.services import staff_create
+
+
+@transaction.atomic
+def hub_open(
+    *,
+    code: str,
+    name: str,
+    country: str,
+    by: User | None,
+    host_organisation: str = "",
+    time_zone: str = "",
+    language: str = "",
+    manager_name: str = "",
+    manager_phone="",
+    manager_email: str = "",
+) -> Hub:
+    """Create the hub (its time zone and language the country's unless given, the model's service
+    standards), its country's administrative units, its public holidays of this year and the next, and,
+    given a phone or an e-mail, its first manager, invited once this commits. All or nothing: a refusal
+    (ValidationError, keyed by the arguments' names) saves nothing. `by` None is the command line."""
+    if by is not None and not can(by, Action.OPEN_HUBS):
+        raise PermissionDenied(_("Only administrators open hubs."))
+    code = code.strip().upper()
+    if country not in Country.values:
+        raise ValidationError({"country": _("Unknown country: %(country)s.") % {"country": country}})
+    if Hub.objects.filter(code__iexact=code).exists():
+        raise ValidationError({"code": _("A hub with the code %(code)s already exists.") % {"code": code}})
+    hub = Hub(
+        code=code,
+        name=name.strip(),
+        country=country,
+        host_organisation=host_organisation.strip(),
+        time_zone=time_zone,
+        language=language,
+    )
+    hub.full_clean()
+    hub._history_user = by
+    hub.save()
+    ensure_units(country)
+    year = timezone.localdate(timezone=hub.zone).year
+    refresh_holidays(hub, years=[year, year + 1], by=by)
+    if manager_phone or manager_email:
+        try:
+            staff_create(hub=hub, role=Role.MANAGER, name=manager_name, phone=manager_phone, email=manager_email, by=by)
+        except ValidationError as error:
+            raise ValidationError(
+                {f"manager_{field}": errors for field, errors in error.message_dict.items()}
+            ) from error
+    return hub
