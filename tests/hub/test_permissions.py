@@ -52,7 +52,7 @@ class TestCan:
             A.VIEW_HISTORY,
         ):
             assert can(manager, action), action
-        for action in (A.LOG_VISITS, A.VIEW_REGIONAL_REPORTS, A.RATE_CASES):
+        for action in (A.LOG_VISITS, A.VIEW_REGIONAL_REPORTS, A.RATE_CASES, A.MANAGE_VIEWERS, A.OPEN_HUBS):
             assert not can(manager, action), action
 
     @pytest.mark.parametrize("role_fixture", ["sme_user", "referent", "manager", "viewer", "admin_user"])

@@ -20,11 +20,13 @@ from cases import services as case_services
 from cases.models import CaseNote, CaseStatus, Priority
 from hub.classifications import TechnologyDomain
 from hub.followups.services import Collection, followup_assign, followup_collect
+from hub.hubs.services import hub_open
 from hub.library.services import sheet_save
 from hub.models import Role, TargetIndicator
 from hub.permissions import Action, require
 from hub.services import enterprise_save, hub_targets_save
-from tests.factories import CaseFactory, FollowUpFactory, SheetFactory
+from hub.staff.services import staff_deactivate, viewer_save
+from tests.factories import CaseFactory, FollowUpFactory, ReferentUserFactory, SheetFactory
 from visits.models import Purpose
 from visits.services import VisitInput, visit_record
 
@@ -123,6 +125,18 @@ def share_sheet(user, w):
     case_services.case_share(case=new_case(w), by=user, sheet=SheetFactory(hub=w.hub))
 
 
+def deactivate_referent(user, w):
+    staff_deactivate(person=ReferentUserFactory(hub=w.hub), by=user)
+
+
+def create_viewer(user, w):
+    viewer_save(viewer=None, by=user, name="Mariam Diallo", email="mariam@uemoa.int", hubs=[w.hub])
+
+
+def open_hub(user, w):
+    hub_open(code="SN", name="HUB IIT Sénégal", country="SN", by=user)
+
+
 PROBES = [
     (A.SUBMIT_CASE, submit_case),
     (A.LOG_VISITS, raise_case_at_visit),
@@ -138,6 +152,9 @@ PROBES = [
     (A.SET_TARGETS, set_targets),
     (A.WRITE_LIBRARY, edit_sheet),
     (A.SHARE_LIBRARY, share_sheet),
+    (A.MANAGE_REFERENTS, deactivate_referent),
+    (A.MANAGE_VIEWERS, create_viewer),
+    (A.OPEN_HUBS, open_hub),
 ]
 """Each write action with a service call it governs, on records within the acting user's reach."""
 
@@ -145,7 +162,6 @@ READS = frozenset(
     {
         A.VIEW_DIRECTORY,
         A.VIEW_VISITS,
-        A.MANAGE_REFERENTS,
         A.VIEW_HUB_REPORTS,
         A.VIEW_REGIONAL_REPORTS,
         A.VIEW_HISTORY,
