@@ -396,6 +396,32 @@ PAGES: dict[str, tuple[Check, ...]] = {
             targets=("own", "other_hub", "not_referent"),
         ),
     ),
+    # the staff of each hub, managed by its managers and by administrators (who also manage regional viewers); a
+    # person is asked for by their user id, the first hub's referent and the second hub's
+    "manage/staff/": (Check("staff:list", of(MANAGERS, 200), lists=(("referent", STAFF),)),),
+    "manage/staff/new/": (Check("staff:new", of(MANAGERS, 200)),),
+    "manage/staff/viewers/new/": (Check("staff:viewer-new", {"admin": 200}),),
+    "manage/staff/<int:pk>/": (
+        Check("staff:person", of(MANAGERS, 200), pk_of("referent"), scope=STAFF, targets=REFERENTS),
+    ),
+    "manage/staff/<int:pk>/invite/": (
+        # The referents of the world have a password: the invitation is refused with a message.
+        Check("staff:invite", of(MANAGERS, 302), pk_of("referent"), scope=STAFF, targets=REFERENTS, method="post"),
+    ),
+    "manage/staff/<int:pk>/deactivate/": (
+        Check("staff:deactivate", of(MANAGERS, 200), pk_of("referent"), scope=STAFF, targets=REFERENTS),
+        Check("staff:deactivate", of(MANAGERS, 200), pk_of("referent"), scope=STAFF, targets=REFERENTS, method="post"),
+    ),
+    "manage/staff/<int:pk>/reactivate/": (
+        # The referents of the world are active: reactivating is refused with a message.
+        Check("staff:reactivate", of(MANAGERS, 302), pk_of("referent"), scope=STAFF, targets=REFERENTS, method="post"),
+    ),
+    "manage/staff/invitation/<str:token>/": (
+        Check("staff:accept-invitation", of(ROLES, 410), fixed(token="not-a-token"), label="forged"),
+    ),
+    # opening hubs: administrators only
+    "manage/hubs/": (Check("hubs:list", {"admin": 200}),),
+    "manage/hubs/new/": (Check("hubs:new", {"admin": 200}),),
     # the staff's library; an administrator has no hub to write a new sheet or partner in
     "manage/library/": (Check("library:sheets", of(HUB_STAFF, 200), lists=(("sheet", STAFF),)),),
     "manage/library/sheets/new/": (
