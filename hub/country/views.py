@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hub.classifications import Country
 from hub.country import services
 from hub.country.forms import HolidayForm, UnitForm
 from hub.country.holidays import refresh_holidays
@@ -159,7 +160,8 @@ def unit_list(request):
 @require(Action.VIEW_HISTORY)
 def units_load(request):
     country = request.POST.get("country", "")
-    country_units(user=request.user, country=country)
+    if country not in Country.values:
+        raise Http404(_("No such country."))
     created = services.units_load(country=country, by=request.user)
     messages.success(request, _("%(count)s units loaded from ISO 3166-2.") % {"count": created})
     return redirect(f"{reverse('country:units')}?{urlencode({'country': country})}")
