@@ -115,3 +115,13 @@ def test_a_manager_cannot_deactivate_themselves(as_manager, manager):
     assert response.status_code == 302
     manager.refresh_from_db()
     assert manager.is_active
+
+
+def test_the_management_home_leads_managers_to_their_team_and_administrators_to_the_hubs(client, manager, admin_user):
+    client.force_login(manager)
+    page = client.get("/manage/").content.decode()
+    assert 'href="/manage/staff/"' in page
+    assert 'href="/manage/hubs/"' not in page
+    client.force_login(admin_user)
+    page = client.get("/manage/").content.decode()
+    assert 'href="/manage/staff/"' in page and 'href="/manage/hubs/"' in page
