@@ -34,15 +34,5 @@ class HubOpenForm(forms.Form):
     )
     manager_email = forms.EmailField(label=_("E-mail"), required=False)
 
-    def clean(self):
-        cleaned_data = super().clean()
-        if cleaned_data.get("manager_name") and not (
-            cleaned_data.get("manager_phone") or cleaned_data.get("manager_email")
-        ):
-            self.add_error(
-                "manager_phone", _("Give the manager's phone number or e-mail: the invitation is sent there.")
-            )
-        return cleaned_data
-
     def sections(self):
         return [(legend, [self[name] for name in names]) for legend, names in self.SECTIONS]

@@ -36,6 +36,10 @@ def hub_open(
     code = code.strip().upper()
     if country not in Country.values:
         raise ValidationError({"country": _("Unknown country: %(country)s.") % {"country": country}})
+    if manager_name.strip() and not (manager_phone or manager_email):
+        raise ValidationError(
+            {"manager_phone": _("Give the manager's phone number or e-mail: the invitation is sent there.")}
+        )
     if Hub.objects.filter(code__iexact=code).exists():
         raise ValidationError({"code": _("A hub with the code %(code)s already exists.") % {"code": code}})
     hub = Hub(

@@ -110,7 +110,7 @@ class HubChoiceForm(forms.Form):
 
     hub = forms.ModelChoiceField(label=_("Hub"), queryset=Hub.objects.none(), to_field_name="code", required=False)
 
-    def __init__(self, *args, hubs, **kwargs):
+    def __init__(self, *args, hubs, every_hub: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["hub"].queryset = hubs
-        self.fields["hub"].empty_label = _("Every hub")
+        self.fields["hub"].empty_label = _("Every hub") if every_hub else None

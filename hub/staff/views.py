@@ -51,7 +51,7 @@ def staff_new(request):
     hubs = staff_hubs(user=request.user)
     hub = request.user.hub if request.user.role != Role.ADMIN else hubs.filter(code=request.GET.get("hub")).first()
     if hub is None:
-        return render(request, "staff/choose_hub.html", {"chooser": HubChoiceForm(hubs=hubs)})
+        return render(request, "staff/choose_hub.html", {"chooser": HubChoiceForm(hubs=hubs, every_hub=False)})
     form = StaffForm(request.POST or None, hub=hub)
     if request.method == "POST" and form.is_valid():
         try:

@@ -83,8 +83,15 @@ class TestCommand:
             (["--country", "FR", "--code", "FR", "--name", "Hors programme"], "--country"),
             (["--country", "SN", "--code", "SN", "--name", "HUB", "--manager-phone", "76 12 34 56"], "--manager-phone"),
             (["--country", "SN", "--code", "SN", "--name", "HUB", "--time-zone", "Mars/Olympus"], "--time-zone"),
+            (["--country", "SN", "--code", "SN", "--name", "HUB", "--manager-name", "Awa Ndiaye"], "--manager-phone"),
         ],
-        ids=["duplicate-code", "unknown-country", "malian-phone-for-senegal", "unknown-time-zone"],
+        ids=[
+            "duplicate-code",
+            "unknown-country",
+            "malian-phone-for-senegal",
+            "unknown-time-zone",
+            "manager-unreachable",
+        ],
     )
     def test_a_refusal_names_its_option_and_saves_nothing(
         self, hub, django_capture_on_commit_callbacks, sms_outbox, args, option
