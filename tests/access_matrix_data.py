@@ -17,6 +17,7 @@ Every record carries a unique marker string so that list pages can be searched f
 show.
 """
 
+import datetime
 import io
 import uuid
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ from cases import services as case_services
 from cases.rating import rating_token
 from hub.followups.questionnaire import questionnaire_token
 from hub.library import services as library_services
-from hub.models import FollowUp, TechnologySheet
+from hub.models import FollowUp, HubHoliday, TechnologySheet
 from tests.factories import (
     AdminFactory,
     CaseFactory,
@@ -195,6 +196,15 @@ def build_world() -> World:
     w.files["sheet"]["mixed"] = (sheets["own"].pk, w.files["sheet"]["draft"][1])
     w.pks["sheet"] = {t: s.pk for t, s in sheets.items()}
     w.markers["sheet"] = {t: s.title for t, s in sheets.items()}
+
+    holidays = {
+        target: HubHoliday.objects.create(
+            hub=hub, date=datetime.date(2026, 12, 25), name=f"Holiday {letters[target]}mark"
+        )
+        for target, hub in (("own", hub1), ("other_hub", hub2))
+    }
+    w.pks["holiday"] = {t: h.pk for t, h in holidays.items()}
+    w.markers["holiday"] = {t: h.name for t, h in holidays.items()}
 
     w.rating_token = rating_token(cases["own"])
     six_months = FollowUpFactory(case=cases["own"], kind=FollowUp.Kind.MONTH_6)

@@ -101,6 +101,7 @@ SHEET_FILES = (*SHEETS, "mixed")
 PARTNERS = ("own", "other_hub")
 HUB_TARGETS = ("own", "other_hub")
 REFERENTS = ("own", "other_hub")
+HOLIDAYS = ("own", "other_hub")
 
 
 # --- URLs ------------------------------------------------------------------------------------------------
@@ -418,6 +419,35 @@ PAGES: dict[str, tuple[Check, ...]] = {
     ),
     "manage/staff/invitation/<str:token>/": (
         Check("staff:accept-invitation", of(ROLES, 410), fixed(token="not-a-token"), label="forged"),
+    ),
+    # a country's set-up: a hub's holidays, kept by its managers (administrators any hub's, the first one by
+    # default), and the administrative units, read by hub staff with the history and corrected by administrators
+    "manage/country/holidays/": (
+        Check("country:holidays", of(MANAGERS, 200), lists=(("holiday", {**STAFF, "admin": HUB1}),)),
+    ),
+    "manage/country/holidays/add/": (Check("country:holiday-add", of(MANAGERS, 400), method="post"),),
+    "manage/country/holidays/refresh/": (Check("country:holidays-refresh", of(MANAGERS, 302), method="post"),),
+    "manage/country/holidays/<int:pk>/": (
+        Check(
+            "country:holiday-correct", of(MANAGERS, 400), pk_of("holiday"), scope=STAFF, targets=HOLIDAYS, method="post"
+        ),
+    ),
+    "manage/country/holidays/<int:pk>/remove/": (
+        Check(
+            "country:holiday-remove", of(MANAGERS, 302), pk_of("holiday"), scope=STAFF, targets=HOLIDAYS, method="post"
+        ),
+    ),
+    "manage/country/units/": (Check("country:units", of(MANAGERS, 200)),),
+    "manage/country/units/load/": (Check("country:units-load", of(MANAGERS, 404), method="post", label="no-country"),),
+    "manage/country/units/<str:code>/": (
+        Check("country:unit", of(MANAGERS, 200), fixed(code="ML-BKO"), label="hub-country"),
+        # Managers read their hub's country's units only (both hubs of the world are in Mali).
+        Check(
+            "country:unit",
+            {"admin": 200, "manager": 404, "other_manager": 404},
+            fixed(code="SN-DK"),
+            label="other-country",
+        ),
     ),
     # opening hubs: administrators only
     "manage/hubs/": (Check("hubs:list", {"admin": 200}),),
