@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case
 from cases.services import cases_return_to_triage
+from hub.backends import phone_in_e164
 from hub.models import AdministrativeUnit, Hub, Referent, Role, User, related_or_none
 from hub.permissions import Action, can
 from hub.security import end_sessions_and_tokens
@@ -47,15 +48,12 @@ def _phone(phone, *, country: str | None) -> str:
     text = str(phone or "").strip()
     if not text:
         return ""
-    try:
-        number = phonenumbers.parse(text, country or settings.PHONENUMBER_DEFAULT_REGION)
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number):
+    e164 = phone_in_e164(text, region=country)
+    if e164 is None:
         raise ValidationError({"phone": _("Enter a valid phone number.")})
-    if country and phonenumbers.region_code_for_number(number) != country:
+    if country and phonenumbers.region_code_for_number(phonenumbers.parse(e164)) != country:
         raise ValidationError({"phone": _("Enter a phone number of the hub's country.")})
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return e164
 
 
 def _set_identity(person: User, *, name: str, phone, email: str) -> None:
