@@ -18,6 +18,7 @@ from cases.forms import AssignForm, NoteForm, QualifyForm, RegisterRequestForm, 
 from cases.models import MOVE_LABELS, CaseStatus
 from cases.selectors import case_shares, case_timeline, cases_visible_to, moves_offered, referent_suggestions
 from cases.views import attachment_download
+from hub.calendar import hub_today
 from hub.library.forms import ShareForm
 from hub.models import Role, User
 from hub.permissions import Action, access, can, require
@@ -95,7 +96,7 @@ def case_detail(request, pk: int):
     moves = moves_offered(case=case, user=request.user)
     context = {
         "case": case,
-        "today": timezone.localdate(),
+        "today": hub_today(hub=case.hub),
         "dues": [
             (_("Acknowledge"), case.acknowledge_due, case.acknowledged_at),
             (_("Assign"), case.assign_due, case.assigned_at),
@@ -116,7 +117,9 @@ def case_detail(request, pk: int):
         "share_form": ShareForm(hub_id=case.hub_id, domain=case.domain),
         "shares": case_shares(case=case),
     }
-    return render(request, "cases/manage_case.html", context)
+    # The case's times in its hub's zone, whoever reads them (an administrator too).
+    with timezone.override(case.hub.zone):
+        return render(request, "cases/manage_case.html", context)
 
 
 @require(Action.TRIAGE_CASES)

@@ -22,6 +22,7 @@ from cases.models import Case, CaseStatus, Channel
 from cases.portal_forms import ConfirmForm, QuestionnaireForm, RateForm, ReopenForm, ReplyForm
 from cases.rating import case_from_rating_token
 from cases.selectors import case_counts, case_notes_visible_to, case_shares, cases_visible_to
+from hub.calendar import hub_today
 from hub.followups.questionnaire import followup_from_questionnaire_token, questionnaire_token
 from hub.followups.selectors import followup_questionnaires_for_sme
 from hub.followups.services import Collection, followup_collect
@@ -273,7 +274,7 @@ def followup_questionnaire(request, token: str):
         try:
             followup_collect(
                 followup=followup,
-                data=Collection(collected_on=timezone.localdate(), answers=form.cleaned_data),
+                data=Collection(collected_on=hub_today(hub=followup.hub), answers=form.cleaned_data),
                 by=None,
                 self_reported=True,
             )

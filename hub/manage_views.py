@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hub import privacy
+from hub.calendar import hub_today
 from hub.classifications import IsicSection, SizeClass
 from hub.directory_forms import AnonymiseForm, EnterpriseForm
 from hub.filters import EnterpriseFilter
@@ -58,7 +59,7 @@ def enterprise_list(request):
 def enterprise_detail(request, pk: int):
     user = request.user
     enterprise = access(enterprises_visible_to(user=user), pk=pk)
-    today = timezone.localdate()
+    today = timezone.localdate() if enterprise.hub_id == user.hub_id else hub_today(hub=enterprise.hub)
     context = {
         "enterprise": enterprise,
         "cases": enterprise_cases(user=user, enterprise=enterprise, today=today),

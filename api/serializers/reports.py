@@ -1,6 +1,5 @@
 import dataclasses
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -8,7 +7,13 @@ from api.serializers import ids
 from hub.classifications import IsicSection, SizeClass
 from hub.models import AdministrativeUnit, Hub, Role, TargetIndicator, User
 from hub.permissions import hubs_readable_in_reports, reads_personal_data_in_reports
-from hub.reports.selectors import BREAKDOWNS, STAFF_ONLY_BREAKDOWNS, ReportFilters, within_report_dates
+from hub.reports.selectors import (
+    BREAKDOWNS,
+    STAFF_ONLY_BREAKDOWNS,
+    ReportFilters,
+    report_today,
+    within_report_dates,
+)
 
 STAFF_ONLY = _("Figures per referent are for hub staff only.")
 
@@ -55,9 +60,10 @@ class ReportFiltersSerializer(serializers.Serializer):
         return self.context["request"].user
 
     def validate(self, attrs):
-        today = timezone.localdate()
-        attrs.setdefault("date_from", today.replace(month=1, day=1))
-        attrs.setdefault("date_to", today)
+        if "date_from" not in attrs or "date_to" not in attrs:
+            today = report_today(user=self._user(), hub=attrs.get("hub"))
+            attrs.setdefault("date_from", today.replace(month=1, day=1))
+            attrs.setdefault("date_to", today)
         if attrs["date_from"] > attrs["date_to"]:
             raise serializers.ValidationError({"date_to": _("The end of the period is before its start.")})
         return attrs

@@ -19,6 +19,7 @@ import csv
 import datetime
 import io
 import re
+import zoneinfo
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -86,8 +87,8 @@ def escape_formula(value):
 
 
 def _cell(value):
-    """What a CSV or XLSX cell holds for `value`: labels as text, yes/no for booleans, times in Bamako time
-    without a time zone (which XLSX cannot store), and text escaped."""
+    """What a CSV or XLSX cell holds for `value`: labels as text, yes/no for booleans, times in the current
+    zone (the hub's for one hub's report) without a time zone (which XLSX cannot store), and text escaped."""
     if isinstance(value, Promise):
         value = str(value)
     elif isinstance(value, bool):
@@ -659,12 +660,22 @@ def _records(kind: str, queryset: QuerySet) -> tuple[str, list[Column], Iterator
     values = (
         queryset.annotate(**{name: F(value) if isinstance(value, str) else value for name, value in selected.items()})
         .order_by(*ordering)
-        .values_list(*selected)
+        .values_list(*selected, "hub__time_zone")
         .iterator(chunk_size=CHUNK_SIZE)
     )
     shows = [column.show for column in columns]
-    rows = ([show(value) if show else value for show, value in zip(shows, row, strict=True)] for row in values)
+    rows = (
+        [show(value) if show else _in_zone(value, zone) for show, value in zip(shows, row, strict=True)]
+        for *row, zone in values
+    )
     return str(capfirst(model._meta.verbose_name_plural)), columns, rows
+
+
+def _in_zone(value, zone: str | None):
+    """A time of a record in its hub's zone, without a time zone (which XLSX cannot store)."""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value) and zone:
+        return timezone.localtime(value, zoneinfo.ZoneInfo(zone)).replace(tzinfo=None)
+    return value
 
 
 def records_csv(kind: str, queryset: QuerySet) -> bytes:

@@ -1,18 +1,27 @@
 """The reports' date arithmetic as each database computes it fastest.
 
 Where the programme works the time zone keeps one UTC offset all year (West Africa has no daylight
-saving time). For a period over which the current zone's offset does not change, the local day or month
-of a timestamp is then the timestamp shifted by that offset: SQLite's own `date` and `strftime` apply it
+saving time). For a period over which a zone's offset does not change, the local day or month of a
+timestamp is then the timestamp shifted by that offset: SQLite's own `date` and `strftime` apply it
 (Django would otherwise call a Python function once per row), and PostgreSQL's `AT TIME ZONE` an interval
 (three times faster than looking the zone's rules up for every row). A zone whose offset changes within
 the period falls back to Django's conversion: the figures never depend on the shortcut.
+
+Each record counts in its own hub's zone (`HubZones`): the hubs of a report are grouped by offset, and a
+report over hubs of one offset reads as one over a single zone; over several, the period is one instant
+range per offset joined by OR (each still served by the hub and date index) and a local date is chosen by
+the row's hub (a CASE on `hub_id`).
 """
 
+import dataclasses
 import datetime
+import zoneinfo
+from collections.abc import Callable, Iterable
 
 from django.db import connection
 from django.db.models import (
     Aggregate,
+    Case,
     CharField,
     DateField,
     DurationField,
@@ -20,16 +29,20 @@ from django.db.models import (
     F,
     FloatField,
     Func,
+    Q,
     Value,
+    When,
 )
 from django.db.models.functions import Cast, TruncDate, TruncMonth
 from django.utils import timezone
 
 
-def fixed_offset(date_from: datetime.date, date_to: datetime.date) -> datetime.timedelta | None:
-    """The current zone's UTC offset when it is the same at every local midnight of the period and of
-    the day after, otherwise None."""
-    zone = timezone.get_current_timezone()
+def fixed_offset(
+    date_from: datetime.date, date_to: datetime.date, *, zone: zoneinfo.ZoneInfo | None = None
+) -> datetime.timedelta | None:
+    """The UTC offset of `zone` (the current zone by default) when it is the same at every local midnight
+    of the period and of the day after, otherwise None."""
+    zone = zone or timezone.get_current_timezone()
     offsets = {
         datetime.datetime.combine(date_from + datetime.timedelta(days=day), datetime.time.min, tzinfo=zone).utcoffset()
         for day in range((date_to - date_from).days + 2)
@@ -49,22 +62,23 @@ def _shifted(field: str, offset: datetime.timedelta, *, template: str, output_fi
     )
 
 
-def local_date(field: str, *, date_from: datetime.date, date_to: datetime.date):
-    """The local day of the timestamp `field`, for records dated within the period."""
-    offset = fixed_offset(date_from, date_to)
+def local_date(field: str, *, date_from: datetime.date, date_to: datetime.date, zone: zoneinfo.ZoneInfo | None = None):
+    """The local day of the timestamp `field` in `zone` (the current zone by default), for records dated
+    within the period."""
+    offset = fixed_offset(date_from, date_to, zone=zone)
     if offset is None:
-        return TruncDate(field)
+        return TruncDate(field, tzinfo=zone)
     if connection.vendor == "postgresql":
         return _shifted(field, offset, template="(%(expressions)s)::date", output_field=DateField())
     return Func(F(field), Value(_seconds(offset)), function="date", output_field=DateField())
 
 
-def local_month(field: str, *, date_from: datetime.date, date_to: datetime.date):
-    """The local month of the timestamp `field`: a date or datetime on PostgreSQL, "YYYY-MM" text on SQLite
-    (`hub.reports.selectors._month` reads both)."""
-    offset = fixed_offset(date_from, date_to)
+def local_month(field: str, *, date_from: datetime.date, date_to: datetime.date, zone: zoneinfo.ZoneInfo | None = None):
+    """The local month of the timestamp `field` in `zone` (the current zone by default): a date or datetime
+    on PostgreSQL, "YYYY-MM" text on SQLite (`hub.reports.selectors._month` reads both)."""
+    offset = fixed_offset(date_from, date_to, zone=zone)
     if offset is None:
-        return TruncMonth(field)
+        return TruncMonth(field, tzinfo=zone)
     if connection.vendor == "postgresql":
         return _shifted(field, offset, template="date_trunc('month', %(expressions)s)::date", output_field=DateField())
     return Func(Value("%Y-%m"), F(field), Value(_seconds(offset)), function="strftime", output_field=CharField())
@@ -73,6 +87,89 @@ def local_month(field: str, *, date_from: datetime.date, date_to: datetime.date)
 def _seconds(offset: datetime.timedelta) -> str:
     """The offset as "+3600 seconds": an SQLite date modifier, and an interval PostgreSQL reads."""
     return f"{int(offset.total_seconds()):+d} seconds"
+
+
+@dataclasses.dataclass(frozen=True)
+class ZoneGroup:
+    """Hubs whose local days fall at the same instants over the period, and one zone that says them."""
+
+    zone: zoneinfo.ZoneInfo
+    hubs: tuple[int, ...]
+
+    def midnight(self, day: datetime.date) -> datetime.datetime:
+        return datetime.datetime.combine(day, datetime.time.min, tzinfo=self.zone)
+
+    def today(self, now: datetime.datetime) -> datetime.date:
+        return timezone.localtime(now, self.zone).date()
+
+
+@dataclasses.dataclass(frozen=True)
+class HubZones:
+    """The hubs of a report over a period, grouped by UTC offset (by zone where the offset changes within
+    the period). Each method builds its expression once per group and, with several groups, chooses a
+    row's group by its hub (`hub_id IN (...)`); with one group it is that group's expression alone."""
+
+    groups: tuple[ZoneGroup, ...]
+    date_from: datetime.date
+    date_to: datetime.date
+
+    @classmethod
+    def of(cls, hubs: Iterable, *, date_from: datetime.date, date_to: datetime.date) -> "HubZones":
+        """`hubs` are Hub rows (their `zone`); none gives the current zone."""
+        groups: dict = {}
+        for hub in hubs:
+            offset = fixed_offset(date_from, date_to, zone=hub.zone)
+            zone, members = groups.setdefault(hub.zone.key if offset is None else offset, (hub.zone, []))
+            members.append(hub.pk)
+        found = tuple(ZoneGroup(zone=zone, hubs=tuple(members)) for zone, members in groups.values())
+        return cls(
+            groups=found or (ZoneGroup(zone=timezone.get_current_timezone(), hubs=()),),
+            date_from=date_from,
+            date_to=date_to,
+        )
+
+    def condition(self, make: Callable[[ZoneGroup], Q]) -> Q:
+        """`make(group)` for each row's group."""
+        if len(self.groups) == 1:
+            return make(self.groups[0])
+        result = Q(pk__in=[])
+        for group in self.groups:
+            result |= Q(hub__in=group.hubs) & make(group)
+        return result
+
+    def period(self, field: str) -> Q:
+        """The period's local days of the timestamp `field`, as ranges of instants that an index on the
+        column serves."""
+
+        def within(start: datetime.datetime, end: datetime.datetime) -> Q:
+            return Q(**{f"{field}__gte": start, f"{field}__lt": end})
+
+        end = self.date_to + datetime.timedelta(days=1)
+        ranges = {group: (group.midnight(self.date_from), group.midnight(end)) for group in self.groups}
+        condition = self.condition(lambda group: within(*ranges[group]))
+        if len(self.groups) == 1:
+            return condition
+        # Each hub's range within their envelope: the database reads the envelope from the (hub, date) index
+        # and checks the hour at either end against the row's hub (PostgreSQL tests an OR alone row by row).
+        envelope = within(min(start for start, _end in ranges.values()), max(end for _start, end in ranges.values()))
+        return envelope & condition
+
+    def per_row(self, make: Callable[[ZoneGroup], object]):
+        """The expression `make(group)` of each row's group."""
+        if len(self.groups) == 1:
+            return make(self.groups[0])
+        *chosen, last = self.groups
+        return Case(*(When(Q(hub__in=group.hubs), then=make(group)) for group in chosen), default=make(last))
+
+    def local_date(self, field: str):
+        return self.per_row(
+            lambda group: local_date(field, date_from=self.date_from, date_to=self.date_to, zone=group.zone)
+        )
+
+    def local_month(self, field: str):
+        return self.per_row(
+            lambda group: local_month(field, date_from=self.date_from, date_to=self.date_to, zone=group.zone)
+        )
 
 
 def julian_day(field: str) -> Func:

@@ -2,13 +2,18 @@
 
 from django import forms
 from django.http import QueryDict
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hub.classifications import IsicSection, SizeClass
 from hub.models import AdministrativeUnit, Hub, Role, TargetIndicator, User
 from hub.permissions import hubs_readable_in_reports, reads_personal_data_in_reports
-from hub.reports.selectors import BREAKDOWNS, STAFF_ONLY_BREAKDOWNS, ReportFilters, within_report_dates
+from hub.reports.selectors import (
+    BREAKDOWNS,
+    STAFF_ONLY_BREAKDOWNS,
+    ReportFilters,
+    report_today,
+    within_report_dates,
+)
 
 BREAKDOWN_LABELS = {
     "month": _("Month"),
@@ -43,11 +48,12 @@ class ReportFilterForm(forms.Form):
     def __init__(self, data, *, user: User):
         """`data` is the query string; what it leaves out shows, and counts, as the default: the year
         to date, broken down by region."""
-        today = timezone.localdate()
         data = data.copy() if data is not None else QueryDict(mutable=True)
-        for name, default in (("date_from", today.replace(month=1, day=1)), ("date_to", today), ("by", "region")):
-            if not data.get(name):
-                data[name] = default.isoformat() if hasattr(default, "isoformat") else default
+        if not data.get("date_from") or not data.get("date_to"):
+            today = report_today(user=user, hub=data.get("hub") or None)
+            data["date_from"] = data.get("date_from") or today.replace(month=1, day=1).isoformat()
+            data["date_to"] = data.get("date_to") or today.isoformat()
+        data["by"] = data.get("by") or "region"
         super().__init__(data)
         hubs = Hub.objects.filter(hubs_readable_in_reports(user)).order_by("code")
         self.fields["hub"].choices = [("", _("Every hub")), *hubs.values_list("code", "name")]

@@ -1,9 +1,11 @@
 """Report figures, aggregated in the database. Each function returns plain data (dicts of numbers)
 that the HTML pages, the exports and the API render alike; none loads records into Python."""
 
+import contextvars
 import dataclasses
 import datetime
 import decimal
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,11 +34,12 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import OPEN_STATUSES, Case, CaseShare, CaseStatus
+from hub.calendar import hub_today
 from hub.classifications import IsicSection, SizeClass
 from hub.library.search import fold
 from hub.models import RECORDS_FROM, AdministrativeUnit, Enterprise, FollowUp, Hub, HubTarget, TargetIndicator, User
 from hub.permissions import hubs_readable_in_reports, reads_personal_data_in_reports
-from hub.reports.expressions import PercentileDisc, delay_order, local_date, local_month
+from hub.reports.expressions import HubZones, PercentileDisc, ZoneGroup, delay_order
 from hub.selectors import count_per_row, in_region
 from visits.models import Visit, VisitShare
 
@@ -117,15 +120,6 @@ def _enterprise_conditions(filters: ReportFilters, prefix: str) -> Q:
     return condition
 
 
-def _within_period(field: str, filters: ReportFilters) -> dict:
-    """The period's days in the current time zone as a range of instants: the same rows as comparing
-    `field__date`, but the database can use an index on the column instead of converting every row."""
-    zone = timezone.get_current_timezone()
-    start = datetime.datetime.combine(filters.date_from, datetime.time.min, tzinfo=zone)
-    end = datetime.datetime.combine(filters.date_to + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
-    return {f"{field}__gte": start, f"{field}__lt": end}
-
-
 def readable_hubs(*, user: User, filters: ReportFilters) -> QuerySet[Hub]:
     hubs = Hub.objects.filter(hubs_readable_in_reports(user))
     if filters.hub:
@@ -133,12 +127,53 @@ def readable_hubs(*, user: User, filters: ReportFilters) -> QuerySet[Hub]:
     return hubs
 
 
+def report_today(*, user: User, hub: str | None = None) -> datetime.date:
+    """Today for a report's default period: in the hub it names (when readable), else in the reader's hub,
+    else in the current zone."""
+    named = readable_hubs(user=user, filters=ReportFilters(date_from=RECORDS_FROM, date_to=RECORDS_FROM, hub=hub))
+    chosen = named.first() if hub else (user.hub if user.hub_id else None)
+    return hub_today(hub=chosen) if chosen else timezone.localdate()
+
+
+_zones_read: contextvars.ContextVar[dict | None] = contextvars.ContextVar("report_zones_read", default=None)
+
+
+def _zones_read_once(function):
+    """While `function` runs, each report's hubs and their zones are read once (one query), however many of
+    its querysets ask `report_zones`; a figure called by another reads the caller's."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        if _zones_read.get() is not None:
+            return function(*args, **kwargs)
+        token = _zones_read.set({})
+        try:
+            return function(*args, **kwargs)
+        finally:
+            _zones_read.reset(token)
+
+    return wrapper
+
+
+def report_zones(*, user: User, filters: ReportFilters) -> HubZones:
+    """The readable hubs grouped by how their local days fall over the period: every date of a report is
+    counted in the calendar of the record's hub (`hub.calendar`). One query."""
+    read = _zones_read.get()
+    key = (user.pk, filters.hub)
+    hubs = read.get(key) if read is not None else None
+    if hubs is None:
+        hubs = list(readable_hubs(user=user, filters=filters).only("pk", "country", "time_zone").order_by("pk"))
+        if read is not None:
+            read[key] = hubs
+    return HubZones.of(hubs, **_period(filters))
+
+
 def _filtered(queryset: QuerySet, *, user: User, filters: ReportFilters, date_field: str | None, person_field: str):
-    """Rows of the readable hubs dated within the period (whatever their date without `date_field`),
-    narrowed by the enterprise and referent filters."""
+    """Rows of the readable hubs dated within the period, each in its hub's local days (whatever their date
+    without `date_field`), narrowed by the enterprise and referent filters."""
     rows = queryset.filter(
-        hub__in=readable_hubs(user=user, filters=filters),
-        **(_within_period(date_field, filters) if date_field else {}),
+        Q(hub__in=readable_hubs(user=user, filters=filters))
+        & (report_zones(user=user, filters=filters).period(date_field) if date_field else Q())
     ).filter(_enterprise_conditions(filters, "enterprise__"))
     if filters.referent:
         rows = rows.filter(**{person_field: filters.referent})
@@ -191,6 +226,7 @@ def report_enterprises(*, user: User, filters: ReportFilters) -> QuerySet[Enterp
     return _reached(report_cases(user=user, filters=filters), report_visits(user=user, filters=filters))
 
 
+@_zones_read_once
 def activity(*, user: User, filters: ReportFilters) -> dict:
     cases = report_cases(user=user, filters=filters)
     visits = report_visits(user=user, filters=filters)
@@ -235,7 +271,8 @@ def _shared_in_period(shares: QuerySet, *, record: str, user: User, filters: Rep
     """Sheets and partners shared in the period through the cases or visits (`record`) of the readable
     hubs, narrowed by the enterprise filters and, for a referent, by who shared them."""
     rows = shares.filter(
-        hub__in=readable_hubs(user=user, filters=filters), **_within_period("shared_at", filters)
+        Q(hub__in=readable_hubs(user=user, filters=filters))
+        & report_zones(user=user, filters=filters).period("shared_at")
     ).filter(_enterprise_conditions(filters, f"{record}__enterprise__"))
     return rows.filter(shared_by=filters.referent) if filters.referent else rows
 
@@ -261,15 +298,15 @@ def _days(seconds: float | None) -> float | None:
 PERCENTILES = {"median_days": 0.5, "p90_days": 0.9}
 
 
+@_zones_read_once
 def service_quality(*, user: User, filters: ReportFilters, now: datetime.datetime | None = None) -> dict:
     """The share within the standard of each stage is over the cases that reached it and those still open
     past its due date at `now` (missed, though not done yet). On PostgreSQL one query computes every count
     and percentile (an ordered-set aggregate); SQLite has none, so each percentile there is the row at its
     rank, two queries per delay."""
     now = now or timezone.now()
-    today = timezone.localdate(now)
+    zones = report_zones(user=user, filters=filters)
     cases = report_cases(user=user, filters=filters)
-    period = {"date_from": filters.date_from, "date_to": filters.date_to}
     on_postgresql = connection.vendor == "postgresql"
     percentiles = {
         f"{name}_{key}": PercentileDisc(share, delay_order(done, "received_at"), output_field=FloatField())
@@ -282,12 +319,17 @@ def service_quality(*, user: User, filters: ReportFilters, now: datetime.datetim
             f"{name}_done": Count("pk", filter=Q(**{f"{done}__isnull": False})) for name, (done, _due) in DELAYS.items()
         },
         **{
-            f"{name}_within": Count("pk", filter=LessThanOrEqual(local_date(done, **period), F(due)))
+            f"{name}_within": Count("pk", filter=LessThanOrEqual(zones.local_date(done), F(due)))
             for name, (done, due) in DELAYS.items()
         },
         **{
             f"{name}_overdue": Count(
-                "pk", filter=Q(**{f"{done}__isnull": True, f"{due}__lt": today}, status__in=OPEN_STATUSES)
+                "pk",
+                filter=zones.condition(
+                    lambda group, done=done, due=due: Q(
+                        **{f"{done}__isnull": True, f"{due}__lt": group.today(now)}, status__in=OPEN_STATUSES
+                    )
+                ),
             )
             for name, (done, due) in DELAYS.items()
         },
@@ -321,22 +363,25 @@ def service_quality(*, user: User, filters: ReportFilters, now: datetime.datetim
     }
 
 
+@_zones_read_once
 def backlog_by_age(*, user: User, filters: ReportFilters, now: datetime.datetime) -> list[dict]:
     """Cases still open at `now`, whatever the period, grouped by calendar days since the local day they
     were received (0 on that day), as managers read "days since received" and as the due dates count: a
     case received 31 days ago at a later hour than now is 31 days old, not 30. The bands are ranges of
-    local midnights, so the hub and date index still serves."""
-    today = timezone.localdate(now)
+    local midnights, so the hub and date index still serves; each case counts in its hub's calendar."""
+    zones = report_zones(user=user, filters=filters)
 
-    def midnight(day: datetime.date) -> datetime.datetime:
-        return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-    buckets = {}
-    for index, (low, high) in enumerate(BACKLOG_AGES):
-        condition = Q(received_at__lte=now, received_at__lt=midnight(today - datetime.timedelta(days=low - 1)))
+    def band(group: ZoneGroup, low: int, high: int | None) -> Q:
+        today = group.today(now)
+        condition = Q(received_at__lte=now, received_at__lt=group.midnight(today - datetime.timedelta(days=low - 1)))
         if high is not None:
-            condition &= Q(received_at__gte=midnight(today - datetime.timedelta(days=high)))
-        buckets[f"age_{index}"] = Count("pk", filter=condition)
+            condition &= Q(received_at__gte=group.midnight(today - datetime.timedelta(days=high)))
+        return condition
+
+    buckets = {
+        f"age_{index}": Count("pk", filter=zones.condition(lambda group, low=low, high=high: band(group, low, high)))
+        for index, (low, high) in enumerate(BACKLOG_AGES)
+    }
     counts = report_open_cases(user=user, filters=filters).aggregate(**buckets)
     return [
         {"min_days": low, "max_days": high, "open_cases": counts[f"age_{index}"]}
@@ -357,6 +402,7 @@ def summary_filters(filters: ReportFilters) -> dict:
     return dataclasses.asdict(filters)
 
 
+@_zones_read_once
 def summary(*, user: User, filters: ReportFilters) -> dict:
     return {
         "filters": summary_filters(filters),
@@ -365,14 +411,18 @@ def summary(*, user: User, filters: ReportFilters) -> dict:
     }
 
 
+def _period(filters: ReportFilters) -> dict:
+    return {"date_from": filters.date_from, "date_to": filters.date_to}
+
+
 BREAKDOWNS = ("month", "hub", "region", "sector", "size_class", "women_led", "referent")
 STAFF_ONLY_BREAKDOWNS = frozenset({"referent"})
 """Figures per referent name people: they are for hub staff, never for regional viewers."""
 
 
-def _breakdown_key(by: str, *, date_field: str, person_field: str, filters: ReportFilters):
+def _breakdown_key(by: str, *, date_field: str, person_field: str, zones: HubZones):
     if by == "month":
-        return local_month(date_field, date_from=filters.date_from, date_to=filters.date_to)
+        return zones.local_month(date_field)
     if by == "hub":
         return F("hub__code")
     if by == "referent":
@@ -393,16 +443,16 @@ def _months(date_from: datetime.date, date_to: datetime.date) -> list[str]:
     return months
 
 
-def _reached_by(cases: QuerySet, visits: QuerySet, by: str, filters: ReportFilters) -> dict:
+def _reached_by(cases: QuerySet, visits: QuerySet, by: str, zones: HubZones) -> dict:
     """Distinct enterprises reached per group, by a case received or a visit made in it: one query over
     the union of (group, enterprise) pairs, which neither side alone can count, joined to the enterprises
     once the union has removed the duplicates (not in each branch, for every case and visit)."""
     pairs = (
-        cases.annotate(group=_breakdown_key(by, date_field="received_at", person_field="assigned_to", filters=filters))
+        cases.annotate(group=_breakdown_key(by, date_field="received_at", person_field="assigned_to", zones=zones))
         .values("group", "enterprise_id")
         .order_by()
         .union(
-            visits.annotate(group=_breakdown_key(by, date_field="started_at", person_field="referent", filters=filters))
+            visits.annotate(group=_breakdown_key(by, date_field="started_at", person_field="referent", zones=zones))
             .values("group", "enterprise_id")
             .order_by()
         )
@@ -453,6 +503,7 @@ def _labels(by: str, keys) -> dict:
     return {key: formats.date_format(datetime.date.fromisoformat(f"{key}-01"), "YEAR_MONTH_FORMAT") for key in keys}
 
 
+@_zones_read_once
 def activity_breakdown(*, user: User, filters: ReportFilters, by: str) -> list[dict]:
     """The activity figures per group (`by`, one of BREAKDOWNS), in a fixed number of queries. Every month
     of the period is listed, empty ones included; a group with no key (a case nobody was assigned) is
@@ -460,10 +511,11 @@ def activity_breakdown(*, user: User, filters: ReportFilters, by: str) -> list[d
     enterprise reached in two groups counts in each."""
     if by not in BREAKDOWNS:
         raise ValueError(f"Unknown breakdown {by!r}")
+    zones = report_zones(user=user, filters=filters)
     cases = report_cases(user=user, filters=filters)
     visits = report_visits(user=user, filters=filters)
     case_rows = (
-        cases.annotate(group=_breakdown_key(by, date_field="received_at", person_field="assigned_to", filters=filters))
+        cases.annotate(group=_breakdown_key(by, date_field="received_at", person_field="assigned_to", zones=zones))
         .values("group")
         .order_by()
         .annotate(
@@ -473,7 +525,7 @@ def activity_breakdown(*, user: User, filters: ReportFilters, by: str) -> list[d
         )
     )
     visit_rows = (
-        visits.annotate(group=_breakdown_key(by, date_field="started_at", person_field="referent", filters=filters))
+        visits.annotate(group=_breakdown_key(by, date_field="started_at", person_field="referent", zones=zones))
         .values("group")
         .order_by()
         .annotate(visits=Count("pk"), people=Sum("people_reached_total"), women=Sum("people_reached_women"))
@@ -508,7 +560,7 @@ def activity_breakdown(*, user: User, filters: ReportFilters, by: str) -> list[d
         row(_normal(by, found["group"])).update(
             visits=found["visits"], people_reached=found["people"] or 0, women_reached=found["women"] or 0
         )
-    for key, (reached, women_led) in _reached_by(cases, visits, by, filters).items():
+    for key, (reached, women_led) in _reached_by(cases, visits, by, zones).items():
         row(key).update(enterprises_reached=reached, women_led_enterprises_reached=women_led)
     labels = _labels(by, figures)
     for figure in figures.values():
@@ -593,18 +645,19 @@ def followup_answer() -> SqlCase:
 def _followups_due(
     *, user: User, filters: ReportFilters, kinds: Sequence[str], today: datetime.date | None = None
 ) -> QuerySet[FollowUp]:
-    """The follow-ups of `kinds` whose due date falls in the period and has passed (before `today`, today's
-    date by default): one due today or later may still be collected on time, and counts once its day is
-    over. Read by the hub and due-date index. The referent filter takes the referent in charge, or who
-    collected it when nobody was in charge."""
-    today = today or timezone.localdate()
-    last = min(filters.date_to, today - datetime.timedelta(days=1))
-    followups = FollowUp.objects.filter(
-        hub__in=readable_hubs(user=user, filters=filters),
-        due_date__gte=filters.date_from,
-        due_date__lte=last,
-        kind__in=kinds,
-    ).filter(_enterprise_conditions(filters, "enterprise__"))
+    """The follow-ups of `kinds` whose due date falls in the period and has passed (before `today`, by
+    default each hub's own today): one due today or later may still be collected on time, and counts once
+    its day is over. Read by the hub and due-date index. The referent filter takes the referent in charge,
+    or who collected it when nobody was in charge."""
+    now = timezone.now()
+    hubs = readable_hubs(user=user, filters=filters)
+
+    def passed(group: ZoneGroup) -> Q:
+        last = min(filters.date_to, (today or group.today(now)) - datetime.timedelta(days=1))
+        return Q(hub__in=hubs, due_date__gte=filters.date_from, due_date__lte=last, kind__in=kinds)
+
+    zones = report_zones(user=user, filters=filters) if today is None else HubZones.of([], **_period(filters))
+    followups = FollowUp.objects.filter(zones.condition(passed)).filter(_enterprise_conditions(filters, "enterprise__"))
     if filters.referent:
         followups = followups.filter(
             Q(assigned_to=filters.referent) | Q(assigned_to__isnull=True, collected_by=filters.referent)
@@ -632,6 +685,7 @@ def report_baselines_due(
     )
 
 
+@_zones_read_once
 def followup_answers(*, user: User, filters: ReportFilters, today: datetime.date | None = None) -> dict:
     """The answer rate of the follow-ups due in the period, per line of ANSWER_LINES: how many were due,
     collected (on time, late), missing and self-reported; the answer rate is those collected on time over
@@ -738,6 +792,7 @@ def _turnover_against_baseline(followups: QuerySet[FollowUp]) -> dict:
     return {"enterprises": enterprises, "baseline": int(baseline), "latest": int(latest_sum)}
 
 
+@_zones_read_once
 def impact(*, user: User, filters: ReportFilters, today: datetime.date | None = None) -> dict:
     """Totals of the follow-ups collected in the period, the turnover change of the enterprises that have
     both a baseline and a follow-up turnover, and the answer rate of the follow-ups due in the period
@@ -808,6 +863,7 @@ def narrowed(filters: ReportFilters) -> bool:
     return any([filters.region, filters.sector, filters.size_class, filters.women_led is not None, filters.referent])
 
 
+@_zones_read_once
 def targets(*, user: User, filters: ReportFilters) -> dict:
     """Each readable hub's targets against the actual figures of the period, one line per indicator and per
     year the period touches: that year's actuals (the part of the period inside it) against that year's goal,
@@ -917,6 +973,7 @@ def _targets_of_year(
     return lines, total_lines
 
 
+@_zones_read_once
 def full_report(
     *,
     user: User,

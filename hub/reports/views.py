@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from hub.calendar import hub_today
 from hub.models import Hub, Role
 from hub.permissions import Action, can, reads_personal_data_in_reports, reads_reports, require
 from hub.reports import charts, exports, pdf
@@ -148,7 +149,10 @@ def report_export(request, fmt: str):
     )
     hub = _report_hub(user=request.user, filters=filters)
     make = {"pdf": pdf.report_pdf, "csv": exports.report_csv, "xlsx": exports.report_xlsx}[fmt]
-    response = HttpResponse(make(report, hub_name=_hub_name(hub)), content_type=EXPORTS[fmt])
+    # One hub's report is dated in its zone; a roll-up in the reader's.
+    with timezone.override(hub.zone if hub else timezone.get_current_timezone()):
+        content = make(report, hub_name=_hub_name(hub))
+    response = HttpResponse(content, content_type=EXPORTS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{_file_name("rapport", hub, filters, fmt)}"'
     return response
 
@@ -192,7 +196,7 @@ def targets_edit(request):
     """The hub's targets for a year (`?year=`, this year by default). Managers set their own hub's;
     administrators the hub they name (`?hub=`, the first hub otherwise)."""
     hub = _targets_hub(request)
-    year = _targets_year(request)
+    year = _targets_year(request, hub)
     current = dict(hub.targets.filter(year=year).values_list("indicator", "value"))
     form = TargetsForm(request.POST or None, initial_values=current)
     here = f"{reverse('reports:targets')}?{urlencode({'hub': hub.code, 'year': year})}"
@@ -225,9 +229,10 @@ def _targets_hub(request) -> Hub:
     return hub
 
 
-def _targets_year(request) -> int:
-    """A 404 for a year that is no number between 2000 and 2100, the targets' own bounds."""
-    value = request.GET.get("year") or str(timezone.localdate().year)
+def _targets_year(request, hub: Hub) -> int:
+    """The year asked for, this year of `hub` by default; a 404 for a year that is no number between 2000
+    and 2100, the targets' own bounds."""
+    value = request.GET.get("year") or str(hub_today(hub=hub).year)
     if not value.isdigit() or not 2000 <= int(value) <= 2100:
         raise Http404(_("No targets for that year."))
     return int(value)
