@@ -24,6 +24,7 @@ from django.db.models import (
     Case,
     CharField,
     DateField,
+    DateTimeField,
     DurationField,
     ExpressionWrapper,
     F,
@@ -139,20 +140,22 @@ class HubZones:
 
     def period(self, field: str) -> Q:
         """The period's local days of the timestamp `field`, as ranges of instants that an index on the
-        column serves."""
-
-        def within(start: datetime.datetime, end: datetime.datetime) -> Q:
-            return Q(**{f"{field}__gte": start, f"{field}__lt": end})
-
+        column serves. Over several offsets, the range that spans them all is what the index reads; a row
+        within every hub's range is taken at once, one in the hours at either end is held to its hub's own
+        bounds (a CASE on its hub). An OR of ranges per hub would be tested row by row on PostgreSQL, and read
+        twice then merged by rowid on SQLite."""
         end = self.date_to + datetime.timedelta(days=1)
-        ranges = {group: (group.midnight(self.date_from), group.midnight(end)) for group in self.groups}
-        condition = self.condition(lambda group: within(*ranges[group]))
+        starts = {group: group.midnight(self.date_from) for group in self.groups}
+        ends = {group: group.midnight(end) for group in self.groups}
+        envelope = Q(**{f"{field}__gte": min(starts.values()), f"{field}__lt": max(ends.values())})
         if len(self.groups) == 1:
-            return condition
-        # Each hub's range within their envelope: the database reads the envelope from the (hub, date) index
-        # and checks the hour at either end against the row's hub (PostgreSQL tests an OR alone row by row).
-        envelope = within(min(start for start, _end in ranges.values()), max(end for _start, end in ranges.values()))
-        return envelope & condition
+            return envelope
+
+        def bound(instants: dict):
+            return self.per_row(lambda group: Value(instants[group], output_field=DateTimeField()))
+
+        core = Q(**{f"{field}__gte": max(starts.values()), f"{field}__lt": min(ends.values())})
+        return envelope & (core | Q(**{f"{field}__gte": bound(starts), f"{field}__lt": bound(ends)}))
 
     def per_row(self, make: Callable[[ZoneGroup], object]):
         """The expression `make(group)` of each row's group."""
