@@ -287,7 +287,7 @@ def satisfaction_reminders_due(*, today: LocalDays) -> list[RatingRequest]:
             satisfaction_rating__isnull=True,
             satisfaction_reminded_at__isnull=True,
         )
-        .select_related("enterprise")
+        .select_related("enterprise__hub")
         .prefetch_related(Prefetch("enterprise__users", queryset=active_sme_users(), to_attr="active_sme_users"))
         .order_by("enterprise_id", "resolved_at", "pk")
     )

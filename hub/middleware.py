@@ -57,10 +57,10 @@ class FrenchFirstLocaleMiddleware:
 class HubTimeZoneMiddleware:
     """After the authentication and the session timeout: a signed-in user bound to a hub (manager,
     referent, SME user) reads every date and time of the request in the hub's zone; others in
-    settings.TIME_ZONE. The zone is read through `user.hub` (which the page may then use without a query of
-    its own) and kept in the session with the hub's id when the session is saved anyway (the session
-    timeout's `seen_at`, every few minutes), so that most requests read it from there. A hub's zone changed
-    since is read at the next sign-in."""
+    settings.TIME_ZONE. The zone is kept in the session with the hub's id from the sign-in
+    (`hub.security`), so requests read it from there; a session without it (or of another hub) reads it
+    through `user.hub` and keeps it when the session is saved anyway (the session timeout's `seen_at`, every
+    few minutes). A hub's zone changed since is read at the next sign-in."""
 
     SESSION_KEY = "hub_time_zone"
 

@@ -38,6 +38,8 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token
 
+from hub.middleware import HubTimeZoneMiddleware
+
 from hub.backends import phone_in_e164
 from hub.models import User
 
@@ -217,6 +219,8 @@ def _on_logged_in(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         now = timezone.now().timestamp()
         request.session["signed_in_at"] = request.session["seen_at"] = now
+        if user.hub_id:
+            request.session[HubTimeZoneMiddleware.SESSION_KEY] = [user.hub_id, user.hub.zone.key]
     logger.info("signed in: user %s (%s) from %s", user.pk, user.role, client_address(request))
 
 

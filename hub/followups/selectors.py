@@ -168,7 +168,7 @@ def followup_questionnaires_due(*, today: LocalDays) -> list[QuestionnaireReques
             reminded_at__isnull=True,
             enterprise__anonymised_at__isnull=True,
         )
-        .select_related("enterprise", "case")
+        .select_related("enterprise__hub", "case")
         .prefetch_related(
             Prefetch(
                 "enterprise__users",

@@ -182,9 +182,9 @@ def test_a_reversed_period_is_a_400(api, manager):
     assert "date_to" in response.json()
 
 
-SUMMARY_QUERIES = 7 if connection.vendor == "postgresql" else 13
-"""Activity 5, service quality 2 (counts, backlog); SQLite ranks each percentile of a delay that some
-case reached in a query of its own (6 here)."""
+SUMMARY_QUERIES = 8 if connection.vendor == "postgresql" else 14
+"""The readable hubs' time zones 1, activity 5, service quality 2 (counts, backlog); SQLite ranks each
+percentile of a delay that some case reached in a query of its own (6 here)."""
 
 
 def test_the_report_query_count_does_not_grow_with_the_data(api, manager, data, django_assert_num_queries):
@@ -276,8 +276,9 @@ def test_the_answer_rate_of_every_hub_for_a_regional_viewer(api, viewer, followu
     assert impact(api, viewer, "hub=ML2&date_from=2026-01-01&date_to=2026-12-31")["followups_due"]["m6"]["on_time"] == 1
 
 
-IMPACT_QUERIES = 3
-"""The totals of the follow-ups collected, the turnover against the baselines, the answer rate."""
+IMPACT_QUERIES = 4
+"""The readable hubs' time zones, the totals of the follow-ups collected, the turnover against the
+baselines, the answer rate."""
 
 
 def test_the_impact_query_count_does_not_grow_with_the_data(api, manager, data, followups, django_assert_num_queries):

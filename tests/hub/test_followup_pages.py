@@ -301,9 +301,9 @@ class TestList:
                 collected_on=days(-1) if n % 2 else None,
                 collected_by=manager if n % 2 else None,
             )
-        # The session, the user, their hub's time zone (until the session keeps it); the total, the page's
-        # rows, the counts, the referents, the regions, the referents offered to assign the ticked ones.
-        with django_assert_num_queries(9):
+        # The session, the user; the total, the page's rows, the counts, the referents, the regions, the
+        # referents offered to assign the ticked ones.
+        with django_assert_num_queries(8):
             response = as_manager.get(LIST, {"region": "ML-BKO"})
         assert len(listed(response)) == count
 

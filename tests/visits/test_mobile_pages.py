@@ -145,9 +145,9 @@ class TestDirectory:
     ):
         for made in EnterpriseFactory.create_batch(enterprises, hub=hub):
             CaseFactory(enterprise=made, assigned_to=referent, status=S.IN_PROGRESS)
-        # The session, the user, their hub's time zone (until the session keeps it); the referent's regions,
-        # the enterprises of their open cases, of their visits, the newest, the rows kept, the cases.
-        with django_assert_num_queries(9):
+        # The session, the user; the referent's regions, the enterprises of their open cases, of their visits,
+        # the newest, the rows kept, the cases.
+        with django_assert_num_queries(8):
             response = as_referent.get(DIRECTORY)
         assert len(response.json()["enterprises"]) == len(response.json()["cases"]) == enterprises
 

@@ -38,6 +38,5 @@ def test_the_page_reads_in_a_fixed_number_of_queries(client, referent, enterpris
     for _case in range(3):
         visit.cases.add(CaseFactory(enterprise=enterprise, assigned_to=referent))
     client.force_login(referent)
-    # One of them the hub's time zone, read on the first requests of a session (hub.middleware).
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert client.get(f"/m/visits/{visit.pk}/").status_code == 200
