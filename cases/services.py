@@ -26,7 +26,7 @@ from cases.models import (
     ReferenceCounter,
 )
 from cases.selectors import DueDigest, RatingRequest, due_digests, satisfaction_reminders_due
-from hub.calendar import HubCalendar, LocalDays
+from hub.calendar import HubCalendar, LocalDays, hub_local_date
 from hub.followups.selectors import (
     FollowUpDigest,
     QuestionnaireRequest,
@@ -136,7 +136,7 @@ def case_create(
     )
     case.reference = "pending"
     case.full_clean(exclude=["reference"])
-    case.reference = next_case_reference(hub=enterprise.hub, year=timezone.localdate(now).year)
+    case.reference = next_case_reference(hub=enterprise.hub, year=hub_local_date(now, hub=enterprise.hub).year)
     case.acknowledge_due = _due(case, case.hub.acknowledge_days, now)
     case.resolve_due = _due(case, case.hub.resolve_days, now)
     if found_at_visit:
@@ -144,7 +144,7 @@ def case_create(
         case.status = S.ASSIGNED
         case.assigned_to = by
         case.acknowledged_at = case.assigned_at = case.first_contact_at = now
-        case.assign_due = case.first_contact_due = timezone.localdate(now)
+        case.assign_due = case.first_contact_due = hub_local_date(now, hub=enterprise.hub)
     case.save()
     if found_at_visit:
         followups_plan_baseline(enterprise=enterprise, referent=by, at=now)
