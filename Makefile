@@ -74,7 +74,7 @@ lint: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 messages: install
-	$(BIN)/python manage.py makemessages --locale fr --locale en --no-obsolete --no-location --ignore ".venv/*" --ignore "tests/*"
+	$(BIN)/python manage.py makemessages --locale fr --locale en --locale pt --no-obsolete --no-location --ignore ".venv/*" --ignore "tests/*"
 	$(BIN)/python manage.py compilemessages --ignore ".venv"
 
 # Benchmarks (docs/PERFORMANCE.md): 10k, 100k and 1M cases and visits on SQLite and PostgreSQL, in bench

@@ -16,6 +16,9 @@ NAVIGATION = [
     (Action.TRIAGE_CASES, "library:sheets", _("Library")),
     (Action.VIEW_HUB_REPORTS, "reports:report", _("Reports")),
     (Action.VIEW_REGIONAL_REPORTS, "reports:report", _("Reports")),
+    (Action.MANAGE_REFERENTS, "staff:list", _("Team")),
+    (Action.SET_TARGETS, "country:holidays", _("Public holidays")),
+    (Action.OPEN_HUBS, "hubs:list", _("Hubs")),
 ]
 
 

@@ -38,9 +38,8 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token
 
-from hub.middleware import HubTimeZoneMiddleware
-
 from hub.backends import phone_in_e164
+from hub.middleware import HubTimeZoneMiddleware
 from hub.models import User
 
 logger = logging.getLogger("hub.security")

@@ -85,19 +85,29 @@ def test_the_viewers_home_links_to_no_record(client, viewer, workload):
         (
             "manager",
             "/manage/",
-            ["Demandes", "Entreprises", "Référents", "Suivis", "Bibliothèque", "Rapports"],
+            ["Demandes", "Entreprises", "Référents", "Suivis", "Bibliothèque", "Rapports", "Équipe", "Jours fériés"],
         ),
         (
             "admin_user",
             "/manage/",
-            ["Demandes", "Entreprises", "Référents", "Suivis", "Bibliothèque", "Rapports"],
+            [
+                "Demandes",
+                "Entreprises",
+                "Référents",
+                "Suivis",
+                "Bibliothèque",
+                "Rapports",
+                "Équipe",
+                "Jours fériés",
+                "Hubs",
+            ],
         ),
         ("viewer", "/manage/", ["Rapports"]),
         ("referent", "/m/", ["Ma journée", "Nouvelle visite", "Fiches", "Entreprises"]),
         ("sme_user", "/portal/", ["Mes demandes", "Fiches techniques"]),
     ],
 )
-def test_each_roles_menu_lists_each_place_once_and_each_opens(client, request, user_fixture, home, expected):
+def test_each_roles_menu_lists_each_place_once_and_each_opens(client, request, hub, user_fixture, home, expected):
     client.force_login(request.getfixturevalue(user_fixture))
     entries = menu(client.get(home).content.decode())
     assert [label for _url, label in entries] == expected

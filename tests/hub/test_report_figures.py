@@ -1505,9 +1505,10 @@ RANKED_PERCENTILE_QUERIES = 0 if connection.vendor == "postgresql" else 8
 """SQLite ranks the median and the p90 of each of the 4 delays in a query of its own; PostgreSQL computes
 them in the query of the counts."""
 FULL_REPORT_QUERIES = 27 + RANKED_PERCENTILE_QUERIES
-"""the readable hubs' time zones 1 (read once for the whole report); activity 3; monthly 3 (cases, visits, enterprises reached); breakdown 4 (+ labels); service quality
-2 (counts, backlog) and the ranked percentiles; impact 3 (totals, turnover, answer rate); enterprises 1;
-targets 8 (hubs, breakdown by hub 4, jobs, ratings, goals)."""
+"""The readable hubs' time zones 1 (read once for the whole report); activity 3; monthly 3 (cases, visits,
+enterprises reached); breakdown 4 (+ labels); service quality 2 (counts, backlog) and the ranked
+percentiles; impact 3 (totals, turnover, answer rate); enterprises 1; targets 8 (hubs, breakdown by hub 4,
+jobs, ratings, goals)."""
 
 
 @pytest.mark.parametrize(
