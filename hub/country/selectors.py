@@ -30,13 +30,15 @@ def corrects_units(*, user: User) -> bool:
     return user.is_authenticated and user.is_active and user.role == Role.ADMIN
 
 
-def calendar_hub(*, user: User, code: str | None) -> Hub:
-    """The hub whose calendar `user` keeps: a manager's own; for administrators the hub of `code`, the first
-    hub without one."""
+def calendar_hub(*, user: User, code: str | None) -> Hub | None:
+    """The hub whose calendar `user` keeps: a manager's own; for administrators the hub of `code` (404 when
+    there is none), the first hub without one (None before any hub is opened)."""
     if user.role != Role.ADMIN:
         return Hub.objects.get(pk=user.hub_id)
     hubs = Hub.objects.order_by("code")
-    hub = hubs.filter(code=code).first() if code else hubs.first()
+    if not code:
+        return hubs.first()
+    hub = hubs.filter(code=code).first()
     if hub is None:
         raise Http404(_("No such hub."))
     return hub

@@ -71,18 +71,28 @@ def _holidays_page(request, *, hub: Hub, year: int, add_form=None, correcting=No
     return render(request, "country/holidays.html", context, status=400 if failed else 200)
 
 
+def _changed_hub(request) -> Hub:
+    hub = calendar_hub(user=request.user, code=request.GET.get("hub"))
+    if hub is None:
+        raise Http404(_("No such hub."))
+    return hub
+
+
 @require(Action.SET_TARGETS)
 def holiday_list(request):
     """A hub's holidays of a year (`?year=`, this year by default): a manager's own hub's, the hub an
     administrator names (`?hub=`, the first hub otherwise)."""
     hub = calendar_hub(user=request.user, code=request.GET.get("hub"))
+    if hub is None:
+        messages.info(request, _("No hub is open yet: open the first one, its calendar comes with it."))
+        return redirect("hubs:new")
     return _holidays_page(request, hub=hub, year=_year(request.GET.get("year")))
 
 
 @require_POST
 @require(Action.SET_TARGETS)
 def holiday_add(request):
-    hub = calendar_hub(user=request.user, code=request.GET.get("hub"))
+    hub = _changed_hub(request)
     year = _year(request.GET.get("year"))
     form = HolidayForm(request.POST, prefix="new")
     if form.is_valid():
@@ -125,7 +135,7 @@ def holiday_remove(request, pk: int):
 @require_POST
 @require(Action.SET_TARGETS)
 def holidays_refresh(request):
-    hub = calendar_hub(user=request.user, code=request.GET.get("hub"))
+    hub = _changed_hub(request)
     year = _year(request.GET.get("year"))
     done = refresh_holidays(hub, years=[year], by=request.user)
     messages.success(

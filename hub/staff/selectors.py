@@ -3,7 +3,7 @@
 from django.db.models import Count, Q, QuerySet
 
 from cases.models import OPEN_STATUSES
-from hub.models import Hub, Role, User, related_or_none
+from hub.models import FollowUp, Hub, Role, User, related_or_none
 from hub.permissions import Action, can, scope
 from hub.selectors import Change, record_changes
 from hub.staff.services import STAFF_ROLES
@@ -40,3 +40,9 @@ def person_changes(*, person: User) -> list[Change]:
     if profile is not None:
         changes += record_changes(record=profile)[:-1]
     return sorted(changes, key=lambda change: change.at, reverse=True)
+
+
+def followups_in_charge(person: User) -> int:
+    """The impact follow-ups not collected yet that `person` is still in charge of: after a deactivation, the
+    manager hands them to another referent from the follow-up list."""
+    return FollowUp.objects.filter(assigned_to=person, collected_on__isnull=True).count()

@@ -17,7 +17,7 @@ from hub.permissions import Action, access, can, require
 from hub.services import INVITATION_MAX_AGE, InvitationError
 from hub.staff import services
 from hub.staff.forms import HubChoiceForm, StaffForm, ViewerForm
-from hub.staff.selectors import person_changes, staff_hubs, staff_visible_to
+from hub.staff.selectors import followups_in_charge, person_changes, staff_hubs, staff_visible_to
 
 
 def _invited_message(request, person) -> None:
@@ -135,7 +135,8 @@ def deactivate(request, pk: int):
             messages.error(request, " ".join(error.messages))
             return redirect("staff:person", pk=person.pk)
         messages.success(request, _("The account is deactivated: its sessions and API tokens have ended."))
-        return render(request, "staff/deactivated.html", {"person": person, "returned": returned})
+        context = {"person": person, "returned": returned, "followups": followups_in_charge(person)}
+        return render(request, "staff/deactivated.html", context)
     return render(request, "staff/deactivate.html", {"person": person})
 
 

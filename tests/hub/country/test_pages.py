@@ -56,6 +56,14 @@ class TestHolidaysPage:
         assert "Fête nationale de la Concorde" not in page
         assert 'href="?hub=ML&amp;year=2028"' in page
 
+    def test_an_administrator_before_any_hub_is_sent_to_open_the_first(self, client, admin_user):
+        client.force_login(admin_user)
+
+        response = client.get(HOLIDAYS)
+
+        assert response.status_code == 302 and response["Location"] == "/manage/hubs/new/"
+        assert client.post(f"{HOLIDAYS}refresh/").status_code == 404
+
     def test_an_administrator_chooses_the_hub(self, client, admin_user, mali, niger):
         client.force_login(admin_user)
         page = text(client.get(HOLIDAYS, {"year": 2027, "hub": "NE"}))

@@ -1,6 +1,9 @@
 """Deactivating a person ends their sessions and API tokens at once and hands a referent's open cases back to
 triage, for the manager to reassign; reactivating lets them in again."""
 
+import datetime
+import re
+
 import pytest
 from django.contrib.auth import get_user
 from django.test import Client
@@ -8,7 +11,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from cases.models import CaseEvent, CaseStatus
-from tests.factories import PASSWORD, CaseFactory, ReferentUserFactory
+from tests.factories import PASSWORD, CaseFactory, EnterpriseFactory, FollowUpFactory, ReferentUserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -132,3 +135,19 @@ def test_deactivating_twice_changes_nothing_more(as_manager, referent):
 
     assert response.status_code == 302
     assert referent.history.count() == rows
+
+
+def test_the_follow_ups_still_in_the_referents_charge_are_counted_and_listed_to_hand_over(as_manager, hub, referent):
+    def baseline(**fields):
+        return FollowUpFactory(enterprise=EnterpriseFactory(hub=hub), **fields)
+
+    waiting = [baseline(assigned_to=referent), baseline(assigned_to=referent)]
+    baseline(assigned_to=referent, collected_on=datetime.date(2026, 3, 2))
+    baseline()
+
+    page = deactivate(as_manager, referent)
+
+    assert page.context["followups"] == 2
+    link = re.search(r'href="(/manage/followups/\?[^"]+)">', page.content.decode()).group(1).replace("&amp;", "&")
+    listed = as_manager.get(link).context["page"].object_list
+    assert sorted(followup.pk for followup in listed) == sorted(followup.pk for followup in waiting)
