@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import OPEN_STATUSES, Case
 from cases.selectors import cases_visible_to, overdue_condition
 from hub.models import AdministrativeUnit, Enterprise, FollowUp, Hub, Referent, Role, User
-from hub.permissions import scope
+from hub.permissions import hubs_readable_in_reports, scope
 from visits.models import Visit
 
 
@@ -19,12 +19,15 @@ def enterprises_visible_to(*, user: User) -> QuerySet[Enterprise]:
 
 
 def hubs_visible_to(*, user: User) -> QuerySet[Hub]:
-    """Hub descriptions hold no personal data: viewers and administrators read every hub."""
+    """Hub descriptions hold no personal data: administrators read every hub, regional viewers the hubs of
+    their scope (`hubs_readable_in_reports`), others their own."""
     hubs = Hub.objects.prefetch_related("targets").order_by("code")
     if not user.is_authenticated:
         return hubs.none()
-    if user.role in (Role.VIEWER, Role.ADMIN):
+    if user.role == Role.ADMIN:
         return hubs
+    if user.role == Role.VIEWER:
+        return hubs.filter(hubs_readable_in_reports(user))
     return hubs.filter(pk=user.hub_id)
 
 

@@ -18,8 +18,8 @@ from api.viewsets.base import ScopedObjectMixin, SummaryListMixin
 from hub.filters import EnterpriseFilter, FollowUpFilter, HubFilter, ReferentFilter
 from hub.followups.selectors import followups_visible_to
 from hub.followups.services import followup_assign, followup_baseline_create, followup_collect
-from hub.models import Enterprise, Role
-from hub.permissions import Action, hubs_readable_in_reports
+from hub.models import Enterprise
+from hub.permissions import Action
 from hub.selectors import enterprises_visible_to, hubs_visible_to, referent_profiles_visible_to
 from hub.services import enterprise_save
 
@@ -36,9 +36,7 @@ class HubViewSet(ScopedObjectMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = [IsAuthenticated]  # hub descriptions hold no personal data: regional viewers read them
 
     def get_queryset(self):
-        user = self.request.user
-        hubs = hubs_visible_to(user=user)
-        return hubs.filter(hubs_readable_in_reports(user)) if user.role == Role.VIEWER else hubs
+        return hubs_visible_to(user=self.request.user)
 
 
 class EnterpriseViewSet(
