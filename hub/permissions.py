@@ -123,6 +123,12 @@ def sheets_scope(queryset: QuerySet, *, user: User) -> QuerySet:
     return scope(queryset, user=user)
 
 
+def manages_hub(user: User, hub) -> bool:
+    """Its managers keep a hub's settings, service standards, targets and public holidays; administrators
+    every hub's."""
+    return can(user, A.SET_TARGETS) and (user.role == Role.ADMIN or user.hub_id == hub.pk)
+
+
 def hubs_readable_in_reports(user: User) -> Q:
     """Hubs whose aggregated figures `user` may read: a regional viewer's `report_hubs`, every hub when it
     has none. A condition on Hub rows with its subqueries, so that asking it costs no query of its own."""

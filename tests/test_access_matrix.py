@@ -452,6 +452,18 @@ PAGES: dict[str, tuple[Check, ...]] = {
     # opening hubs: administrators only
     "manage/hubs/": (Check("hubs:list", {"admin": 200}),),
     "manage/hubs/new/": (Check("hubs:new", {"admin": 200}),),
+    "manage/hubs/<str:code>/settings/": (
+        Check("hubs:settings", of(MANAGERS, 200), code_of_hub, scope=REPORT_HUBS, targets=HUB_TARGETS),
+        Check(
+            "hubs:settings",
+            of(MANAGERS, 400),
+            code_of_hub,
+            scope=REPORT_HUBS,
+            targets=HUB_TARGETS,
+            method="post",
+            label="an empty form is refused, nothing saved",
+        ),
+    ),
     # the staff's library; an administrator has no hub to write a new sheet or partner in
     "manage/library/": (Check("library:sheets", of(HUB_STAFF, 200), lists=(("sheet", STAFF),)),),
     "manage/library/sheets/new/": (

@@ -14,8 +14,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from hub.country.selectors import manages_calendar, not_observed_dates
+from hub.country.selectors import not_observed_dates
 from hub.models import Hub, HubHoliday, User
+from hub.permissions import manages_hub
 
 
 def library_language(country: str, language: str) -> str | None:
@@ -53,7 +54,7 @@ def refresh_holidays(hub: Hub, *, years: Iterable[int], by: User | None = None) 
     nor one removed as not observed comes back. Every row added, renamed or removed is in the history.
     `by` None is the system (the daily command); a person must manage the hub's calendar
     (PermissionDenied). Refreshes of one hub run one after the other (its row is locked)."""
-    if by is not None and not manages_calendar(user=by, hub=hub):
+    if by is not None and not manages_hub(by, hub):
         raise PermissionDenied(_("You cannot change this hub's calendar."))
     Hub.objects.select_for_update().get(pk=hub.pk)
     years = sorted(set(years))

@@ -22,10 +22,6 @@ NOT_OBSERVED_REASON = "Retiré : pas férié dans ce hub"
 the refresh does not bring it back."""
 
 
-def manages_calendar(*, user: User, hub: Hub) -> bool:
-    return can(user, Action.SET_TARGETS) and (user.role == Role.ADMIN or user.hub_id == hub.pk)
-
-
 def corrects_units(*, user: User) -> bool:
     return user.is_authenticated and user.is_active and user.role == Role.ADMIN
 

@@ -7,13 +7,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from hub.country.selectors import NOT_OBSERVED_REASON, corrects_units, manages_calendar
+from hub.country.selectors import NOT_OBSERVED_REASON, corrects_units
 from hub.country.units import ensure_units
 from hub.models import AdministrativeUnit, Hub, HubHoliday, User
+from hub.permissions import manages_hub
 
 
 def _check_manages_calendar(*, hub: Hub, by: User) -> None:
-    if not manages_calendar(user=by, hub=hub):
+    if not manages_hub(by, hub):
         raise PermissionDenied(_("You cannot change this hub's calendar."))
 
 

@@ -1,8 +1,9 @@
-"""The administrators' form to open a hub; `hub.hubs.services.hub_open` checks the rest (a code already
-taken, the manager's number in the hub's country)."""
+"""The administrators' form to open a hub (`hub.hubs.services.hub_open` checks the rest: a code already
+taken, the manager's number in the hub's country), and the form of a hub's settings."""
 
 from django import forms
 from django.conf import settings
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from hub.classifications import Country
@@ -33,6 +34,49 @@ class HubOpenForm(forms.Form):
         help_text=_("With the country code, e.g. +221 77 123 45 67. The invitation is sent to it."),
     )
     manager_email = forms.EmailField(label=_("E-mail"), required=False)
+
+    def sections(self):
+        return [(legend, [self[name] for name in names]) for legend, names in self.SECTIONS]
+
+
+class HubSettingsForm(forms.ModelForm):
+    """What a hub's managers keep: its name, zone, language, weekend days and service standards
+    (`hub.hubs.services.hub_update` checks the rest, as the model does)."""
+
+    SECTIONS = [
+        (_("Hub"), ["name", "host_organisation", "time_zone", "language"]),
+        (_("Working days"), ["weekend_days"]),
+        (
+            _("Service standards, in working days"),
+            ["acknowledge_days", "assign_days", "first_contact_days", "resolve_days"],
+        ),
+        (_("Calendar days"), ["reopen_days", "followup_6_months_days", "followup_12_months_days"]),
+    ]
+
+    weekend_days = forms.TypedMultipleChoiceField(
+        label=_("Weekend days"),
+        choices=sorted(WEEKDAYS.items()),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Hub
+        fields = [
+            "name",
+            "host_organisation",
+            "time_zone",
+            "language",
+            "weekend_days",
+            "acknowledge_days",
+            "assign_days",
+            "first_contact_days",
+            "resolve_days",
+            "reopen_days",
+            "followup_6_months_days",
+            "followup_12_months_days",
+        ]
 
     def sections(self):
         return [(legend, [self[name] for name in names]) for legend, names in self.SECTIONS]

@@ -2,7 +2,8 @@
 
 from django.db.models import Count, Q, QuerySet
 
-from hub.models import Hub, Role
+from hub.models import Hub, Role, User
+from hub.permissions import Action, can
 
 
 def hubs_opened() -> QuerySet[Hub]:
@@ -12,3 +13,9 @@ def hubs_opened() -> QuerySet[Hub]:
         manager_count=Count("users", filter=active & Q(users__role=Role.MANAGER)),
         referent_count=Count("users", filter=active & Q(users__role=Role.REFERENT)),
     ).order_by("code")
+
+
+def hubs_managed_by(*, user: User) -> QuerySet[Hub]:
+    if not can(user, Action.SET_TARGETS):
+        return Hub.objects.none()
+    return Hub.objects.all() if user.role == Role.ADMIN else Hub.objects.filter(pk=user.hub_id)

@@ -1,4 +1,5 @@
-"""Opening a hub: the one path of `manage.py open_hub` and of the administrators' page."""
+"""Opening a hub (the one path of `manage.py open_hub` and of the administrators' page), and changing its
+settings."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -9,7 +10,7 @@ from hub.classifications import Country
 from hub.country.holidays import refresh_holidays
 from hub.country.units import ensure_units
 from hub.models import Hub, Role, User
-from hub.permissions import Action, can
+from hub.permissions import Action, can, manages_hub
 from hub.staff.services import staff_create
 
 
@@ -63,4 +64,40 @@ def hub_open(
             raise ValidationError(
                 {f"manager_{field}": errors for field, errors in error.message_dict.items()}
             ) from error
+    return hub
+
+
+SETTINGS_FIELDS = [
+    "name",
+    "host_organisation",
+    "time_zone",
+    "language",
+    "weekend_days",
+    "acknowledge_days",
+    "assign_days",
+    "first_contact_days",
+    "resolve_days",
+    "reopen_days",
+    "followup_6_months_days",
+    "followup_12_months_days",
+]
+
+
+@transaction.atomic
+def hub_update(*, hub: Hub, by: User, **fields) -> Hub:
+    """Change the hub's name, time zone, language, weekend days and service standards (`SETTINGS_FIELDS`):
+    its managers for their hub, administrators for any. New standards count for the due dates set from now
+    on; those already set stay as they were promised. Refuses what the model refuses (ValidationError) and
+    saves nothing then; the change is in the hub's history."""
+    if not manages_hub(by, hub):
+        raise PermissionDenied(_("You cannot change this hub's settings."))
+    unknown = set(fields) - set(SETTINGS_FIELDS)
+    if unknown:
+        raise ValueError(f"Not a hub setting: {sorted(unknown)}")
+    hub = Hub.objects.select_for_update().get(pk=hub.pk)
+    for name, value in fields.items():
+        setattr(hub, name, value)
+    hub.full_clean()
+    hub._history_user = by
+    hub.save()
     return hub

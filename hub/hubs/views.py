@@ -1,4 +1,5 @@
-"""Administrators' pages: the hubs, and opening one (`hub.hubs.services.hub_open`)."""
+"""Administrators' pages: the hubs, and opening one (`hub.hubs.services.hub_open`); the settings of a hub,
+kept by its managers (`hub.hubs.services.hub_update`)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -7,10 +8,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from hub.accounts_views import _add_errors
-from hub.hubs.forms import HUB_FIELDS, MANAGER_FIELDS, HubOpenForm
-from hub.hubs.selectors import hubs_opened
-from hub.hubs.services import hub_open
-from hub.permissions import Action, require
+from hub.hubs.forms import HUB_FIELDS, MANAGER_FIELDS, HubOpenForm, HubSettingsForm
+from hub.hubs.selectors import hubs_managed_by, hubs_opened
+from hub.hubs.services import hub_open, hub_update
+from hub.permissions import Action, access, require
 
 
 @require(Action.OPEN_HUBS)
@@ -36,3 +37,20 @@ def hub_new(request):
             )
             return redirect("hubs:list")
     return render(request, "hubs/form.html", {"form": form})
+
+
+@never_cache
+@require(Action.SET_TARGETS)
+def hub_settings(request, code: str):
+    """Another hub's settings are not found, whether or not the hub exists."""
+    hub = access(hubs_managed_by(user=request.user), code=code)
+    form = HubSettingsForm(request.POST if request.method == "POST" else None, instance=hub)
+    if request.method == "POST" and form.is_valid():
+        try:
+            hub_update(hub=hub, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The hub's settings are saved; due dates set from now on follow them."))
+            return redirect("hubs:settings", code=hub.code)
+    return render(request, "hubs/settings.html", {"form": form, "hub": hub}, status=400 if form.errors else 200)
