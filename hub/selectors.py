@@ -225,9 +225,9 @@ def _shown(field: models.Field, value, related: dict) -> str:
 
 def regions_offered(*, user: User) -> QuerySet[AdministrativeUnit]:
     """The administrative units a filter offers: those of the user's hub's country (regions and the
-    Bamako district alike), every unit for those who read every hub."""
-    units = AdministrativeUnit.objects.order_by("name")
-    return units.filter(country__in=Hub.objects.filter(pk=user.hub_id).values("country")) if user.hub_id else units
+    Bamako district alike); for those who read every hub, those of the countries that have a hub."""
+    hubs = Hub.objects.filter(pk=user.hub_id) if user.hub_id else Hub.objects.all()
+    return AdministrativeUnit.objects.filter(country__in=hubs.values("country")).order_by("name")
 
 
 def enterprise_changes(*, enterprise: Enterprise) -> list[Change]:

@@ -57,7 +57,7 @@ class ReportFilterForm(forms.Form):
         super().__init__(data)
         hubs = Hub.objects.filter(hubs_readable_in_reports(user)).order_by("code")
         self.fields["hub"].choices = [("", _("Every hub")), *hubs.values_list("code", "name")]
-        regions = AdministrativeUnit.objects.order_by("name")
+        regions = AdministrativeUnit.objects.filter(country__in=hubs.values("country")).order_by("name")
         self.fields["region"].choices = [("", "—"), *regions.values_list("code", "name")]
         personal = reads_personal_data_in_reports(user)
         by = [name for name in BREAKDOWNS if personal or name not in STAFF_ONLY_BREAKDOWNS]
