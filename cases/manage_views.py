@@ -19,6 +19,7 @@ from cases.models import MOVE_LABELS, CaseStatus
 from cases.selectors import case_shares, case_timeline, cases_visible_to, moves_offered, referent_suggestions
 from cases.views import attachment_download
 from hub.calendar import hub_today
+from hub.forms import add_errors
 from hub.library.forms import ShareForm
 from hub.models import Role, User
 from hub.permissions import Action, access, can, require
@@ -76,8 +77,7 @@ def case_register(request):
                 )
                 services.case_attach_files(case=case, by=request.user, uploads=data["attachments"])
         except ValidationError as error:
-            for field, field_errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, field_errors)
+            add_errors(form, error)
         else:
             messages.success(
                 request, _("Request registered under the reference %(reference)s.") % {"reference": case.reference}

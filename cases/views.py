@@ -26,6 +26,7 @@ from hub.calendar import hub_today
 from hub.followups.questionnaire import followup_from_questionnaire_token, questionnaire_token
 from hub.followups.selectors import followup_questionnaires_for_sme
 from hub.followups.services import Collection, followup_collect
+from hub.forms import add_errors
 from hub.permissions import Action, access, require
 
 S = CaseStatus
@@ -105,14 +106,6 @@ def _case_page(request, case: Case, *, status: int = 200, **forms):
     return render(request, "cases/portal_case.html", context, status=status)
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, field_errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, field_errors)
-
-
 @never_cache
 @require(Action.RATE_CASES)
 def portal_home(request):
@@ -146,8 +139,7 @@ def portal_new_request(request):
                 )
                 services.case_attach_files(case=case, by=request.user, uploads=form.cleaned_data["attachments"])
         except ValidationError as error:
-            for field, field_errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, field_errors)
+            add_errors(form, error)
         else:
             messages.success(
                 request,
@@ -246,7 +238,7 @@ def rate_link(request, token: str):
                 comment=form.cleaned_data["comment"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
             case.refresh_from_db()
         else:
             messages.success(request, _("Thank you for your rating!"))
@@ -279,7 +271,7 @@ def followup_questionnaire(request, token: str):
                 self_reported=True,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
             followup.refresh_from_db()
         else:
             messages.success(request, _("Thank you! Your answers have been recorded."))

@@ -21,19 +21,12 @@ from hub.forms import (
     PasswordResetRequestForm,
     SignUpCodeForm,
     SignUpForm,
+    add_errors,
 )
 from hub.permissions import Action, access, require
 from hub.selectors import enterprises_visible_to
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, field_errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, field_errors)
 
 
 SIGN_UP_SESSION_KEY = "sign_up"
@@ -60,7 +53,7 @@ def signup(request):
                 **{name: data[name] for name in services.SIGN_UP_ENTERPRISE_FIELDS},
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             request.session[SIGN_UP_SESSION_KEY] = pending
             return redirect("accounts:signup-confirm")
@@ -79,7 +72,7 @@ def signup_confirm(request):
             user = services.sme_sign_up_confirm(pending=pending, code=form.cleaned_data["code"])
         except ValidationError as error:
             request.session[SIGN_UP_SESSION_KEY] = pending
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             login(request, user, backend=BACKEND)
             messages.success(request, _("Welcome! Your account is ready: you can now send a support request."))
@@ -102,7 +95,7 @@ def invite(request, enterprise_pk: int):
         try:
             user = services.sme_invite(enterprise=enterprise, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(
                 request,
@@ -129,7 +122,7 @@ def accept_invitation(request, token: str):
                 user=user, password=form.cleaned_data["password1"], consent=form.cleaned_data.get("consent", False)
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             login(request, user, backend=BACKEND)
             messages.success(request, _("Your password is saved. Welcome to your space!"))
@@ -160,7 +153,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         try:
             services.password_reset_complete(user=self.user, password=form.cleaned_data["password1"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
             return self.form_invalid(form)
         del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
         return HttpResponseRedirect(self.get_success_url())

@@ -3,6 +3,7 @@ anyone resetting a forgotten password. The services in `hub.services` check the 
 password strength, the hub)."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
@@ -145,3 +146,10 @@ class NewPasswordForm(PasswordTwiceForm):
     def __init__(self, user, *args, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
+
+
+def add_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's refusal on the form: each message on the field it names, the rest above the form."""
+    errors = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+    for field, field_errors in errors.items():
+        form.add_error(field if field in form.fields else None, field_errors)

@@ -17,6 +17,7 @@ from hub.calendar import hub_today
 from hub.classifications import IsicSection, SizeClass
 from hub.directory_forms import AnonymiseForm, EnterpriseForm
 from hub.filters import EnterpriseFilter
+from hub.forms import add_errors
 from hub.models import Enterprise, Role
 from hub.permissions import Action, access, can, require
 from hub.selectors import (
@@ -87,9 +88,7 @@ def enterprise_edit(request, pk: int | None = None):
         try:
             enterprise = enterprise_save(enterprise=form.instance, by=request.user, **fields)
         except ValidationError as error:
-            errors = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
-            for field, field_errors in errors.items():
-                form.add_error(field if field in form.fields else None, field_errors)
+            add_errors(form, error)
         else:
             if pk is None:
                 messages.success(request, _("The enterprise is registered."))

@@ -143,7 +143,7 @@ def _phone_taken() -> ValidationError:
     )
 
 
-def _split_name(full_name: str) -> tuple[str, str]:
+def split_name(full_name: str) -> tuple[str, str]:
     """First and last name such that `get_full_name()` gives `full_name` back."""
     first, _space, last = full_name.strip().rpartition(" ")
     return (first, last) if first else (last, "")
@@ -162,7 +162,7 @@ def _hub_for(*, region: AdministrativeUnit, hub: Hub | None) -> Hub:
     return hubs[0]
 
 
-def _set_password(user: User, password: str) -> None:
+def set_validated_password(user: User, password: str) -> None:
     try:
         password_validation.validate_password(password, user=user)
     except ValidationError as error:
@@ -204,7 +204,7 @@ def _sign_up_enterprise(*, phone: str, email: str, hub: Hub | None, enterprise_f
 
 
 def _sign_up_user(*, enterprise: Enterprise, email: str, language: str) -> User:
-    first_name, last_name = _split_name(enterprise.owner_name)
+    first_name, last_name = split_name(enterprise.owner_name)
     phone = str(enterprise.owner_phone)
     return User(
         username=phone,
@@ -245,7 +245,7 @@ def sme_sign_up_start(
     phone = _phone_or_error(phone)
     enterprise = _sign_up_enterprise(phone=phone, email=email, hub=hub, enterprise_fields=enterprise_fields)
     user = _sign_up_user(enterprise=enterprise, email=email, language=language)
-    _set_password(user, password)
+    set_validated_password(user, password)
     code = f"{secrets.randbelow(1_000_000):06d}"
     if security.texts_allowed(purpose="sign-up", identifier=phone, request=request):
         has_account = User.objects.filter(Q(phone=phone) | Q(username=phone)).exists()
@@ -365,7 +365,7 @@ def sme_invite(*, enterprise: Enterprise, phone, name: str, by: User, email: str
         user.role == Role.SME and user.enterprise_id == enterprise.pk and not user.has_usable_password()
     ):
         raise _phone_taken()
-    first_name, last_name = _split_name(name)
+    first_name, last_name = split_name(name)
     if user is None:
         user = User(username=phone, phone=phone, role=Role.SME, hub=enterprise.hub, enterprise=enterprise)
         user.set_unusable_password()
@@ -388,7 +388,7 @@ def send_invitation(*, user: User, enterprise: Enterprise, token: str) -> int:
         "url": settings.SITE_URL + reverse("accounts:accept-invitation", args=[token]),
         "days": INVITATION_MAX_AGE.days,
     }
-    return _send_text_and_mail(
+    return send_text_and_mail(
         user=user, templates="accounts/invitation", context=context, language=settings.LANGUAGE_CODE, what="invitation"
     )
 
@@ -408,7 +408,7 @@ def sme_accept_invitation(*, user: User, password: str, consent: bool = False) -
             raise ValidationError({"consent": _("Your agreement to the processing of these details is needed.")})
         enterprise.consent_given, enterprise.consent_date = True, timezone.localdate()
         enterprise.save(update_fields=["consent_given", "consent_date"])
-    _set_password(user, password)
+    set_validated_password(user, password)
     user.save(update_fields=["password"])
     return user
 
@@ -448,7 +448,7 @@ def send_password_reset(*, user: User) -> int:
         "url": settings.SITE_URL + reverse("accounts:password-reset-confirm", args=[uid, token]),
         "hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
     }
-    return _send_text_and_mail(
+    return send_text_and_mail(
         user=user,
         templates="accounts/password_reset",
         context=context,
@@ -457,7 +457,7 @@ def send_password_reset(*, user: User) -> int:
     )
 
 
-def _send_text_and_mail(*, user: User, templates: str, context: dict, language: str, what: str) -> int:
+def send_text_and_mail(*, user: User, templates: str, context: dict, language: str, what: str) -> int:
     """`<templates>_sms.txt` by text message and `<templates>_subject.txt` / `_email.txt` by e-mail, in
     `language`; returns how many went out. A failing backend is logged and does not stop the other."""
     sent = 0
@@ -482,7 +482,7 @@ def _send_text_and_mail(*, user: User, templates: str, context: dict, language: 
 def password_reset_complete(*, user: User, password: str) -> User:
     """The new password, checked by the validators. Every session and API token of the person ends (the
     link may have been asked for because someone else got in), and their name is no longer locked."""
-    _set_password(user, password)
+    set_validated_password(user, password)
     user.save(update_fields=["password"])
     security.end_sessions_and_tokens(user=user)
     security.clear_failures(user)

@@ -27,6 +27,7 @@ from hub.country.selectors import (
     unit_countries,
     units_readable_by,
 )
+from hub.forms import add_errors
 from hub.models import Hub, Role
 from hub.permissions import Action, access, require
 
@@ -41,12 +42,6 @@ def _year(value: str | None) -> int:
 
 def _holidays_url(hub: Hub, year: int) -> str:
     return f"{reverse('country:holidays')}?{urlencode({'hub': hub.code, 'year': year})}"
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    errors = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
-    for field, field_errors in errors.items():
-        form.add_error(field if field in form.fields else None, field_errors)
 
 
 def _holidays_page(request, *, hub: Hub, year: int, add_form=None, correcting=None):
@@ -99,7 +94,7 @@ def holiday_add(request):
         try:
             holiday = services.holiday_add(hub, **form.cleaned_data, by=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("%(name)s is added to the calendar.") % {"name": holiday.name})
             return redirect(_holidays_url(hub, holiday.date.year))
@@ -116,7 +111,7 @@ def holiday_correct(request, pk: int):
         try:
             holiday = services.holiday_correct(holiday, **form.cleaned_data, by=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("%(name)s is corrected.") % {"name": holiday.name})
             return redirect(_holidays_url(holiday.hub, holiday.date.year))
@@ -192,7 +187,7 @@ def unit_detail(request, code: str):
         try:
             services.unit_correct(unit, **form.cleaned_data, by=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
             unit.refresh_from_db()
         else:
             messages.success(request, _("The changes are saved."))

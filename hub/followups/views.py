@@ -19,6 +19,7 @@ from hub.filters import FollowUpFilter
 from hub.followups import services
 from hub.followups.forms import FollowUpAnswersForm, FollowUpAssignForm, FollowUpRecordForm, FollowUpsAssignForm
 from hub.followups.selectors import DUE_SOON_DAYS, FollowUpState, followup_counts, followups_visible_to
+from hub.forms import add_errors
 from hub.models import FollowUp, Role, User
 from hub.permissions import Action, access, can, require, scope
 from hub.selectors import record_changes, regions_offered
@@ -148,8 +149,7 @@ def followup_action(request, pk: int, action: str):
                 messages.success(request, _("The answers are confirmed."))
             return redirect("followups:detail", pk=followup.pk)
         except ValidationError as error:
-            for field, field_errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, field_errors)
+            add_errors(form, error)
         except PermissionDenied as error:
             form.add_error(None, str(error) or _("You cannot make this change."))
     followup = access(followups_visible_to(user=request.user), pk=pk)

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from hub.accounts_views import _add_errors
+from hub.forms import add_errors
 from hub.hubs.forms import HUB_FIELDS, MANAGER_FIELDS, HubOpenForm, HubSettingsForm
 from hub.hubs.selectors import hubs_managed_by, hubs_opened
 from hub.hubs.services import hub_open, hub_update
@@ -28,7 +28,7 @@ def hub_new(request):
         try:
             hub = hub_open(by=request.user, **fields)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(
                 request,
@@ -49,7 +49,7 @@ def hub_settings(request, code: str):
         try:
             hub_update(hub=hub, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The hub's settings are saved; due dates set from now on follow them."))
             return redirect("hubs:settings", code=hub.code)

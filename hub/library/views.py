@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from cases.views import attachment_download
 from hub.classifications import IsicSection, TechnologyDomain
+from hub.forms import add_errors
 from hub.library import services
 from hub.library.formatting import render as render_body
 from hub.library.forms import PartnerForm, SheetForm
@@ -18,12 +19,6 @@ from hub.models import Partner, TechnologySheet
 from hub.permissions import Action, access, can, require
 
 PAGE_SIZE = 30
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    errors = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
-    for field, field_errors in errors.items():
-        form.add_error(field if field in form.fields else None, field_errors)
 
 
 def _sheet_list(request, *, template: str, statuses: bool):
@@ -83,7 +78,7 @@ def sheet_edit(request, pk: int | None = None):
                 sheet=form.instance, by=request.user, partners=list(form.cleaned_data["partners"]), **fields
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The sheet is saved."))
             return redirect("library:sheet", pk=sheet.pk)
@@ -149,7 +144,7 @@ def partner_edit(request, pk: int | None = None):
                 partner=form.instance, by=request.user, regions=form.cleaned_data["regions"], **fields
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The partner organisation is saved."))
             return redirect("library:partners")

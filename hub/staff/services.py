@@ -20,7 +20,7 @@ from hub.backends import phone_in_e164
 from hub.models import AdministrativeUnit, Hub, Referent, Role, User, related_or_none
 from hub.permissions import Action, can
 from hub.security import end_sessions_and_tokens
-from hub.services import INVITATION_MAX_AGE, InvitationError, _send_text_and_mail, _set_password, _split_name
+from hub.services import INVITATION_MAX_AGE, InvitationError, send_text_and_mail, set_validated_password, split_name
 
 STAFF_ROLES = (Role.REFERENT, Role.MANAGER)
 INVITATION_SALT = "staff.invite"
@@ -71,7 +71,7 @@ def _set_identity(person: User, *, name: str, phone, email: str) -> None:
         raise ValidationError({"email": _("Another account signs in with this e-mail address.")})
     if person.pk is None or person.username in (str(person.phone or ""), person.email):
         person.username = phone or email
-    person.first_name, person.last_name = _split_name(name)
+    person.first_name, person.last_name = split_name(name)
     person.phone, person.email = phone or None, email
 
 
@@ -258,7 +258,7 @@ def send_staff_invitation(*, user: User) -> int:
         "url": settings.SITE_URL + reverse("staff:accept-invitation", args=[staff_invitation_token(user)]),
         "days": INVITATION_MAX_AGE.days,
     }
-    return _send_text_and_mail(
+    return send_text_and_mail(
         user=user,
         templates="staff/invitation",
         context=context,
@@ -273,6 +273,6 @@ def staff_accept_invitation(*, user: User, password: str) -> User:
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.has_usable_password() or not user.is_active:
         raise ValidationError(_("This invitation has already been used. Sign in with your password."))
-    _set_password(user, password)
+    set_validated_password(user, password)
     user.save(update_fields=["password"])
     return user

@@ -10,8 +10,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from hub.accounts_views import BACKEND, _add_errors
-from hub.forms import PasswordTwiceForm
+from hub.accounts_views import BACKEND
+from hub.forms import PasswordTwiceForm, add_errors
 from hub.models import Role
 from hub.permissions import Action, access, can, require
 from hub.services import INVITATION_MAX_AGE, InvitationError
@@ -59,7 +59,7 @@ def staff_new(request):
                 hub=hub, role=form.cleaned_data["role"], by=request.user, **form.contact(), **form.profile()
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             _invited_message(request, person)
             return redirect("staff:person", pk=person.pk)
@@ -74,7 +74,7 @@ def viewer_new(request):
         try:
             person = services.viewer_save(viewer=None, by=request.user, hubs=form.report_hubs(), **form.contact())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             _invited_message(request, person)
             return redirect("staff:person", pk=person.pk)
@@ -97,7 +97,7 @@ def person_detail(request, pk: int):
             else:
                 services.staff_update(person=person, by=request.user, **form.contact(), **form.profile())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The changes are saved."))
             return redirect("staff:person", pk=person.pk)
@@ -166,7 +166,7 @@ def accept_invitation(request, token: str):
         try:
             user = services.staff_accept_invitation(user=user, password=form.cleaned_data["password1"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             login(request, user, backend=BACKEND)
             messages.success(request, _("Your password is saved. Welcome!"))
