@@ -32,9 +32,12 @@ class RequestIdMiddleware:
 
 
 class FrenchFirstLocaleMiddleware:
-    """Pages are in French unless the person chose another language (the language cookie set by the
-    language switcher). The browser's Accept-Language is only honoured by the API, whose clients
+    """Pages are in the language the person chose with the language switcher (its cookie), else in the
+    language of their account, kept in the session from the sign-in (`hub.security`; new team members take
+    their hub's), else in French. The browser's Accept-Language is only honoured by the API, whose clients
     say what they want."""
+
+    SESSION_KEY = "account_language"
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -42,6 +45,8 @@ class FrenchFirstLocaleMiddleware:
 
     def __call__(self, request):
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen not in self.supported:
+            chosen = request.session.get(self.SESSION_KEY) if hasattr(request, "session") else None
         if chosen not in self.supported:
             chosen = settings.LANGUAGE_CODE
             if request.path.startswith("/api/"):

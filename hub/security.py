@@ -39,7 +39,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token
 
 from hub.backends import phone_in_e164
-from hub.middleware import HubTimeZoneMiddleware
+from hub.middleware import FrenchFirstLocaleMiddleware, HubTimeZoneMiddleware
 from hub.models import User
 
 logger = logging.getLogger("hub.security")
@@ -218,6 +218,7 @@ def _on_logged_in(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         now = timezone.now().timestamp()
         request.session["signed_in_at"] = request.session["seen_at"] = now
+        request.session[FrenchFirstLocaleMiddleware.SESSION_KEY] = user.language
         if user.hub_id:
             request.session[HubTimeZoneMiddleware.SESSION_KEY] = [user.hub_id, user.hub.zone.key]
     logger.info("signed in: user %s (%s) from %s", user.pk, user.role, client_address(request))
