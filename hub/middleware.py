@@ -34,8 +34,8 @@ class RequestIdMiddleware:
 class FrenchFirstLocaleMiddleware:
     """Pages are in the language the person chose with the language switcher (its cookie), else in the
     language of their account, kept in the session from the sign-in (`hub.security`; new team members take
-    their hub's), else in French. The browser's Accept-Language is only honoured by the API, whose clients
-    say what they want."""
+    their hub's), else in French. The browser's Accept-Language is only honoured by the API (before the
+    account's language), whose clients say what they want."""
 
     SESSION_KEY = "account_language"
 
@@ -45,12 +45,12 @@ class FrenchFirstLocaleMiddleware:
 
     def __call__(self, request):
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen not in self.supported and request.path.startswith("/api/") and "HTTP_ACCEPT_LANGUAGE" in request.META:
+            chosen = translation.get_language_from_request(request)
         if chosen not in self.supported:
             chosen = request.session.get(self.SESSION_KEY) if hasattr(request, "session") else None
         if chosen not in self.supported:
             chosen = settings.LANGUAGE_CODE
-            if request.path.startswith("/api/"):
-                chosen = translation.get_language_from_request(request)
         translation.activate(chosen)
         request.LANGUAGE_CODE = translation.get_language()
         response = self.get_response(request)
@@ -74,13 +74,12 @@ class HubTimeZoneMiddleware:
 
     def __call__(self, request):
         name = self.zone_name(request)
-        if name is None:
-            return self.get_response(request)
-        timezone.activate(zoneinfo.ZoneInfo(name))
+        if name is not None:
+            timezone.activate(zoneinfo.ZoneInfo(name))
         try:
             return self.get_response(request)
         finally:
-            timezone.deactivate()
+            timezone.deactivate()  # also the zone an API token activated (api.auth)
 
     def zone_name(self, request) -> str | None:
         user = getattr(request, "user", None)
