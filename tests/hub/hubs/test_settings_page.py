@@ -58,7 +58,7 @@ def test_a_refused_value_saves_nothing_and_says_why_in_french(as_manager, hub):
 
     assert response.status_code == 400
     errors = response.context["form"].errors
-    assert "Fuseau horaire inconnu : Afrique/Nulle-part." in errors["time_zone"]
+    assert "Sélectionnez un choix valide. Afrique/Nulle-part n’en fait pas partie." in errors["time_zone"]
     assert "Le suivi à 12 mois vient après celui à 6 mois." in errors["followup_12_months_days"]
     hub.refresh_from_db()
     assert hub.resolve_days == 20
@@ -90,3 +90,10 @@ def test_an_administrator_keeps_any_hubs_settings(client, admin_user):
 
 def test_the_managers_home_links_to_their_hubs_settings(as_manager, hub):
     assert f'href="{url(hub)}"' in as_manager.get("/manage/").content.decode()
+
+
+def test_the_time_zone_is_chosen_among_africas_with_its_offset(as_manager, hub):
+    page = as_manager.get(url(hub)).content.decode()
+
+    assert '<option value="Africa/Niamey">Africa/Niamey (UTC+01:00)</option>' in page
+    assert '<option value="Africa/Bamako" selected>Africa/Bamako (UTC+00:00)</option>' in page
