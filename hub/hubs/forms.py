@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hub.classifications import Country
 from hub.forms import phone_field
+from hub.hubs.services import SETTINGS_FIELDS
 from hub.models import Hub
 
 
@@ -81,20 +82,7 @@ class HubSettingsForm(forms.ModelForm):
 
     class Meta:
         model = Hub
-        fields = [
-            "name",
-            "host_organisation",
-            "time_zone",
-            "language",
-            "weekend_days",
-            "acknowledge_days",
-            "assign_days",
-            "first_contact_days",
-            "resolve_days",
-            "reopen_days",
-            "followup_6_months_days",
-            "followup_12_months_days",
-        ]
+        fields = SETTINGS_FIELDS
 
     def sections(self):
         return [(legend, [self[name] for name in names]) for legend, names in self.SECTIONS]
