@@ -123,10 +123,15 @@ def sheets_scope(queryset: QuerySet, *, user: User) -> QuerySet:
     return scope(queryset, user=user)
 
 
+def works_in_hub(user: User, hub_id: int) -> bool:
+    """Staff work in their own hub, administrators in every hub; what they may do there is `can`'s."""
+    return user.role == Role.ADMIN or user.hub_id == hub_id
+
+
 def manages_hub(user: User, hub) -> bool:
     """Its managers keep a hub's settings, service standards, targets and public holidays; administrators
     every hub's."""
-    return can(user, A.SET_TARGETS) and (user.role == Role.ADMIN or user.hub_id == hub.pk)
+    return can(user, A.SET_TARGETS) and works_in_hub(user, hub.pk)
 
 
 def hubs_readable_in_reports(user: User) -> Q:

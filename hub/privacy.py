@@ -36,8 +36,8 @@ from django.utils.translation import gettext as _
 from phonenumber_field.phonenumber import PhoneNumber
 
 from cases.models import Case, CaseAttachment, CaseEvent, CaseNote, CaseShare
-from hub.models import Enterprise, FollowUp, Role, User
-from hub.permissions import Action, can
+from hub.models import Enterprise, FollowUp, User
+from hub.permissions import Action, can, works_in_hub
 from hub.security import end_sessions_and_tokens
 from visits.models import Visit, VisitPhoto, VisitShare
 
@@ -110,7 +110,7 @@ def _check_may_handle(*, enterprise: Enterprise, by: User | None) -> None:
         return
     if not can(by, Action.MANAGE_DIRECTORY):
         raise PermissionDenied(_("Your role cannot change the directory."))
-    if by.role != Role.ADMIN and by.hub_id != enterprise.hub_id:
+    if not works_in_hub(by, enterprise.hub_id):
         raise PermissionDenied(_("You can only work in your own hub."))
 
 

@@ -33,7 +33,7 @@ from hub.models import (
     TargetIndicator,
     User,
 )
-from hub.permissions import Action, can
+from hub.permissions import Action, can, works_in_hub
 from hub.sms import send_sms
 
 logger = logging.getLogger(__name__)
@@ -63,7 +63,7 @@ ENTERPRISE_EDITABLE_FIELDS = [
 
 
 def _check_hub(*, by: User, hub_id: int) -> None:
-    if by.role != Role.ADMIN and by.hub_id != hub_id:
+    if not works_in_hub(by, hub_id):
         raise ValidationError({"hub": _("You can only work in your own hub.")})
 
 

@@ -3,6 +3,7 @@
 import pytest
 from django.core.cache import cache
 
+from hub import sms
 from tests.factories import (
     AdminFactory,
     EnterpriseFactory,
@@ -36,6 +37,14 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def sms_outbox():
+    """The text messages sent (the in-memory SMS backend of the tests), none at the start."""
+    sms.outbox.clear()
+    yield sms.outbox
+    sms.outbox.clear()
 
 
 @pytest.fixture

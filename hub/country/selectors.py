@@ -1,8 +1,7 @@
 """Reads of a country's set-up: the hubs' holidays and the administrative units, and who may change them.
 
 Managers keep their own hub's calendar, administrators every hub's. Managers read their hub's country's
-units and their history; only administrators correct a unit (no role action says so: it is the
-administrators' own work of opening a country)."""
+units and their history; only administrators correct a unit (the work of opening a country)."""
 
 import datetime
 from collections.abc import Iterable
@@ -13,8 +12,9 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from hub.classifications import Country
+from hub.hubs.selectors import hubs_managed_by
 from hub.models import AdministrativeUnit, Hub, HubHoliday, Role, User
-from hub.permissions import Action, can, scope
+from hub.permissions import Action, access, can, scope
 from hub.selectors import Change, record_changes
 
 NOT_OBSERVED_REASON = "Retiré : pas férié dans ce hub"
@@ -23,21 +23,17 @@ the refresh does not bring it back."""
 
 
 def corrects_units(*, user: User) -> bool:
-    return user.is_authenticated and user.is_active and user.role == Role.ADMIN
+    """Correcting a country's units is part of opening it: the administrators' work."""
+    return can(user, Action.OPEN_HUBS)
 
 
 def calendar_hub(*, user: User, code: str | None) -> Hub | None:
     """The hub whose calendar `user` keeps: a manager's own; for administrators the hub of `code` (404 when
     there is none), the first hub without one (None before any hub is opened)."""
-    if user.role != Role.ADMIN:
-        return Hub.objects.get(pk=user.hub_id)
-    hubs = Hub.objects.order_by("code")
-    if not code:
+    hubs = hubs_managed_by(user=user)
+    if not code or user.role != Role.ADMIN:
         return hubs.first()
-    hub = hubs.filter(code=code).first()
-    if hub is None:
-        raise Http404(_("No such hub."))
-    return hub
+    return access(hubs, code=code)
 
 
 def holidays_managed_by(*, user: User) -> QuerySet[HubHoliday]:

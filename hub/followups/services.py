@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from cases.models import Case, CaseStatus
 from hub.calendar import HubCalendar, hub_local_date, hub_today
 from hub.models import RECORDS_FROM, Enterprise, FollowUp, Role, User, related_or_none
-from hub.permissions import Action, can
+from hub.permissions import Action, can, works_in_hub
 
 K = FollowUp.Kind
 
@@ -175,7 +175,7 @@ def _check_baseline_answers(answers: dict) -> None:
 
 def _reaches(by: User | None, followup: FollowUp) -> bool:
     """Staff reach their hub's follow-ups, administrators every hub's."""
-    return by is not None and (by.role == Role.ADMIN or by.hub_id == followup.hub_id)
+    return by is not None and works_in_hub(by, followup.hub_id)
 
 
 def _check_collector(*, followup: FollowUp, by: User) -> None:

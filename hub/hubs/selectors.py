@@ -3,7 +3,7 @@
 from django.db.models import Count, Q, QuerySet
 
 from hub.models import Hub, Role, User
-from hub.permissions import Action, can
+from hub.permissions import Action, can, scope
 
 
 def hubs_opened() -> QuerySet[Hub]:
@@ -16,6 +16,7 @@ def hubs_opened() -> QuerySet[Hub]:
 
 
 def hubs_managed_by(*, user: User) -> QuerySet[Hub]:
+    """The hubs whose settings and calendar `user` keeps (`permissions.manages_hub`), in code order."""
     if not can(user, Action.SET_TARGETS):
         return Hub.objects.none()
-    return Hub.objects.all() if user.role == Role.ADMIN else Hub.objects.filter(pk=user.hub_id)
+    return scope(Hub.objects.order_by("code"), user=user, hub_field="pk")

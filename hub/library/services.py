@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hub.library.search import searchable
-from hub.models import Partner, Role, SheetAttachment, TechnologySheet, User
-from hub.permissions import Action, can
+from hub.models import Partner, SheetAttachment, TechnologySheet, User
+from hub.permissions import Action, can, works_in_hub
 from hub.uploads import document_type, removed_on_error
 
 SHEET_FIELDS = [
@@ -40,7 +40,7 @@ def partner_search_text(partner: Partner) -> str:
 
 
 def _check_hub(*, by: User, hub_id: int) -> None:
-    if by.role != Role.ADMIN and by.hub_id != hub_id:
+    if not works_in_hub(by, hub_id):
         raise PermissionDenied(_("You can only work in your own hub."))
 
 

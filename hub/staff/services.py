@@ -18,7 +18,7 @@ from cases.models import Case
 from cases.services import cases_return_to_triage
 from hub.backends import phone_in_e164
 from hub.models import AdministrativeUnit, Hub, Referent, Role, User, related_or_none
-from hub.permissions import Action, can
+from hub.permissions import Action, can, works_in_hub
 from hub.security import end_sessions_and_tokens
 from hub.services import INVITATION_MAX_AGE, InvitationError, send_text_and_mail, set_validated_password, split_name
 
@@ -38,7 +38,7 @@ def _check_manages(*, by: User | None, person: User | None = None, hub: Hub | No
         return
     if role not in (None, *STAFF_ROLES) or not can(by, Action.MANAGE_REFERENTS):
         raise PermissionDenied(_("Your role cannot manage this person."))
-    if by.role != Role.ADMIN and by.hub_id != hub_id:
+    if not works_in_hub(by, hub_id):
         raise PermissionDenied(_("You can only manage the staff of your own hub."))
 
 

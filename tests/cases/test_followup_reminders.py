@@ -13,7 +13,6 @@ from django.utils import translation
 
 from cases.models import CaseStatus
 from cases.services import reminders_send
-from hub import sms
 from hub.followups.questionnaire import followup_from_questionnaire_token
 from hub.models import FollowUp
 from hub.privacy import enterprise_anonymise
@@ -43,13 +42,6 @@ def days(n: int) -> datetime.date:
 def in_language(language: str, msgid: str) -> str:
     with translation.override(language):
         return translation.gettext(msgid)
-
-
-@pytest.fixture
-def sms_outbox():
-    sms.outbox.clear()
-    yield sms.outbox
-    sms.outbox.clear()
 
 
 @pytest.fixture

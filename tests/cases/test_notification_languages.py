@@ -4,19 +4,11 @@ Guinea-Bissau."""
 import pytest
 
 from cases.services import case_qualify
-from hub import sms
 from hub.classifications import TechnologyDomain
 from hub.models import AdministrativeUnit
 from tests.factories import CaseFactory, EnterpriseFactory, HubFactory, ManagerFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def sms_outbox():
-    sms.outbox.clear()
-    yield sms.outbox
-    sms.outbox.clear()
 
 
 @pytest.mark.parametrize(

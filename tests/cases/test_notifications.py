@@ -51,13 +51,6 @@ def on_friday(monkeypatch):
 
 
 @pytest.fixture
-def sms_outbox():
-    sms.outbox.clear()
-    yield sms.outbox
-    sms.outbox.clear()
-
-
-@pytest.fixture
 def committed(django_capture_on_commit_callbacks, mailoutbox, sms_outbox):
     """Runs what the block leaves to be done on commit, as the real commit would."""
     return lambda: django_capture_on_commit_callbacks(execute=True)

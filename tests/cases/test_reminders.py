@@ -14,7 +14,6 @@ from cases.models import Case, CaseStatus
 from cases.rating import case_from_rating_token
 from cases.selectors import due_digests
 from cases.services import reminders_send
-from hub import sms
 from hub.calendar import LocalDays
 from hub.models import FollowUp, HubHoliday
 from tests.factories import (
@@ -34,13 +33,6 @@ THURSDAY = datetime.date(2026, 3, 5)
 """Two working days after Thursday 5 March 2026 is Monday 9 March, over the weekend."""
 FAR = datetime.date(2026, 4, 30)
 SITE = "https://hub.example.org"
-
-
-@pytest.fixture
-def sms_outbox():
-    sms.outbox.clear()
-    yield sms.outbox
-    sms.outbox.clear()
 
 
 @pytest.fixture

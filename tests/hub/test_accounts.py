@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone, translation
 
-from hub import security, services, sms
+from hub import security, services
 from hub.models import Enterprise, Role, User
 from tests.factories import PASSWORD, EnterpriseFactory, ReferentUserFactory, SmeUserFactory
 from tests.factories.hub import bamako
@@ -56,13 +56,6 @@ def signed_in_user(client) -> User | None:
 def assert_nothing_saved():
     assert not User.objects.filter(role=Role.SME).exists()
     assert not Enterprise.objects.exists()
-
-
-@pytest.fixture
-def sms_outbox():
-    sms.outbox.clear()
-    yield sms.outbox
-    sms.outbox.clear()
 
 
 @pytest.fixture

@@ -13,19 +13,12 @@ from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.test import Client, RequestFactory
 from rest_framework.authtoken.models import Token
 
-from hub import security, sms
+from hub import security
 from hub.models import User
 from tests.factories import PASSWORD, SmeUserFactory, UserFactory
 
 RESET = "/accounts/password-reset/"
 NEW = "mangue-de-sikasso-2026"
-
-
-@pytest.fixture
-def sms_outbox():
-    sms.outbox.clear()
-    yield sms.outbox
-    sms.outbox.clear()
 
 
 @pytest.fixture

@@ -11,20 +11,12 @@ from django.contrib.auth import get_user
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from hub import sms
 from hub.hubs import services
 from hub.models import AdministrativeUnit, Hub, HubHoliday, Role, User
 
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "Karite-Solaire-2026"
-
-
-@pytest.fixture
-def sms_outbox():
-    sms.outbox.clear()
-    yield sms.outbox
-    sms.outbox.clear()
 
 
 def open_hub(committed, *args):

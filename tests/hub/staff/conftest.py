@@ -2,15 +2,6 @@
 
 import pytest
 
-from hub import sms
-
-
-@pytest.fixture
-def sms_outbox():
-    sms.outbox.clear()
-    yield sms.outbox
-    sms.outbox.clear()
-
 
 @pytest.fixture
 def committed(django_capture_on_commit_callbacks, mailoutbox, sms_outbox):
