@@ -41,9 +41,25 @@ from openpyxl.utils import get_column_letter
 
 from cases.models import Case, CaseStatus, Channel, Priority
 from hub.classifications import IsicSection, SizeClass, TechnologyDomain
-from hub.models import AdministrativeUnit, Enterprise, FollowUp, TargetIndicator
+from hub.models import AdministrativeUnit, Enterprise, FollowUp
+from hub.reports.figures import (
+    ACTIVITY,
+    ANSWER_RATE,
+    BACKLOG,
+    BREAKDOWN_FIGURES,
+    DELAYS,
+    ENTERPRISES,
+    IMPACT,
+    SATISFACTION,
+    STAGES,
+    TARGETS,
+    TURNOVER,
+    Figure,
+    Section,
+    Unit,
+)
 from hub.reports.forms import BREAKDOWN_LABELS
-from hub.reports.selectors import ANSWERS, IMPACT_SUMS, followup_answer
+from hub.reports.selectors import ANSWERS, followup_answer
 from visits.models import Purpose, Visit
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -130,30 +146,6 @@ class Table:
     rows: list[list]
 
 
-ACTIVITY = {
-    "visits": TargetIndicator.VISITS.label,
-    "cases_received": TargetIndicator.CASES_RECEIVED.label,
-    "cases_answered": gettext_lazy("Cases answered"),
-    "cases_resolved": TargetIndicator.CASES_RESOLVED.label,
-    "cases_rejected": gettext_lazy("Cases rejected"),
-    "cases_referred": gettext_lazy("Cases referred to a partner"),
-    "enterprises_reached": TargetIndicator.ENTERPRISES_REACHED.label,
-    "women_led_enterprises_reached": TargetIndicator.WOMEN_LED_REACHED.label,
-    "people_reached": gettext_lazy("People reached"),
-    "women_reached": gettext_lazy("Women reached"),
-    "sheets_shared": gettext_lazy("Technology sheets shared"),
-    "partners_shared": gettext_lazy("Partner organisations shared"),
-}
-ACTIVITY_PER_GROUP = [
-    "visits",
-    "cases_received",
-    "cases_answered",
-    "cases_resolved",
-    "enterprises_reached",
-    "women_led_enterprises_reached",
-    "people_reached",
-    "women_reached",
-]
 BREAKDOWN_TITLES = {
     "month": gettext_lazy("Activity by month"),
     "hub": gettext_lazy("Activity by hub"),
@@ -163,12 +155,35 @@ BREAKDOWN_TITLES = {
     "women_led": gettext_lazy("Activity by women-led status"),
     "referent": gettext_lazy("Activity by referent"),
 }
-STAGES = {
-    "acknowledge": gettext_lazy("Acknowledge"),
-    "assign": gettext_lazy("Assign"),
-    "first_contact": gettext_lazy("First contact or visit"),
-    "resolve": gettext_lazy("Resolve"),
+SHEET_TITLES = {
+    DELAYS.key: gettext_lazy("Service delays"),
+    IMPACT.key: gettext_lazy("Impact"),
+    TURNOVER.key: gettext_lazy("Turnover"),
 }
+"""The tables of the sections whose own title would not fit the 31 characters of a sheet's name (in one
+language or the other); the other tables are titled as their section."""
+
+
+def _title(section: Section) -> str:
+    return str(SHEET_TITLES.get(section.key, section.title))
+
+
+def _typed(figure: Figure, value):
+    """`value` as a cell of its figure's unit: amounts and shares typed for XLSX to format them, counts,
+    days, ratings and scores as the report holds them."""
+    if figure.unit is Unit.AMOUNT:
+        return _amount(value)
+    if figure.unit is Unit.SHARE:
+        return _share(value)
+    return value
+
+
+def _figure_labels(figures: Iterable[Figure]) -> list[str]:
+    return [str(figure.label) for figure in figures]
+
+
+def _values(figures: Iterable[Figure], row: dict) -> list:
+    return [_typed(figure, row.get(figure.name)) for figure in figures]
 
 
 def _figures(title: str, rows: Iterable[tuple], *, name: str | None = None) -> Table:
@@ -177,180 +192,81 @@ def _figures(title: str, rows: Iterable[tuple], *, name: str | None = None) -> T
     )
 
 
-def _activity_table(title: str, dimension: str, rows: list[dict]) -> Table:
-    return Table(
-        title=title,
-        headers=[_("Code"), dimension, *(str(ACTIVITY[name]) for name in ACTIVITY_PER_GROUP)],
-        rows=[[row["key"], row["label"], *(row[name] for name in ACTIVITY_PER_GROUP)] for row in rows],
+def _section_figures(section: Section, report: dict) -> Table:
+    """A section of single values as an indicator/value table."""
+    return _figures(
+        _title(section), [(str(figure.label), _typed(figure, value)) for figure, value in section.values(report)]
     )
 
 
-def _followup_label(field: str) -> str:
-    return str(capfirst(FollowUp._meta.get_field(field).verbose_name))
-
-
-ANSWER_FIGURES = {
-    "due": gettext_lazy("Due in the period"),
-    "collected": gettext_lazy("Collected by now"),
-    "on_time": gettext_lazy("On time"),
-    "late": gettext_lazy("Late"),
-    "missing": gettext_lazy("Missing"),
-    "answer_rate": gettext_lazy("Answer rate"),
-    "self_reported": gettext_lazy("Self-reported"),
-    "self_reported_share": gettext_lazy("Self-reported share"),
-}
-"""The columns of the follow-up answer rate, as the page and the PDF name them."""
-
-
-def _answer_rate_table(lines: dict) -> Table:
-    """The follow-ups due in the period per kind: one row per line of `selectors.ANSWER_LINES`."""
-    shares = ("answer_rate", "self_reported_share")
+def _section_rows(
+    section: Section, headers: list[str], rows: Iterable[tuple[list, dict]], *, title: str | None = None
+) -> Table:
+    """A table section: the structural `headers` then the section's figures; each of `rows` is its
+    structural cells and the dict holding its figures."""
     return Table(
-        title=_("Follow-up answer rate"),
-        headers=[_("Follow-ups"), *(str(label) for label in ANSWER_FIGURES.values())],
-        rows=[
-            [line["label"], *(_share(line[name]) if name in shares else line[name] for name in ANSWER_FIGURES)]
-            for line in lines.values()
-        ],
+        title=title or _title(section),
+        headers=[*headers, *_figure_labels(section.figures)],
+        rows=[[*cells, *_values(section.figures, row)] for cells, row in rows],
+    )
+
+
+def _breakdown_table(title: str, dimension: str, rows: list[dict]) -> Table:
+    return Table(
+        title=title,
+        headers=[_("Code"), dimension, *_figure_labels(BREAKDOWN_FIGURES)],
+        rows=[[row["key"], row["label"], *_values(BREAKDOWN_FIGURES, row)] for row in rows],
     )
 
 
 def _targets_table(targets: dict) -> Table:
-    def lines(code: str, name: str, indicators: list[dict]) -> list[list]:
-        return [
-            [
-                code,
-                name,
-                line["label"],
-                line["target"],
-                line["expected"],
-                line["actual"],
-                _share(line["share"]),
-            ]
-            for line in indicators
-        ]
-
-    rows = [["", "", targets["omitted"], None, None, None, None]] if targets["omitted"] else []
-    for hub in targets["hubs"]:
-        rows += lines(hub["hub"], hub["name"], hub["indicators"])
-    if targets["total"] is not None:
-        rows += lines("", _("All hubs"), targets["total"])
-    return Table(
+    """Each hub's lines, then the total over the hubs; a single line saying why when the targets are left
+    out."""
+    lines = [([hub["hub"], hub["name"], line["label"]], line) for hub in targets["hubs"] for line in hub["indicators"]]
+    lines += [(["", _("All hubs"), line["label"]], line) for line in targets["total"] or []]
+    table = _section_rows(
+        TARGETS,
+        [_("Hub"), _("Name"), _("Indicator")],
+        lines,
         title=_("Targets %(year)s") % {"year": targets["years_label"]},
-        headers=[
-            _("Hub"),
-            _("Name"),
-            _("Indicator"),
-            _("Target for the year"),
-            _("Expected for the period"),
-            _("Actual"),
-            _("Share of the target"),
-        ],
-        rows=rows,
     )
-
-
-def _enterprises_table(enterprises: list[dict]) -> Table:
-    return Table(
-        title=_("Impact per enterprise"),
-        headers=[
-            _("Enterprise"),
-            _("Region"),
-            _("Baseline turnover (XOF)"),
-            _("Latest turnover (XOF)"),
-            _("Turnover change (XOF)"),
-            _("Employees at baseline"),
-            _("Jobs created"),
-            _("Investment (XOF)"),
-        ],
-        rows=[
-            [
-                row["name"],
-                row["region__name"],
-                _amount(row["baseline_turnover"]),
-                _amount(row["latest_turnover"]),
-                _amount(row["turnover_change"]),
-                row["baseline_employees"],
-                row["jobs_created"],
-                _amount(row["investment"]),
-            ]
-            for row in enterprises
-        ],
-    )
+    if targets["omitted"]:
+        table.rows.insert(0, ["", "", targets["omitted"], *(None for _figure in TARGETS.figures)])
+    return table
 
 
 def report_tables(report: dict) -> list[Table]:
-    """The tables of `report` (as `full_report` returns it): activity, service quality, impact, targets.
-    Impact per enterprise is there only for those who read personal data (`report["enterprises"]` is not
-    None)."""
-    activity, quality, impact = report["activity"], report["service_quality"], report["impact"]
-    satisfaction, turnover = quality["satisfaction"], impact["turnover"]
+    """The tables of `report` (as `full_report` returns it), one per section of `figures.SECTIONS` with the
+    activity's breakdowns after its own, each figure under its catalogue label. Impact per enterprise is
+    there only for those who read personal data (`report["enterprises"]` is not None)."""
     by = report["breakdown"]["by"]
+    delays = DELAYS.data(report)
     tables = [
-        _figures(_("Key figures"), [(ACTIVITY[name], value) for name, value in activity.items()]),
-        _activity_table(_("Activity by month"), _("Month"), report["monthly"]),
-        _activity_table(str(BREAKDOWN_TITLES[by]), str(BREAKDOWN_LABELS[by]), report["breakdown"]["rows"]),
-        Table(
-            title=_("Service delays"),
-            headers=[
-                _("Stage"),
-                _("Cases done"),
-                _("Open past due"),
-                _("Median (days)"),
-                _("90th percentile (days)"),
-                _("Share within the standard"),
-            ],
-            rows=[
-                [
-                    STAGES[stage],
-                    delay["count"],
-                    delay["overdue_open"],
-                    delay["median_days"],
-                    delay["p90_days"],
-                    _share(delay["within_standard_share"]),
-                ]
-                for stage, delay in quality["delays"].items()
-            ],
+        _section_figures(ACTIVITY, report),
+        _breakdown_table(str(BREAKDOWN_TITLES["month"]), _("Month"), report["monthly"]),
+        _breakdown_table(str(BREAKDOWN_TITLES[by]), str(BREAKDOWN_LABELS[by]), report["breakdown"]["rows"]),
+        _section_rows(DELAYS, [_("Stage")], [([str(label)], delays[stage]) for stage, label in STAGES.items()]),
+        _section_rows(
+            BACKLOG,
+            [_("From (days)"), _("To (days)")],
+            [([band["min_days"], band["max_days"]], band) for band in BACKLOG.data(report)],
         ),
-        Table(
-            title=_("Open backlog by age"),
-            headers=[_("From (days)"), _("To (days)"), _("Open cases")],
-            rows=[[age["min_days"], age["max_days"], age["open_cases"]] for age in quality["backlog_by_age"]],
+        _section_figures(SATISFACTION, report),
+        _section_figures(IMPACT, report),
+        _section_figures(TURNOVER, report),
+        _section_rows(
+            ANSWER_RATE, [_("Follow-ups")], [([line["label"]], line) for line in ANSWER_RATE.data(report).values()]
         ),
-        _figures(
-            _("Satisfaction"),
-            [
-                (_("Cases rated"), satisfaction["rated"]),
-                (_("Mean rating (1-5)"), satisfaction["mean"]),
-                (_("Rated requests satisfied (4 or 5)"), _share(satisfaction["satisfied_share"])),
-                (_("Survey answer rate"), _share(satisfaction["answer_rate"])),
-            ],
-        ),
-        _figures(
-            _("Impact"),
-            [
-                (_("Follow-ups collected"), impact["followups"]),
-                (_("Enterprises followed up"), impact["enterprises_followed"]),
-                *(
-                    (_followup_label(name), _amount(impact[name]) if name.endswith("_xof") else impact[name])
-                    for name in IMPACT_SUMS
-                ),
-                (_("Follow-ups reporting a technology adopted"), impact["technology_adopted"]),
-                (_("Mean satisfaction (1-5)"), impact["satisfaction_mean"]),
-                (_("Net Promoter Score"), impact["net_promoter_score"]),
-                (_("Answers on recommending"), impact["recommend_answers"]),
-                (_("Enterprises with a baseline and a later turnover"), turnover["enterprises"]),
-                (_("Baseline turnover (XOF)"), _amount(turnover["baseline_xof"])),
-                (_("Latest turnover (XOF)"), _amount(turnover["latest_xof"])),
-                (_("Turnover change (XOF)"), _amount(turnover["change_xof"])),
-                (_("Turnover change (share)"), _share(turnover["change_share"])),
-            ],
-        ),
-        _answer_rate_table(impact["followups_due"]),
         _targets_table(report["targets"]),
     ]
     if report["enterprises"] is not None:
-        tables.append(_enterprises_table(report["enterprises"]))
+        tables.append(
+            _section_rows(
+                ENTERPRISES,
+                [_("Enterprise"), _("Region")],
+                [([row["name"], row["region__name"]], row) for row in report["enterprises"]],
+            )
+        )
     return tables
 
 

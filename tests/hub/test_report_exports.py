@@ -26,6 +26,7 @@ from hub.reports.exports import (
     report_tables,
     report_xlsx,
 )
+from hub.reports.figures import ACTIVITY, BREAKDOWN_FIGURES, FIGURES, SATISFACTION, SECTIONS
 from hub.reports.selectors import (
     ReportFilters,
     full_report,
@@ -181,13 +182,14 @@ def every_cell(book: openpyxl.Workbook):
 def expected_titles(*, by: str | None = None, personal: bool = True) -> list[str]:
     titles = [
         _("Report"),
-        _("Key figures"),
+        str(ACTIVITY.title),
         _("Activity by month"),
         by or _("Activity by region"),
         _("Service delays"),
         _("Open backlog by age"),
-        _("Satisfaction"),
+        str(SATISFACTION.title),
         _("Impact"),
+        _("Turnover"),
         _("Follow-up answer rate"),
         _("Targets %(year)s") % {"year": 2026},
     ]
@@ -225,14 +227,14 @@ def test_xlsx_has_the_report_sheets_and_its_figures(report):
     assert cover[_("To")].date() == FILTERS.date_to
     assert cover[_("Hub")] == HUB
 
-    key = figures(rows_of(book[_("Key figures")]))
+    key = figures(rows_of(book[str(ACTIVITY.title)]))
     activity = report["activity"]
     assert activity["visits"] == 2
     assert activity["cases_received"] == 2
     assert key[str(TargetIndicator.VISITS.label)] == activity["visits"]
     assert key[str(TargetIndicator.CASES_RECEIVED.label)] == activity["cases_received"]
     assert key[str(TargetIndicator.CASES_RESOLVED.label)] == activity["cases_resolved"] == 1
-    assert list(key.values()) == list(activity.values())
+    assert list(key.values()) == [activity[figure.name] for figure in ACTIVITY.figures]
 
     monthly = rows_of(book[_("Activity by month")])
     assert len(monthly) == 1 + 12
@@ -259,13 +261,13 @@ def test_xlsx_types_and_formats(report):
     enterprises = book[_("Impact per enterprise")]
     header = [cell.value for cell in enterprises[1]]
     evil = next(row for row in enterprises.iter_rows(min_row=2) if row[0].value == ESCAPED[0])
-    change = evil[header.index(_("Turnover change (XOF)"))]
+    change = evil[header.index(str(FIGURES["enterprises.turnover_change"].label))]
     assert change.data_type == "n"
     assert change.value == -5000
     assert change.number_format == "#,##0"
-    impact = figures(rows_of(book[_("Impact")]))
-    assert impact[_("Turnover change (XOF)")] == report["impact"]["turnover"]["change_xof"] == -5000
-    assert impact[_("Turnover change (share)")] == -0.25
+    turnover = figures(rows_of(book[_("Turnover")]))
+    assert turnover[str(FIGURES["turnover.change_xof"].label)] == report["impact"]["turnover"]["change_xof"] == -5000
+    assert turnover[str(FIGURES["turnover.change_share"].label)] == -0.25
     for column, width in enterprises.column_dimensions.items():
         assert 8 <= width.width <= 60, column
 
@@ -287,7 +289,7 @@ def test_xlsx_tables_have_filters_and_formatted_figures_and_dates(report):
     cover = {row[0].value: row[1] for row in book[_("Report")].iter_rows(min_row=2)}
     assert cover[_("From")].is_date and cover[_("From")].number_format == "mm-dd-yy"  # the reader's date format
     assert cover[_("Generated at")].is_date and cover[_("Generated at")].number_format == "m/d/yy h:mm"
-    key = {row[0].value: row[1] for row in book[_("Key figures")].iter_rows(min_row=2)}
+    key = {row[0].value: row[1] for row in book[str(ACTIVITY.title)].iter_rows(min_row=2)}
     assert key[str(TargetIndicator.VISITS.label)].number_format == "#,##0"
     delays = book[_("Service delays")]
     assert delays["B2"].number_format == "#,##0"  # cases done
@@ -331,11 +333,11 @@ def test_csv_holds_the_same_tables_as_the_xlsx(report):
                     assert float(text) == value, title
                 else:
                     assert text == value, title
-    key = figures([["", ""], *tables[_("Key figures")][1:]])
+    key = figures([["", ""], *tables[str(ACTIVITY.title)][1:]])
     assert key[str(TargetIndicator.VISITS.label)] == "2"
     delays = tables[_("Service delays")]
     assert delays[1][5] == "1.0"  # a share, with a dot
-    assert figures(tables[_("Impact")])[_("Turnover change (XOF)")] == "-5000"
+    assert figures(tables[_("Turnover")])[str(FIGURES["turnover.change_xof"].label)] == "-5000"
     assert tables[_("Report")][1] == [_("From"), "2026-01-01"]
 
 
@@ -410,6 +412,45 @@ def test_a_breakdown_names_its_dimension(manager, data):
     sector = csv_tables(report_csv(report, hub_name=HUB))[_("Activity by sector")]
     assert sector[0][:2] == [_("Code"), _("Sector")]
     assert sector[1][0] == "C"
+
+
+def structural_headers() -> set[str]:
+    """The columns of the report's tables that name a row rather than hold a figure."""
+    return {
+        _("Indicator"),
+        _("Value"),
+        _("Code"),
+        _("Month"),
+        _("Region"),
+        _("Stage"),
+        _("From (days)"),
+        _("To (days)"),
+        _("Follow-ups"),
+        _("Hub"),
+        _("Name"),
+        _("Enterprise"),
+    }
+
+
+def figure_labels(table) -> list[str]:
+    """The figures a table shows: its indicator column, or its headers but the structural ones."""
+    if table.headers == [_("Indicator"), _("Value")]:
+        return [row[0] for row in table.rows]
+    return [header for header in table.headers if header not in structural_headers()]
+
+
+def test_the_exports_show_every_figure_of_the_catalogue_and_no_other(report):
+    """A figure added to the exports has to be added to `figures.SECTIONS` (with its label, unit and
+    definition), and a figure of the catalogue missing from the exports fails too."""
+    assert report["enterprises"] is not None and report["targets"]["hubs"]  # every section is there
+    catalogue = {str(figure.label) for figure in FIGURES.values()}
+    tables = report_tables(report)
+    shown = [figure_labels(table) for table in tables]
+    for table, labels in zip(tables, shown, strict=True):
+        assert set(labels) <= catalogue, table.title
+    expected = [[str(figure.label) for figure in section.figures] for section in SECTIONS]
+    breakdowns = [[str(figure.label) for figure in BREAKDOWN_FIGURES]] * 2  # by month, by region
+    assert sorted(shown) == sorted([*expected, *breakdowns])
 
 
 def case_headers() -> list[str]:
