@@ -1,4 +1,5 @@
 import dataclasses
+from collections.abc import Iterable
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -7,6 +8,20 @@ from api.serializers import ids
 from hub.classifications import IsicSection, SizeClass
 from hub.models import AdministrativeUnit, Hub, Role, TargetIndicator, User
 from hub.permissions import hubs_readable_in_reports, reads_personal_data_in_reports
+from hub.reports.figures import (
+    ACTIVITY,
+    ANSWER_RATE,
+    BACKLOG,
+    BREAKDOWN_FIGURES,
+    DELAYS,
+    ENTERPRISES,
+    IMPACT,
+    SATISFACTION,
+    TARGETS,
+    TURNOVER,
+    Figure,
+    Unit,
+)
 from hub.reports.selectors import (
     BREAKDOWNS,
     STAFF_ONLY_BREAKDOWNS,
@@ -16,6 +31,43 @@ from hub.reports.selectors import (
 )
 
 STAFF_ONLY = _("Figures per referent are for hub staff only.")
+
+FIELD_OF_UNIT = {
+    Unit.COUNT: serializers.IntegerField,
+    Unit.AMOUNT: serializers.IntegerField,
+    Unit.SCORE: serializers.IntegerField,
+    Unit.SHARE: serializers.FloatField,
+    Unit.DAYS: serializers.FloatField,
+    Unit.RATING: serializers.FloatField,
+}
+TAKEN_OVER_OTHERS = {Unit.SHARE, Unit.DAYS, Unit.RATING, Unit.SCORE}
+"""Units of the figures taken over others (a share, a median, a mean, a score): null with nothing to take them
+over. Counts and amounts are null only where an option says so."""
+
+
+def figure_fields(
+    figures: Iterable[Figure], *, first: tuple[str, ...] = (), **options: dict
+) -> dict[str, serializers.Field]:
+    """A field for each of `figures` (`hub.reports.figures`), typed by its unit and described by its definition.
+    `first` names the figures the API has always given first, in that order; the others follow in the
+    catalogue's order. `options` gives a figure's field options by its name: `allow_null`, `field` (a class
+    other than its unit's) and `name` (the API's name for it, the value still read from the figure's name).
+    A serializer's class body takes them with `locals().update(...)` (at class scope, the namespace the class
+    is made from); DRF orders fields as they were made, so they keep their place among those declared around
+    them."""
+    figures = sorted(figures, key=lambda figure: first.index(figure.name) if figure.name in first else len(first))
+    if unknown := (set(first) | set(options)) - {figure.name for figure in figures}:
+        raise ValueError(f"No such figures: {sorted(unknown)}")
+    fields = {}
+    for figure in figures:
+        extra = dict(options.get(figure.name, {}))
+        field = extra.pop("field", FIELD_OF_UNIT[figure.unit])
+        name = extra.pop("name", figure.name)
+        if name != figure.name:
+            extra["source"] = figure.name
+        extra.setdefault("allow_null", figure.unit in TAKEN_OVER_OTHERS)
+        fields[name] = field(help_text=figure.definition, **extra)
+    return fields
 
 
 class ReportFiltersSerializer(serializers.Serializer):
@@ -74,31 +126,17 @@ class ReportFiltersSerializer(serializers.Serializer):
 
 
 class DelaySerializer(serializers.Serializer):
-    count = serializers.IntegerField(help_text=_("The cases received in the period that reached the stage."))
-    overdue_open = serializers.IntegerField(
-        help_text=_("The cases received in the period still open past the stage's due date: missed.")
-    )
-    median_days = serializers.FloatField(allow_null=True)
-    p90_days = serializers.FloatField(allow_null=True)
-    within_standard_share = serializers.FloatField(
-        allow_null=True,
-        help_text=_("Done by the due date, over the cases that reached the stage and those open past its due date."),
-    )
+    locals().update(figure_fields(DELAYS.figures))
 
 
 class BacklogSerializer(serializers.Serializer):
     min_days = serializers.IntegerField()
     max_days = serializers.IntegerField(allow_null=True)
-    open_cases = serializers.IntegerField()
+    locals().update(figure_fields(BACKLOG.figures))
 
 
 class SatisfactionSerializer(serializers.Serializer):
-    rated = serializers.IntegerField()
-    mean = serializers.FloatField(allow_null=True)
-    satisfied_share = serializers.FloatField(
-        allow_null=True, help_text=_("The share of rated requests (cases) rated 4 or 5, not of enterprises.")
-    )
-    answer_rate = serializers.FloatField(allow_null=True)
+    locals().update(figure_fields(SATISFACTION.figures))
 
 
 class DelaysSerializer(serializers.Serializer):
@@ -115,18 +153,21 @@ class ServiceQualitySerializer(serializers.Serializer):
 
 
 class ActivitySerializer(serializers.Serializer):
-    cases_received = serializers.IntegerField()
-    cases_answered = serializers.IntegerField()
-    cases_resolved = serializers.IntegerField()
-    cases_rejected = serializers.IntegerField()
-    cases_referred = serializers.IntegerField()
-    visits = serializers.IntegerField()
-    people_reached = serializers.IntegerField()
-    women_reached = serializers.IntegerField()
-    enterprises_reached = serializers.IntegerField()
-    women_led_enterprises_reached = serializers.IntegerField()
-    sheets_shared = serializers.IntegerField(help_text=_("Technology sheets shared in cases and at visits."))
-    partners_shared = serializers.IntegerField(help_text=_("Partner organisations shared in cases and at visits."))
+    locals().update(
+        figure_fields(
+            ACTIVITY.figures,
+            first=(
+                "cases_received",
+                "cases_answered",
+                "cases_resolved",
+                "cases_rejected",
+                "cases_referred",
+                "visits",
+                "people_reached",
+                "women_reached",
+            ),
+        )
+    )
 
 
 class SummarySerializer(serializers.Serializer):
@@ -149,14 +190,7 @@ class BreakdownParamsSerializer(ReportFiltersSerializer):
 class BreakdownRowSerializer(serializers.Serializer):
     key = serializers.JSONField(help_text=_("The group: a month (YYYY-MM), a code, an id or a yes/no; null if none."))
     label = serializers.CharField()
-    visits = serializers.IntegerField()
-    cases_received = serializers.IntegerField()
-    cases_answered = serializers.IntegerField()
-    cases_resolved = serializers.IntegerField()
-    enterprises_reached = serializers.IntegerField()
-    women_led_enterprises_reached = serializers.IntegerField()
-    people_reached = serializers.IntegerField()
-    women_reached = serializers.IntegerField()
+    locals().update(figure_fields(BREAKDOWN_FIGURES))
 
 
 class BreakdownSerializer(serializers.Serializer):
@@ -165,26 +199,13 @@ class BreakdownSerializer(serializers.Serializer):
 
 
 class TurnoverSerializer(serializers.Serializer):
-    enterprises = serializers.IntegerField()
-    baseline_xof = serializers.IntegerField()
-    latest_xof = serializers.IntegerField()
-    change_xof = serializers.IntegerField()
-    change_share = serializers.FloatField(allow_null=True)
+    locals().update(figure_fields(TURNOVER.figures))
 
 
 class AnswerLineSerializer(serializers.Serializer):
     label = serializers.CharField()
-    due = serializers.IntegerField(
-        help_text=_("Follow-ups whose due date falls in the period and has passed (before today).")
-    )
-    collected = serializers.IntegerField(help_text=_("Of those, collected by now, whenever."))
-    on_time = serializers.IntegerField(help_text=_("Collected on or before the due date."))
-    late = serializers.IntegerField(help_text=_("Collected after the due date."))
-    missing = serializers.IntegerField(help_text=_("Not collected."))
-    self_reported = serializers.IntegerField(help_text=_("Collected and answered by the enterprise through its link."))
-    answer_rate = serializers.FloatField(allow_null=True, help_text=_("Collected on time over due; null if none due."))
-    self_reported_share = serializers.FloatField(
-        allow_null=True, help_text=_("Self-reported over collected; null if none collected.")
+    locals().update(
+        figure_fields(ANSWER_RATE.figures, first=("due", "collected", "on_time", "late", "missing", "self_reported"))
     )
 
 
@@ -199,22 +220,7 @@ class FollowupsDueSerializer(serializers.Serializer):
 
 
 class ImpactSerializer(serializers.Serializer):
-    followups = serializers.IntegerField()
-    enterprises_followed = serializers.IntegerField()
-    technology_adopted = serializers.IntegerField()
-    jobs_created = serializers.IntegerField()
-    jobs_kept = serializers.IntegerField()
-    new_sales_xof = serializers.IntegerField()
-    kept_sales_xof = serializers.IntegerField()
-    investment_xof = serializers.IntegerField()
-    cost_savings_xof = serializers.IntegerField()
-    new_products = serializers.IntegerField()
-    new_processes = serializers.IntegerField()
-    satisfaction_mean = serializers.FloatField(allow_null=True)
-    net_promoter_score = serializers.IntegerField(
-        allow_null=True, help_text=_("Share of 9-10 answers less share of 0-6, in points; null without answers.")
-    )
-    recommend_answers = serializers.IntegerField(help_text=_("The answers the Net Promoter Score is computed over."))
+    locals().update(figure_fields(IMPACT.figures))
     turnover = TurnoverSerializer()
     followups_due = FollowupsDueSerializer()
 
@@ -225,12 +231,16 @@ class EnterpriseImpactSerializer(serializers.Serializer):
     enterprise = serializers.IntegerField(source="pk", help_text=ids.ENTERPRISE)
     name = serializers.CharField()
     region = serializers.CharField(source="region__name")
-    baseline_turnover_xof = serializers.IntegerField(source="baseline_turnover", allow_null=True)
-    latest_turnover_xof = serializers.IntegerField(source="latest_turnover", allow_null=True)
-    turnover_change_xof = serializers.IntegerField(source="turnover_change", allow_null=True)
-    baseline_employees = serializers.IntegerField(allow_null=True)
-    jobs_created = serializers.IntegerField()
-    investment_xof = serializers.IntegerField(source="investment")
+    locals().update(
+        figure_fields(
+            ENTERPRISES.figures,
+            baseline_turnover={"name": "baseline_turnover_xof", "allow_null": True},
+            latest_turnover={"name": "latest_turnover_xof", "allow_null": True},
+            turnover_change={"name": "turnover_change_xof", "allow_null": True},
+            baseline_employees={"allow_null": True},
+            investment={"name": "investment_xof"},
+        )
+    )
 
 
 class TargetLineSerializer(serializers.Serializer):
@@ -239,16 +249,14 @@ class TargetLineSerializer(serializers.Serializer):
         help_text=_("The year whose goal the line measures, with the actuals of the part of the period inside it.")
     )
     label = serializers.CharField()
-    target = serializers.IntegerField(allow_null=True)
-    expected = serializers.IntegerField(allow_null=True)
-    actual = serializers.FloatField(
-        allow_null=True,
-        help_text=_(
-            "A count, or for satisfied_percent the exact percentage of rated enterprises whose mean rating is 4 "
-            "or more."
-        ),
+    locals().update(
+        figure_fields(
+            TARGETS.figures,
+            target={"allow_null": True},
+            expected={"allow_null": True},
+            actual={"field": serializers.FloatField, "allow_null": True},
+        )
     )
-    share = serializers.FloatField(allow_null=True, help_text=_("The exact actual over the target, unrounded."))
 
 
 class HubTargetsSerializer(serializers.Serializer):
