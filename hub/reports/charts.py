@@ -18,7 +18,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import matplotlib
-from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from matplotlib.figure import Figure, SubFigure
 from matplotlib.font_manager import FontProperties
@@ -27,7 +26,7 @@ from matplotlib.patches import Patch
 from matplotlib.textpath import TextToPath
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from hub.templatetags.figures import percent_shown
+from hub.reports.figures import FIGURES, STAGES, format_days, format_number, format_share
 
 GREEN = "#0b5d3b"
 INK = "#1a1a1a"
@@ -57,52 +56,11 @@ MAX_GROUPS = 12
 PNG_DPI = 150
 FORMATS = ("svg", "png")
 
-NARROW_NBSP = "\u202f"
-"""French typography's thin space: thousands separator and the space before %."""
-MINUS = "\u2212"
-
 _SVG_LOCK = threading.Lock()
 """The SVG writer reads `svg.hashsalt` and `svg.fonttype` from the process-wide rcParams: they are set
 for the length of one save, one save at a time."""
 _SVG_RC = {"svg.hashsalt": "hub-iit-report", "svg.fonttype": "none"}
 _TEXT_TO_PATH = TextToPath()
-
-
-# Numbers as the reports write them -----------------------------------------------------------------
-
-
-def format_number(value: float | None, *, decimals: int = 0, signed: bool = False) -> str:
-    """`value` grouped by thousands with thin spaces and the language's decimal mark; a dash for None."""
-    if value is None:
-        return "—"
-    magnitude = f"{abs(value):,.{decimals}f}"
-    whole, _dot, fraction = magnitude.partition(".")
-    text = whole.replace(",", NARROW_NBSP)
-    if fraction:
-        text += get_format("DECIMAL_SEPARATOR") + fraction
-    if float(magnitude.replace(",", "")) == 0:
-        return text
-    if value < 0:
-        return MINUS + text
-    return f"+{text}" if signed else text
-
-
-def format_amount(value: float | None, *, signed: bool = False) -> str:
-    """Whole francs CFA: "3 843 927 000 FCFA"."""
-    if value is None:
-        return "—"
-    return f"{format_number(round(value), signed=signed)}\u00a0FCFA"
-
-
-def format_share(share: float | None, *, decimals: int = 0, signed: bool = False) -> str:
-    """A share (0.25) as a percentage ("25 %")."""
-    if share is None:
-        return "—"
-    return f"{format_number(percent_shown(share, decimals=decimals), decimals=decimals, signed=signed)}{NARROW_NBSP}%"
-
-
-def format_days(days: float | None) -> str:
-    return "—" if days is None else format_number(days, decimals=1)
 
 
 def plain(text) -> str:
@@ -327,16 +285,6 @@ def breakdown(rows: Sequence[dict], *, title: str, fmt: str = "svg") -> bytes:
 # Service quality ------------------------------------------------------------------------------------
 
 
-def delay_stages() -> dict[str, str]:
-    """The stages of `service_quality["delays"]`, in order, with their names."""
-    return {
-        "acknowledge": _("Acknowledgement"),
-        "assign": _("Assignment"),
-        "first_contact": _("First contact"),
-        "resolve": _("Resolution"),
-    }
-
-
 def draw_delays(
     fig: Figure | SubFigure, service_quality: dict | None, *, title: str | None = None, scale: float = 1.0
 ) -> None:
@@ -345,7 +293,7 @@ def draw_delays(
     sizes = Sizes.at(scale)
     _title(fig, _("Days from receipt of a case to each stage") if title is None else title, sizes)
     delays = (service_quality or {}).get("delays") or {}
-    stages = [(label, delays.get(name) or {}) for name, label in delay_stages().items()]
+    stages = [(str(label), delays.get(name) or {}) for name, label in STAGES.items()]
     medians = [figures.get("median_days") for _label, figures in stages]
     p90s = [figures.get("p90_days") for _label, figures in stages]
     if all(value is None for value in medians + p90s):
@@ -355,7 +303,8 @@ def draw_delays(
     for label, figures in stages:
         share = figures.get("within_standard_share")
         if share is not None:
-            label = "\n".join([label, _("%(share)s within standard") % {"share": format_share(share)}])
+            within = FIGURES["delays.within_standard_share"].text(share)
+            label = "\n".join([label, _("%(share)s within standard") % {"share": within}])
         labels.append(plain(label))
     ax = fig.add_subplot()
     _legend(ax, _patches([(PRIMARY, _("Median")), (SECONDARY, _("90th percentile"))]), sizes, beside=labels)
@@ -418,15 +367,8 @@ def backlog(backlog_by_age: Sequence[dict] | None, *, fmt: str = "svg", title: s
 # Impact ---------------------------------------------------------------------------------------------
 
 
-def impact_results() -> dict[str, str]:
-    """The counts of the impact figures the chart shows, by their key in `hub.reports.selectors.impact`."""
-    return {
-        "jobs_created": _("Jobs created"),
-        "jobs_kept": _("Jobs kept"),
-        "technology_adopted": _("Follow-ups reporting a technology adopted"),
-        "new_products": _("New products"),
-        "new_processes": _("New processes"),
-    }
+IMPACT_RESULTS = ("jobs_created", "jobs_kept", "technology_adopted", "new_products", "new_processes")
+"""The counts of the impact section that the chart shows; the amounts are in the tables."""
 
 
 def draw_impact(fig: Figure | SubFigure, impact: dict | None, *, title: str | None = None, scale: float = 1.0) -> None:
@@ -437,12 +379,11 @@ def draw_impact(fig: Figure | SubFigure, impact: dict | None, *, title: str | No
     if not impact.get("followups"):
         _empty(fig, _("No follow-up collected in the period."), sizes)
         return
-    results = impact_results()
-    counts = [_count(impact.get(key)) for key in results]
-    labels = [wrap_label(label) for label in results.values()]
+    counts = [_count(impact.get(key)) for key in IMPACT_RESULTS]
+    labels = [wrap_label(str(FIGURES[f"impact.{key}"].label)) for key in IMPACT_RESULTS]
     ax = fig.add_subplot()
     _plain_axes(ax, value_axis="x", sizes=sizes)
-    positions = list(range(len(results)))
+    positions = list(range(len(IMPACT_RESULTS)))
     bars = ax.barh(positions, counts, 0.55, **PRIMARY)
     ax.bar_label(bars, labels=[format_number(v) for v in counts], padding=3, fontsize=sizes.value, color=INK)
     ax.set_yticks(positions, labels)
@@ -513,7 +454,7 @@ def draw_targets(
     ax.axvline(1.0, color=INK, linewidth=1.4)
     ax.set_yticks(positions, labels)
     ax.invert_yaxis()
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: format_share(value)))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: format_share(value, decimals=0)))
     ax.set_xlim(0, top * 1.15)
 
 

@@ -179,7 +179,7 @@ def _typed(figure: Figure, value):
 
 
 def _figure_labels(figures: Iterable[Figure]) -> list[str]:
-    return [str(figure.label) for figure in figures]
+    return [figure.header for figure in figures]
 
 
 def _values(figures: Iterable[Figure], row: dict) -> list:
@@ -195,7 +195,7 @@ def _figures(title: str, rows: Iterable[tuple], *, name: str | None = None) -> T
 def _section_figures(section: Section, report: dict) -> Table:
     """A section of single values as an indicator/value table."""
     return _figures(
-        _title(section), [(str(figure.label), _typed(figure, value)) for figure, value in section.values(report)]
+        _title(section), [(figure.header, _typed(figure, value)) for figure, value in section.values(report)]
     )
 
 

@@ -60,6 +60,17 @@ class Figure:
     def text(self, value) -> str:
         return format_value(value, unit=self.unit, decimals=self.decimals, signed=self.signed)
 
+    @property
+    def header(self) -> str:
+        """The label as a table's column title: an amount's names the currency, which its cells leave out."""
+        return f"{self.label} (FCFA)" if self.unit is Unit.AMOUNT else str(self.label)
+
+    def cell(self, value) -> str:
+        """The value in a table's cell, under `header`."""
+        if self.unit is Unit.AMOUNT:
+            return format_number(value, signed=self.signed)
+        return self.text(value)
+
 
 @dataclass(frozen=True)
 class Section:
@@ -398,10 +409,16 @@ TURNOVER = _section(
                 _("The enterprises with a turnover at their baseline and at a follow-up of the period."),
             ),
         ),
-        ("baseline_xof", _amount(_("Baseline turnover"), _("Their yearly turnover recorded at the baseline."))),
+        (
+            "baseline_xof",
+            _amount(_("Baseline turnover"), _("The yearly turnover of those enterprises recorded at their baseline.")),
+        ),
         (
             "latest_xof",
-            _amount(_("Latest turnover"), _("Their yearly turnover at the latest follow-up of the period.")),
+            _amount(
+                _("Latest turnover"),
+                _("The yearly turnover of those enterprises at their latest follow-up of the period."),
+            ),
         ),
         (
             "change_xof",
@@ -452,7 +469,16 @@ TARGETS = _section(
     _("Targets against actuals"),
     ("targets",),
     [
-        ("target", _count(_("Target for the year"), _("The hub's goal for the year."))),
+        (
+            "target",
+            _count(
+                _("Target for the year"),
+                _(
+                    "The hub's goal for the year, if it set one; for all hubs together, given only when every hub set "
+                    "one (the mean of theirs for a percentage)."
+                ),
+            ),
+        ),
         (
             "expected",
             _count(
@@ -496,7 +522,7 @@ ENTERPRISES = _section(
         ),
         (
             "latest_turnover",
-            _amount(_("Latest turnover"), _("Its yearly turnover at its latest follow-up of the period.")),
+            _amount(_("Latest turnover"), _("The enterprise's yearly turnover at its latest follow-up of the period.")),
         ),
         (
             "turnover_change",
@@ -601,3 +627,16 @@ def format_value(value, *, unit: Unit, decimals: int = 0, signed: bool = False) 
     if unit is Unit.SHARE:
         return format_share(value, decimals=decimals, signed=signed)
     return format_number(value, decimals=decimals, signed=signed)
+
+
+def page_catalogue(report: dict) -> dict:
+    """The catalogue as the report page's template reads it: each section by its key, the stages of the
+    delays with their figures in `report`, the breakdown's figures and the method notes."""
+    delays = DELAYS.data(report) or {}
+    return {
+        **{section.key: section for section in SECTIONS},
+        "breakdown_figures": BREAKDOWN_FIGURES,
+        "breakdown_note": BREAKDOWN_NOTE,
+        "stages": [{"label": label, "data": delays.get(stage) or {}} for stage, label in STAGES.items()],
+        "report_notes": REPORT_NOTES,
+    }

@@ -19,9 +19,9 @@ from hub.calendar import hub_today
 from hub.models import Hub, Role
 from hub.permissions import Action, can, reads_personal_data_in_reports, reads_reports, require
 from hub.reports import charts, exports, pdf
+from hub.reports.figures import page_catalogue
 from hub.reports.forms import BREAKDOWN_LABELS, ReportFilterForm, TargetsForm
 from hub.reports.selectors import (
-    BACKLOG_NOTE,
     ReportFilters,
     full_report,
     readable_hubs,
@@ -111,7 +111,7 @@ def report_page(request):
         "personal": reads_personal_data_in_reports(request.user),
         "more_enterprises": more_enterprises,
         "can_set_targets": can(request.user, Action.SET_TARGETS),
-        "backlog_note": BACKLOG_NOTE,
+        "catalogue": page_catalogue(report),
         "charts": {
             "monthly": _svg(charts.monthly_activity(report["monthly"], fmt="svg")),
             "breakdown": _svg(charts.breakdown(report["breakdown"]["rows"], title=BREAKDOWN_LABELS[by], fmt="svg")),

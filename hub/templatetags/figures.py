@@ -48,3 +48,17 @@ def figure(value) -> str:
     if value is None or value == "":
         return NONE
     return number_format(value, force_grouping=True)
+
+
+@register.filter
+def figure_in(figure, data) -> str:
+    """A figure of the report catalogue (`hub.reports.figures`) as it reads, its value taken from `data`, its
+    section's dict or one row of its table."""
+    return figure.text((data or {}).get(figure.name))
+
+
+@register.filter
+def target_actual(line) -> str:
+    from hub.reports.figures import target_actual_text
+
+    return target_actual_text(line)

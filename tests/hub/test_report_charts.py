@@ -172,18 +172,3 @@ def test_more_than_twelve_groups_keep_the_eleven_largest_and_sum_the_others():
     assert (others["cases_received"], others["visits"]) == (3 + 6 + 9, 1 + 2 + 3)
     assert sum(g["cases_received"] for g in groups) == sum(r["cases_received"] for r in REGIONS)
     assert charts.top_groups(REGIONS[:12]) == REGIONS[:12]
-
-
-def test_numbers_read_the_french_way_with_thin_spaces():
-    nnbsp = "\u202f"
-    with translation.override("fr"):
-        assert charts.format_amount(3843927000) == f"3{nnbsp}843{nnbsp}927{nnbsp}000\u00a0FCFA"
-        assert charts.format_amount(-774000, signed=True) == f"\u2212774{nnbsp}000\u00a0FCFA"
-        assert charts.format_amount(2972000, signed=True) == f"+2{nnbsp}972{nnbsp}000\u00a0FCFA"
-        assert charts.format_share(0.8586) == f"86{nnbsp}%"
-        assert charts.format_share(0.0353, decimals=1, signed=True) == f"+3,5{nnbsp}%"
-        assert charts.format_days(0.28) == "0,3"
-        assert charts.format_number(0, signed=True) == "0"
-        assert charts.format_number(None) == charts.format_share(None) == charts.format_amount(None) == "—"
-    with translation.override("en"):
-        assert charts.format_days(0.28) == "0.3"

@@ -261,12 +261,12 @@ def test_xlsx_types_and_formats(report):
     enterprises = book[_("Impact per enterprise")]
     header = [cell.value for cell in enterprises[1]]
     evil = next(row for row in enterprises.iter_rows(min_row=2) if row[0].value == ESCAPED[0])
-    change = evil[header.index(str(FIGURES["enterprises.turnover_change"].label))]
+    change = evil[header.index(FIGURES["enterprises.turnover_change"].header)]
     assert change.data_type == "n"
     assert change.value == -5000
     assert change.number_format == "#,##0"
     turnover = figures(rows_of(book[_("Turnover")]))
-    assert turnover[str(FIGURES["turnover.change_xof"].label)] == report["impact"]["turnover"]["change_xof"] == -5000
+    assert turnover[FIGURES["turnover.change_xof"].header] == report["impact"]["turnover"]["change_xof"] == -5000
     assert turnover[str(FIGURES["turnover.change_share"].label)] == -0.25
     for column, width in enterprises.column_dimensions.items():
         assert 8 <= width.width <= 60, column
@@ -337,7 +337,7 @@ def test_csv_holds_the_same_tables_as_the_xlsx(report):
     assert key[str(TargetIndicator.VISITS.label)] == "2"
     delays = tables[_("Service delays")]
     assert delays[1][5] == "1.0"  # a share, with a dot
-    assert figures(tables[_("Turnover")])[str(FIGURES["turnover.change_xof"].label)] == "-5000"
+    assert figures(tables[_("Turnover")])[FIGURES["turnover.change_xof"].header] == "-5000"
     assert tables[_("Report")][1] == [_("From"), "2026-01-01"]
 
 
@@ -443,13 +443,13 @@ def test_the_exports_show_every_figure_of_the_catalogue_and_no_other(report):
     """A figure added to the exports has to be added to `figures.SECTIONS` (with its label, unit and
     definition), and a figure of the catalogue missing from the exports fails too."""
     assert report["enterprises"] is not None and report["targets"]["hubs"]  # every section is there
-    catalogue = {str(figure.label) for figure in FIGURES.values()}
+    catalogue = {figure.header for figure in FIGURES.values()}
     tables = report_tables(report)
     shown = [figure_labels(table) for table in tables]
     for table, labels in zip(tables, shown, strict=True):
         assert set(labels) <= catalogue, table.title
-    expected = [[str(figure.label) for figure in section.figures] for section in SECTIONS]
-    breakdowns = [[str(figure.label) for figure in BREAKDOWN_FIGURES]] * 2  # by month, by region
+    expected = [[figure.header for figure in section.figures] for section in SECTIONS]
+    breakdowns = [[figure.header for figure in BREAKDOWN_FIGURES]] * 2  # by month, by region
     assert sorted(shown) == sorted([*expected, *breakdowns])
 
 

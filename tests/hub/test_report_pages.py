@@ -3,15 +3,18 @@ page, in the exports and from the API, and clear errors for bad filters."""
 
 import csv
 import datetime
+import html
 import io
 import re
 
 import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from cases.models import CaseStatus
 from hub.models import HubTarget, TargetIndicator
+from hub.reports.figures import FIGURES
 from tests.factories import (
     AdminFactory,
     CaseFactory,
@@ -310,22 +313,22 @@ def test_the_page_shows_the_answer_rate_and_the_nps_with_its_answers(client, man
     page = response.content.decode()
     start = page.index('id="answer-rate"')
     section = page[start : page.index("</table>", start)]
-    assert "40,0 %" in section and "50,0 %" in section
+    assert "40,0\u202f%" in section and "50,0\u202f%" in section
     assert (impact["net_promoter_score"], impact["recommend_answers"]) == (100, 1)
-    assert "<dd>100 (1 " in page
+    assert '<dd data-figure="impact.net_promoter_score">+100</dd>' in page
+    assert '<dd data-figure="impact.recommend_answers">1</dd>' in page
 
 
 def test_the_page_explains_the_90th_percentile_and_the_nps_where_it_shows_them(client, manager, data):
     client.force_login(manager)
     page = client.get(f"/manage/reports/?{PERIOD}").content.decode()
 
-    quality = page[page.index("90e centile (jours)") : page.index("<h3>Satisfaction</h3>")]
-    assert "90e centile : neuf demandes sur dix ont mis ce nombre de jours ou moins pour franchir l’étape." in quality
-    impact = page[page.index("<dt>Net Promoter Score</dt>") : page.index('id="answer-rate"')]
-    assert (
-        "Net Promoter Score : sur 100 réponses à « recommanderiez-vous le hub ? » (de 0 à 10), le nombre de 9 et 10"
-        " moins le nombre de 0 à 6 ; de −100 à +100." in impact
-    )
+    with translation.override("fr"):
+        p90, nps = (str(FIGURES[key].definition) for key in ("delays.p90_days", "impact.net_promoter_score"))
+    quality = page[page.index("<h2>Qualité de service</h2>") : page.index('data-figure="satisfaction.rated"')]
+    assert html.escape(p90) in quality
+    impact = page[page.index('data-figure="impact.net_promoter_score"') : page.index('id="answer-rate"')]
+    assert html.escape(nps) in impact
 
 
 def test_a_regional_viewer_reads_the_answer_rate_but_not_the_follow_ups_due(client, viewer, data, due):

@@ -11,7 +11,7 @@ from django.utils import translation
 
 from cases.models import CaseStatus
 from hub.models import FollowUp, HubTarget, TargetIndicator
-from hub.reports import pdf
+from hub.reports import figures, pdf
 from hub.reports.selectors import ReportFilters, full_report
 from tests.factories import AdminFactory, CaseFactory, EnterpriseFactory, FollowUpFactory, VisitFactory
 
@@ -21,8 +21,9 @@ EMPTY_PERIOD = ReportFilters(date_from=datetime.date(2030, 1, 1), date_to=dateti
 TODAY = datetime.date(2026, 12, 1)
 HOSTILE = "<script>alert(1)</script> & $\\frac{1$"
 
-FIXED_PAGES = 1 + 1 + 3 + 1 + 2
-"""Cover, key figures, three pages of charts, the tables of a small report, two pages of method notes."""
+FIXED_PAGES = 1 + 1 + 3 + 1 + 4
+"""Cover, key figures, three pages of charts, the tables of a small report, four pages of method notes (every
+figure of the catalogue)."""
 
 
 def at(month: int, day: int, hour: int = 9) -> datetime.datetime:
@@ -177,26 +178,30 @@ def test_the_cover_names_the_filters_applied(hub, referent):
     assert pdf.filter_lines(vars(FILTERS)) == []
 
 
-def test_the_method_notes_explain_each_figure():
+def test_the_method_notes_explain_each_figure_of_the_catalogue(monkeypatch):
+    tables = []
+
+    def recorded(doc, page, **table):
+        tables.append(table)
+        return draw_table(doc, page, **table)
+
+    draw_table = pdf.draw_table
+    monkeypatch.setattr(pdf, "draw_table", recorded)
     with translation.override("en"):
-        notes = dict(pdf.method_notes())
-    for term in [
-        "Period",
-        "Enterprises reached",
-        "Delays",
-        "Within standard",
-        "Satisfaction",
-        "Net Promoter Score",
-        "Follow-up answer rate",
-    ]:
-        assert notes[term]
-    assert "nearest-rank" in notes["Delays"]
+        pdf.draw_method_notes(pdf.Document())
+        notes = {note.term: note for note in figures.method_notes()}
+    explained = {row.cells[0]: row.cells[1] for table in tables for row in table["rows"]}
+    with translation.override("en"):
+        assert {str(figure.label) for figure in figures.FIGURES.values()} <= set(explained)
+        assert explained["Net Promoter Score"] == str(figures.FIGURES["impact.net_promoter_score"].definition)
+    assert "Period" in explained and "Amounts" in explained
+    assert "nearest-rank" in notes["Service quality: days from receipt of a case"].text
     answer_rate = notes["Follow-up answer rate"]
-    assert "the number collected on time divided by the number due" in answer_rate
-    assert "Baselines have a line of their own, outside the total" in answer_rate
-    assert "the referent in charge of it, or for whoever collected it when nobody was in charge" in answer_rate
-    assert "4 or 5" in notes["Satisfaction"]
-    assert "9 and 10 less the percentage of 0 to 6" in notes["Net Promoter Score"]
+    assert "Baselines have a line of their own, outside the total" in answer_rate.text
+    assert "the referent in charge of it, or for whoever collected it when nobody was in charge" in answer_rate.text
+    assert dict(answer_rate.figures)["Answer rate"] == "The follow-ups collected on time divided by those due."
+    assert "4 or 5" in dict(notes["Satisfaction with the cases"].figures)["Rated requests satisfied (4 or 5)"]
+    assert "9 and 10 less the percentage of 0 to 6" in explained["Net Promoter Score"]
 
 
 def test_the_pdf_prints_the_answer_rate_of_the_follow_ups_due(data, manager, monkeypatch):
@@ -218,7 +223,7 @@ def test_the_pdf_prints_the_answer_rate_of_the_follow_ups_due(data, manager, mon
     with translation.override("en"):
         render(manager)
 
-    (table,) = [table for table in tables if table["title"] == "Follow-up answer rate"]
+    (table,) = [table for table in tables if table["title"] == "Follow-up answer rate" and "note" not in table]
     assert [column.title for column in table["columns"]][:4] == [
         "Follow-ups",
         "Due in the period",
@@ -231,11 +236,12 @@ def test_the_pdf_prints_the_answer_rate_of_the_follow_ups_due(data, manager, mon
         ("total", "6- and 12-month follow-ups", "1", "1", "1", "0", "0", "0"),
         ("body", "Baseline", "1", "0", "0", "0", "1", "0"),
     ]
-    assert [row.cells[6] for row in table["rows"]] == ["100\u202f%", "—", "100\u202f%", "0\u202f%"]
-    (block,) = [block for block in blocks if block["title"] == "Answer rate of the 6- and 12-month follow-ups"]
-    assert dict(block["lines"])["Answer rate"] == "100\u202f%"
+    assert [row.cells[6] for row in table["rows"]] == ["100.0\u202f%", "—", "100.0\u202f%", "0.0\u202f%"]
+    (block,) = [block for block in blocks if block["title"] == "Follow-up answer rate – 6- and 12-month follow-ups"]
+    assert dict(block["lines"])["Answer rate"] == "100.0\u202f%"
     (impact,) = [block for block in blocks if block["title"] == "Impact (follow-ups of the period)"]
-    assert ("Net Promoter Score (1 answer)", "+100") in impact["lines"]
+    assert ("Net Promoter Score", "+100") in impact["lines"]
+    assert ("Answers on recommending", "1") in impact["lines"]
 
 
 def test_the_pdf_prints_the_first_enterprises_by_name_and_says_how_many_were_followed(
