@@ -1,7 +1,7 @@
 """The benchmark's verdicts on the issue's goals, from a run's figures (the figures themselves are measured
 by `make bench`, never asserted)."""
 
-from hub import bench
+from hub.devtools.bench import table
 
 
 def run(vendor: str, activity_ms: float, quality_ms: float) -> dict:
@@ -14,7 +14,7 @@ def run(vendor: str, activity_ms: float, quality_ms: float) -> dict:
 
 
 def verdicts(figures: dict) -> dict[str, tuple[str, str]]:
-    return {goal: (figure, verdict) for goal, figure, verdict in bench.goals(figures)}
+    return {goal: (figure, verdict) for goal, figure, verdict in table.goals(figures)}
 
 
 def test_the_summary_report_on_postgresql_is_timed_against_one_second():

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from hub import bench
+from hub.devtools.bench import driver, stages, table
 
 STAGES = ("prepare", "measure")
 
@@ -19,7 +19,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--sizes",
-            default=",".join(str(size) for size in bench.DEFAULT_SIZES),
+            default=",".join(str(size) for size in driver.DEFAULT_SIZES),
             help="Cases and visits per data set, comma-separated (default 10000,100000,1000000).",
         )
         parser.add_argument(
@@ -28,15 +28,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--sqlite-dir",
             type=Path,
-            default=bench.DEFAULT_SQLITE_DIR,
+            default=driver.DEFAULT_SQLITE_DIR,
             help="Where the SQLite bench files, the gunicorn log and the results go "
-            f"(default {bench.DEFAULT_SQLITE_DIR}).",
+            f"(default {driver.DEFAULT_SQLITE_DIR}).",
         )
         parser.add_argument(
             "--postgres-url",
-            default=bench.DEFAULT_POSTGRES_URL,
+            default=driver.DEFAULT_POSTGRES_URL,
             help="PostgreSQL server and base name; each size gets a database <name>_<size> "
-            f"(default {bench.DEFAULT_POSTGRES_URL}, giving bench_10000, ...). The name must contain 'bench'.",
+            f"(default {driver.DEFAULT_POSTGRES_URL}, giving bench_10000, ...). The name must contain 'bench'.",
         )
         parser.add_argument("--enterprise-ratio", type=int, default=10, help="Cases per enterprise (default 10).")
         parser.add_argument("--seed", type=int, default=1)
@@ -69,7 +69,7 @@ class Command(BaseCommand):
             self._stage(**options)
             return
         try:
-            sizes = bench.parse_sizes(options["sizes"])
+            sizes = driver.parse_sizes(options["sizes"])
         except ValueError as error:
             raise CommandError(str(error)) from error
         vendors = [name.strip() for name in options["databases"].split(",") if name.strip()]
@@ -82,7 +82,7 @@ class Command(BaseCommand):
             raise CommandError("--enterprise-ratio is between 1 and 1000, --deep-pages between 0 and 100.")
         output = options["output"] or options["sqlite_dir"] / "results.json"
         output.parent.mkdir(parents=True, exist_ok=True)
-        result = bench.bench(
+        result = driver.bench(
             sizes=sizes,
             vendors=vendors,
             sqlite_dir=options["sqlite_dir"],
@@ -98,7 +98,7 @@ class Command(BaseCommand):
             say=lambda message: self.stderr.write(message),
             progress=lambda so_far: output.write_text(json.dumps(so_far, indent=1, default=str)),
         )
-        self.stdout.write(bench.render(result))
+        self.stdout.write(table.render(result))
         self.stdout.write(f"\nFigures as JSON: {output}")
         if any(run["error"] for run in result["runs"]):
             raise CommandError("Some measurements failed: see ERROR above.")
@@ -108,7 +108,7 @@ class Command(BaseCommand):
         if not size or not result_file:
             raise CommandError("--stage needs --size and --result-file.")
         if stage == "prepare":
-            value = bench.stage_prepare(size=size, enterprises=enterprises or max(size // 10, 1), seed=seed)
+            value = stages.prepare(size=size, enterprises=enterprises or max(size // 10, 1), seed=seed)
         else:
-            value = bench.stage_measure()
-        bench.stage_result(result_file, value)
+            value = stages.measure()
+        stages.write_result(result_file, value)
