@@ -22,13 +22,7 @@ from hub.reports.figures import (
     Figure,
     Unit,
 )
-from hub.reports.selectors import (
-    BREAKDOWNS,
-    STAFF_ONLY_BREAKDOWNS,
-    ReportFilters,
-    report_today,
-    within_report_dates,
-)
+from hub.reports.selectors import BREAKDOWNS, STAFF_ONLY_BREAKDOWNS, ReportFilters, report_today, within_report_dates
 
 STAFF_ONLY = _("Figures per referent are for hub staff only.")
 

@@ -16,14 +16,9 @@ from api.serializers.reports import (
     TargetsSerializer,
 )
 from hub.permissions import reads_personal_data_in_reports, reads_reports
-from hub.reports.selectors import (
-    ENTERPRISE_IMPACT_COLUMNS,
-    activity_breakdown,
-    impact,
-    impact_by_enterprise,
-    summary,
-    targets,
-)
+from hub.reports.impact import ENTERPRISE_IMPACT_COLUMNS, impact, impact_by_enterprise
+from hub.reports.selectors import activity_breakdown, summary
+from hub.reports.targets import targets
 
 
 class ReportView(APIView):

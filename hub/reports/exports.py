@@ -1,4 +1,4 @@
-"""CSV and XLSX exports of the programme report (`selectors.full_report`) and of the records behind its
+"""CSV and XLSX exports of the programme report (`programme.full_report`) and of the records behind its
 figures (`report_cases`, `report_visits`, `report_followups`, `report_followups_due`...).
 
 Both formats hold the same values. CSV is meant to be read back by scripts as well as opened in Excel:
@@ -59,7 +59,7 @@ from hub.reports.figures import (
     Unit,
 )
 from hub.reports.forms import BREAKDOWN_LABELS
-from hub.reports.selectors import ANSWERS, followup_answer
+from hub.reports.impact import ANSWERS, followup_answer
 from visits.models import Purpose, Visit
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

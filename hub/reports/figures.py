@@ -1,5 +1,5 @@
 """The catalogue of the report's figures: each figure once, with its label, unit, rounding and definition,
-and where `hub.reports.selectors.full_report` puts its value. The page, the PDF, the CSV and XLSX exports,
+and where `hub.reports.programme.full_report` puts its value. The page, the PDF, the CSV and XLSX exports,
 the API's field descriptions and the method notes are all drawn from it, so that a figure added here
 appears everywhere under one name.
 

@@ -7,13 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from hub.classifications import IsicSection, SizeClass
 from hub.models import AdministrativeUnit, Hub, Role, TargetIndicator, User
 from hub.permissions import hubs_readable_in_reports, reads_personal_data_in_reports
-from hub.reports.selectors import (
-    BREAKDOWNS,
-    STAFF_ONLY_BREAKDOWNS,
-    ReportFilters,
-    report_today,
-    within_report_dates,
-)
+from hub.reports.selectors import BREAKDOWNS, STAFF_ONLY_BREAKDOWNS, ReportFilters, report_today, within_report_dates
 
 BREAKDOWN_LABELS = {
     "month": _("Month"),

@@ -1,5 +1,5 @@
 """The programme report as a printable A4 PDF, drawn with matplotlib (`hub.reports.pdf_layout`) from the plain
-data of `hub.reports.selectors.full_report`: a cover, the key figures, the charts, the tables and notes on how
+data of `hub.reports.programme.full_report`: a cover, the key figures, the charts, the tables and notes on how
 each figure is computed, every figure named and written as the catalogue (`hub.reports.figures`) says. The same
 report gives the same bytes (no dates in the metadata)."""
 

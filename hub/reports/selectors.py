@@ -7,28 +7,19 @@ import datetime
 import decimal
 import functools
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connection
 from django.db.models import (
     Avg,
     Count,
     F,
-    FilteredRelation,
     FloatField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
-    Value,
-    When,
-    Window,
 )
-from django.db.models import Case as SqlCase
-from django.db.models.functions import Coalesce, RowNumber
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
@@ -37,8 +28,8 @@ from cases.models import OPEN_STATUSES, Case, CaseShare, CaseStatus
 from hub.calendar import hub_today
 from hub.classifications import IsicSection, SizeClass
 from hub.library.search import fold
-from hub.models import RECORDS_FROM, AdministrativeUnit, Enterprise, FollowUp, Hub, HubTarget, TargetIndicator, User
-from hub.permissions import hubs_readable_in_reports, reads_personal_data_in_reports
+from hub.models import RECORDS_FROM, AdministrativeUnit, Enterprise, Hub, User
+from hub.permissions import hubs_readable_in_reports
 from hub.reports.expressions import HubZones, PercentileDisc, ZoneGroup, delay_order
 from hub.selectors import count_per_row, in_region
 from visits.models import Visit, VisitShare
@@ -107,7 +98,7 @@ class ReportFilters:
     referent: int | None = None
 
 
-def _enterprise_conditions(filters: ReportFilters, prefix: str) -> Q:
+def enterprise_conditions(filters: ReportFilters, prefix: str) -> Q:
     condition = Q()
     if filters.region:
         condition &= in_region(filters.region, prefix=prefix)
@@ -138,7 +129,7 @@ def report_today(*, user: User, hub: str | None = None) -> datetime.date:
 _zones_read: contextvars.ContextVar[dict | None] = contextvars.ContextVar("report_zones_read", default=None)
 
 
-def _zones_read_once(function):
+def zones_read_once(function):
     """While `function` runs, each report's hubs and their zones are read once (one query), however many of
     its querysets ask `report_zones`; a figure called by another reads the caller's."""
 
@@ -165,7 +156,7 @@ def report_zones(*, user: User, filters: ReportFilters) -> HubZones:
         hubs = list(readable_hubs(user=user, filters=filters).only("pk", "country", "time_zone").order_by("pk"))
         if read is not None:
             read[key] = hubs
-    return HubZones.of(hubs, **_period(filters))
+    return HubZones.of(hubs, **period_bounds(filters))
 
 
 def _filtered(queryset: QuerySet, *, user: User, filters: ReportFilters, date_field: str | None, person_field: str):
@@ -174,7 +165,7 @@ def _filtered(queryset: QuerySet, *, user: User, filters: ReportFilters, date_fi
     rows = queryset.filter(
         Q(hub__in=readable_hubs(user=user, filters=filters))
         & (report_zones(user=user, filters=filters).period(date_field) if date_field else Q())
-    ).filter(_enterprise_conditions(filters, "enterprise__"))
+    ).filter(enterprise_conditions(filters, "enterprise__"))
     if filters.referent:
         rows = rows.filter(**{person_field: filters.referent})
     return rows
@@ -226,7 +217,7 @@ def report_enterprises(*, user: User, filters: ReportFilters) -> QuerySet[Enterp
     return _reached(report_cases(user=user, filters=filters), report_visits(user=user, filters=filters))
 
 
-@_zones_read_once
+@zones_read_once
 def activity(*, user: User, filters: ReportFilters) -> dict:
     cases = report_cases(user=user, filters=filters)
     visits = report_visits(user=user, filters=filters)
@@ -273,7 +264,7 @@ def _shared_in_period(shares: QuerySet, *, record: str, user: User, filters: Rep
     rows = shares.filter(
         Q(hub__in=readable_hubs(user=user, filters=filters))
         & report_zones(user=user, filters=filters).period("shared_at")
-    ).filter(_enterprise_conditions(filters, f"{record}__enterprise__"))
+    ).filter(enterprise_conditions(filters, f"{record}__enterprise__"))
     return rows.filter(shared_by=filters.referent) if filters.referent else rows
 
 
@@ -298,7 +289,7 @@ def _days(seconds: float | None) -> float | None:
 PERCENTILES = {"median_days": 0.5, "p90_days": 0.9}
 
 
-@_zones_read_once
+@zones_read_once
 def service_quality(*, user: User, filters: ReportFilters, now: datetime.datetime | None = None) -> dict:
     """The share within the standard of each stage is over the cases that reached it and those still open
     past its due date at `now` (missed, though not done yet). On PostgreSQL one query computes every count
@@ -350,20 +341,20 @@ def service_quality(*, user: User, filters: ReportFilters, now: datetime.datetim
                 delays[name][key] = _days(counts[f"{name}_{key}"])
             else:
                 delays[name][key] = _percentile_days_by_rank(cases, done_field=done, count=done_count, share=share)
-        delays[name]["within_standard_share"] = _share(counts[f"{name}_within"], done_count + overdue)
+        delays[name]["within_standard_share"] = share_of(counts[f"{name}_within"], done_count + overdue)
     return {
         "delays": delays,
         "backlog_by_age": backlog_by_age(user=user, filters=filters, now=now),
         "satisfaction": {
             "rated": counts["rated"],
             "mean": round(counts["mean_rating"], 2) if counts["mean_rating"] is not None else None,
-            "satisfied_share": _share(counts["satisfied"], counts["rated"]),
-            "answer_rate": _share(counts["rated_resolved"], counts["resolved"]),
+            "satisfied_share": share_of(counts["satisfied"], counts["rated"]),
+            "answer_rate": share_of(counts["rated_resolved"], counts["resolved"]),
         },
     }
 
 
-@_zones_read_once
+@zones_read_once
 def backlog_by_age(*, user: User, filters: ReportFilters, now: datetime.datetime) -> list[dict]:
     """Cases still open at `now`, whatever the period, grouped by calendar days since the local day they
     were received (0 on that day), as managers read "days since received" and as the due dates count: a
@@ -389,11 +380,11 @@ def backlog_by_age(*, user: User, filters: ReportFilters, now: datetime.datetime
     ]
 
 
-def _share(part: int, whole: int) -> float | None:
+def share_of(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def _whole(value: float) -> int:
+def round_half_up(value: float) -> int:
     """Rounded half up, as a spreadsheet does (12.5 → 13), not to even."""
     return int(decimal.Decimal(value).quantize(decimal.Decimal(1), rounding=decimal.ROUND_HALF_UP))
 
@@ -402,7 +393,7 @@ def summary_filters(filters: ReportFilters) -> dict:
     return dataclasses.asdict(filters)
 
 
-@_zones_read_once
+@zones_read_once
 def summary(*, user: User, filters: ReportFilters) -> dict:
     return {
         "filters": summary_filters(filters),
@@ -411,7 +402,7 @@ def summary(*, user: User, filters: ReportFilters) -> dict:
     }
 
 
-def _period(filters: ReportFilters) -> dict:
+def period_bounds(filters: ReportFilters) -> dict:
     return {"date_from": filters.date_from, "date_to": filters.date_to}
 
 
@@ -503,7 +494,7 @@ def _labels(by: str, keys) -> dict:
     return {key: formats.date_format(datetime.date.fromisoformat(f"{key}-01"), "YEAR_MONTH_FORMAT") for key in keys}
 
 
-@_zones_read_once
+@zones_read_once
 def activity_breakdown(*, user: User, filters: ReportFilters, by: str) -> list[dict]:
     """The activity figures per group (`by`, one of BREAKDOWNS), in a fixed number of queries. Every month
     of the period is listed, empty ones included; a group with no key (a case nobody was assigned) is
@@ -575,431 +566,3 @@ def _order(by: str, figure: dict):
     if by in ("month", "sector", "women_led"):
         return str(figure["key"])
     return fold(str(figure["label"]))
-
-
-IMPACT_SUMS = [
-    "jobs_created",
-    "jobs_kept",
-    "new_sales_xof",
-    "kept_sales_xof",
-    "investment_xof",
-    "cost_savings_xof",
-    "new_products",
-    "new_processes",
-]
-
-
-def report_followups(*, user: User, filters: ReportFilters) -> QuerySet[FollowUp]:
-    """The 6- and 12-month follow-ups collected in the period."""
-    followups = FollowUp.objects.filter(
-        hub__in=readable_hubs(user=user, filters=filters),
-        kind__in=[FollowUp.Kind.MONTH_6, FollowUp.Kind.MONTH_12],
-        collected_on__gte=filters.date_from,
-        collected_on__lte=filters.date_to,
-    ).filter(_enterprise_conditions(filters, "enterprise__"))
-    if filters.referent:
-        followups = followups.filter(collected_by=filters.referent)
-    return followups
-
-
-FOLLOWUP_KINDS = (FollowUp.Kind.MONTH_6, FollowUp.Kind.MONTH_12)
-"""The kinds the answer rate's total counts; the baselines have a line of their own, outside the total."""
-ANSWER_LINES = {
-    FollowUp.Kind.MONTH_6.value: (FollowUp.Kind.MONTH_6,),
-    FollowUp.Kind.MONTH_12.value: (FollowUp.Kind.MONTH_12,),
-    "total": FOLLOWUP_KINDS,
-    FollowUp.Kind.BASELINE.value: (FollowUp.Kind.BASELINE,),
-}
-"""The lines of the follow-up answer rate and the kinds each counts."""
-COLLECTED_ON_TIME = Q(collected_on__isnull=False, collected_on__lte=F("due_date"))
-COLLECTED_LATE = Q(collected_on__isnull=False, collected_on__gt=F("due_date"))
-NOT_COLLECTED = Q(collected_on__isnull=True)
-ANSWER_LINE_LABELS = {
-    FollowUp.Kind.MONTH_6.value: FollowUp.Kind.MONTH_6.label,
-    FollowUp.Kind.MONTH_12.value: FollowUp.Kind.MONTH_12.label,
-    "total": _("6- and 12-month follow-ups"),
-    FollowUp.Kind.BASELINE.value: FollowUp.Kind.BASELINE.label,
-}
-ANSWERS = {
-    "on_time": _("Collected on time"),
-    "on_time_self_reported": _("Collected on time, self-reported"),
-    "late": _("Collected late"),
-    "late_self_reported": _("Collected late, self-reported"),
-    "missing": _("Not collected"),
-}
-"""What became of a follow-up due: collected by its due date or after it, by a referent or by the SME
-itself through its link (self-reported), or not collected (missing). `followup_answer` computes it."""
-
-
-def followup_answer() -> SqlCase:
-    """One of ANSWERS for each follow-up, computed by the database: the records' column."""
-    return SqlCase(
-        When(NOT_COLLECTED, then=Value("missing")),
-        When(COLLECTED_ON_TIME & Q(self_reported=True), then=Value("on_time_self_reported")),
-        When(COLLECTED_ON_TIME, then=Value("on_time")),
-        When(self_reported=True, then=Value("late_self_reported")),
-        default=Value("late"),
-    )
-
-
-def _followups_due(
-    *, user: User, filters: ReportFilters, kinds: Sequence[str], today: datetime.date | None = None
-) -> QuerySet[FollowUp]:
-    """The follow-ups of `kinds` whose due date falls in the period and has passed (before `today`, by
-    default each hub's own today): one due today or later may still be collected on time, and counts once
-    its day is over. Read by the hub and due-date index. The referent filter takes the referent in charge,
-    or who collected it when nobody was in charge."""
-    now = timezone.now()
-    hubs = readable_hubs(user=user, filters=filters)
-
-    def passed(group: ZoneGroup) -> Q:
-        last = min(filters.date_to, (today or group.today(now)) - datetime.timedelta(days=1))
-        return Q(hub__in=hubs, due_date__gte=filters.date_from, due_date__lte=last, kind__in=kinds)
-
-    zones = report_zones(user=user, filters=filters) if today is None else HubZones.of([], **_period(filters))
-    followups = FollowUp.objects.filter(zones.condition(passed)).filter(_enterprise_conditions(filters, "enterprise__"))
-    if filters.referent:
-        followups = followups.filter(
-            Q(assigned_to=filters.referent) | Q(assigned_to__isnull=True, collected_by=filters.referent)
-        )
-    return followups
-
-
-def report_followups_due(
-    *, user: User, filters: ReportFilters, today: datetime.date | None = None
-) -> QuerySet[FollowUp]:
-    """The 6- and 12-month follow-ups due in the period (their due date passed), collected or not: the
-    records behind the total of the follow-up answer rate."""
-    return _followups_due(user=user, filters=filters, kinds=FOLLOWUP_KINDS, today=today).annotate(
-        answer=followup_answer()
-    )
-
-
-def report_baselines_due(
-    *, user: User, filters: ReportFilters, today: datetime.date | None = None
-) -> QuerySet[FollowUp]:
-    """The baselines due in the period (their due date passed), taken or not: the records behind the
-    baseline line of the follow-up answer rate."""
-    return _followups_due(user=user, filters=filters, kinds=(FollowUp.Kind.BASELINE,), today=today).annotate(
-        answer=followup_answer()
-    )
-
-
-@_zones_read_once
-def followup_answers(*, user: User, filters: ReportFilters, today: datetime.date | None = None) -> dict:
-    """The answer rate of the follow-ups due in the period, per line of ANSWER_LINES: how many were due,
-    collected (on time, late), missing and self-reported; the answer rate is those collected on time over
-    those due, the self-reported share is over those collected. One query, counted per kind."""
-    counts = {
-        f"{kind}_{name}": Count("pk", filter=Q(kind=kind) & condition)
-        for kind in FollowUp.Kind.values
-        for name, condition in (
-            ("due", Q()),
-            ("on_time", COLLECTED_ON_TIME),
-            ("late", COLLECTED_LATE),
-            ("self_reported", Q(self_reported=True) & ~NOT_COLLECTED),
-        )
-    }
-    found = _followups_due(user=user, filters=filters, kinds=FollowUp.Kind.values, today=today).aggregate(**counts)
-    lines = {}
-    for line, kinds in ANSWER_LINES.items():
-        due, on_time, late, self_reported = (
-            sum(found[f"{kind}_{name}"] for kind in kinds) for name in ("due", "on_time", "late", "self_reported")
-        )
-        collected = on_time + late
-        lines[line] = {
-            "label": str(ANSWER_LINE_LABELS[line]),
-            "due": due,
-            "collected": collected,
-            "on_time": on_time,
-            "late": late,
-            "missing": due - collected,
-            "self_reported": self_reported,
-            "answer_rate": _share(on_time, due),
-            "self_reported_share": _share(self_reported, collected),
-        }
-    return lines
-
-
-def impact_by_enterprise(*, user: User, filters: ReportFilters) -> QuerySet[Enterprise]:
-    """The enterprises followed up in the period, each with its baseline turnover and jobs, its latest
-    follow-up's turnover in the period, and the jobs created and investment reported in the period."""
-    followups = report_followups(user=user, filters=filters)
-    latest = followups.filter(enterprise=OuterRef("pk"), turnover_xof__isnull=False).order_by("-collected_on", "-pk")
-
-    def total(field: str) -> Coalesce:
-        summed = followups.filter(enterprise=OuterRef("pk")).order_by().values("enterprise")
-        return Coalesce(Subquery(summed.annotate(total=Sum(field)).values("total")), Value(0))
-
-    return (
-        Enterprise.objects.filter(pk__in=followups.values("enterprise"))
-        .annotate(baseline=FilteredRelation("followups", condition=Q(followups__kind=FollowUp.Kind.BASELINE)))
-        .annotate(
-            baseline_turnover=F("baseline__turnover_xof"),
-            baseline_employees=F("baseline__employees_total"),
-            latest_turnover=Subquery(latest.values("turnover_xof")[:1]),
-            jobs_created=total("jobs_created"),
-            investment=total("investment_xof"),
-        )
-        .annotate(turnover_change=F("latest_turnover") - F("baseline_turnover"))
-        .order_by("name", "pk")
-    )
-
-
-ENTERPRISE_IMPACT_COLUMNS = (
-    "pk",
-    "name",
-    "region__name",
-    "baseline_turnover",
-    "latest_turnover",
-    "turnover_change",
-    "baseline_employees",
-    "jobs_created",
-    "investment",
-)
-"""What the report shows of each enterprise of `impact_by_enterprise`, on the page, in the exports and the API."""
-
-
-def _turnover_against_baseline(followups: QuerySet[FollowUp]) -> dict:
-    """How many enterprises have both a baseline turnover and one among `followups`, and the sums of their
-    baseline and of their latest such turnover (the latest collected, then the latest recorded). The
-    latest is found in one pass numbering each enterprise's follow-ups (a window), then joined to the
-    baselines, one per enterprise by a unique constraint: the same figures as `impact_by_enterprise`'s
-    turnover change, whose subqueries per enterprise took 4.6 s on 1.7 million follow-ups."""
-    latest = (
-        followups.filter(turnover_xof__isnull=False)
-        .annotate(
-            newest=Window(
-                RowNumber(), partition_by=F("enterprise"), order_by=[F("collected_on").desc(), F("pk").desc()]
-            )
-        )
-        .filter(newest=1)
-        .values("enterprise_id", "turnover_xof")
-    )
-    try:
-        sql, params = latest.query.sql_with_params()
-    except EmptyResultSet:
-        return {"enterprises": 0, "baseline": 0, "latest": 0}
-    table = connection.ops.quote_name(FollowUp._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT COUNT(*), COALESCE(SUM(b.turnover_xof), 0), COALESCE(SUM(latest.turnover_xof), 0) "  # noqa: S608 - the ORM's own SQL  # nosec B608
-            f"FROM ({sql}) latest JOIN {table} b ON b.enterprise_id = latest.enterprise_id "
-            "AND b.kind = %s AND b.turnover_xof IS NOT NULL",
-            [*params, FollowUp.Kind.BASELINE],
-        )
-        enterprises, baseline, latest_sum = cursor.fetchone()
-    return {"enterprises": enterprises, "baseline": int(baseline), "latest": int(latest_sum)}
-
-
-@_zones_read_once
-def impact(*, user: User, filters: ReportFilters, today: datetime.date | None = None) -> dict:
-    """Totals of the follow-ups collected in the period, the turnover change of the enterprises that have
-    both a baseline and a follow-up turnover, and the answer rate of the follow-ups due in the period
-    (`followup_answers`, as of `today`). NPS is the share of 9-10 answers less the share of 0-6, over the
-    follow-ups that answered the question."""
-    followups = report_followups(user=user, filters=filters)
-    totals = followups.aggregate(
-        followups=Count("pk"),
-        enterprises_followed=Count("enterprise", distinct=True),
-        technology_adopted=Count("pk", filter=Q(technology_adopted=True)),
-        satisfaction_mean=Avg("satisfaction"),
-        recommend_answers=Count("recommend_score"),
-        promoters=Count("pk", filter=Q(recommend_score__gte=9)),
-        detractors=Count("pk", filter=Q(recommend_score__lte=6)),
-        **{name: Sum(name, default=0) for name in IMPACT_SUMS},
-    )
-    turnover = _turnover_against_baseline(followups)
-    answers = totals.pop("recommend_answers")
-    promoters, detractors = totals.pop("promoters"), totals.pop("detractors")
-    mean = totals.pop("satisfaction_mean")
-    return {
-        **totals,
-        "satisfaction_mean": round(mean, 2) if mean is not None else None,
-        "net_promoter_score": _whole(100 * (promoters - detractors) / answers) if answers else None,
-        "recommend_answers": answers,
-        "turnover": {
-            "enterprises": turnover["enterprises"],
-            "baseline_xof": turnover["baseline"],
-            "latest_xof": turnover["latest"],
-            "change_xof": turnover["latest"] - turnover["baseline"],
-            "change_share": _share(turnover["latest"] - turnover["baseline"], turnover["baseline"]),
-        },
-        "followups_due": followup_answers(user=user, filters=filters, today=today),
-    }
-
-
-def satisfied_enterprises(cases: QuerySet[Case]) -> dict[str, tuple[int, int]]:
-    """Per hub code, the enterprises with a rated case among `cases`, and those of them whose mean rating
-    is at least SATISFIED_FROM: the satisfied SMEs of the targets. One query over the means per enterprise."""
-    means = (
-        cases.filter(satisfaction_rating__isnull=False)
-        .values("hub__code", "enterprise")
-        .order_by()
-        .annotate(mean=Avg("satisfaction_rating"))
-        .values_list("hub__code", "mean")
-    )
-    try:
-        sql, params = means.query.sql_with_params()
-    except EmptyResultSet:
-        return {}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH means (hub, mean) AS ({sql}) "  # noqa: S608 - the ORM's own SQL  # nosec B608
-            "SELECT hub, COUNT(*), SUM(CASE WHEN mean >= %s THEN 1 ELSE 0 END) FROM means GROUP BY hub",
-            [*params, SATISFIED_FROM],
-        )
-        return {code: (rated, int(satisfied)) for code, rated, satisfied in cursor.fetchall()}
-
-
-TARGETS_LEFT_OUT = _(
-    "The targets are the hubs' goals for all their enterprises: they are left out of a report narrowed to a "
-    "region, a sector, a size, women-led enterprises or a referent, whose figures cover only part of them."
-)
-
-
-def narrowed(filters: ReportFilters) -> bool:
-    """Whether the report covers only part of its hubs' enterprises or work."""
-    return any([filters.region, filters.sector, filters.size_class, filters.women_led is not None, filters.referent])
-
-
-@_zones_read_once
-def targets(*, user: User, filters: ReportFilters) -> dict:
-    """Each readable hub's targets against the actual figures of the period, one line per indicator and per
-    year the period touches: that year's actuals (the part of the period inside it) against that year's goal,
-    `expected` pro rata of the part of the year covered. None, and `omitted` saying why, for a `narrowed`
-    report. `share` is the exact actual over the target, rounded only where it is shown. The satisfied SMEs
-    are the enterprises whose mean rating of their cases of the period is at least SATISFIED_FROM, as a
-    percentage of those rated (no pro rata: it is no count). With several hubs, `total` adds them up; its
-    target is given only when every hub set one (the mean of theirs for the share of satisfied SMEs).
-    `year` is the last year, `years_label` names them all ("2025–2026")."""
-    years = list(range(filters.date_from.year, filters.date_to.year + 1))
-    result = {
-        "year": years[-1],
-        "years": years,
-        "years_label": f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0]),
-        "hubs": [],
-        "total": None,
-        "omitted": None,
-    }
-    if narrowed(filters):
-        return {**result, "omitted": str(TARGETS_LEFT_OUT)}
-    hubs = list(readable_hubs(user=user, filters=filters).order_by("code").values_list("pk", "code", "name"))
-    result["hubs"] = [{"hub": code, "name": name, "indicators": []} for _pk, code, name in hubs]
-    total = [] if len(hubs) > 1 else None
-    for year in years:
-        part = dataclasses.replace(
-            filters,
-            date_from=max(filters.date_from, datetime.date(year, 1, 1)),
-            date_to=min(filters.date_to, datetime.date(year, 12, 31)),
-        )
-        by_hub, year_total = _targets_of_year(user=user, filters=part, year=year, hubs=hubs, labelled=len(years) > 1)
-        for hub in result["hubs"]:
-            hub["indicators"] += by_hub[hub["hub"]]
-        if total is not None:
-            total += year_total
-    result["total"] = total
-    return result
-
-
-def _targets_of_year(
-    *, user: User, filters: ReportFilters, year: int, hubs: list[tuple], labelled: bool
-) -> tuple[dict[str, list[dict]], list[dict]]:
-    """The lines of `year` for each hub (by code) and their total over the hubs, `filters` being the part of
-    the period inside that year; `labelled` puts the year in each line's label."""
-    by_hub = {row["key"]: row for row in activity_breakdown(user=user, filters=filters, by="hub")}
-    jobs = dict(
-        report_followups(user=user, filters=filters)
-        .values("hub__code")
-        .order_by()
-        .annotate(total=Sum("jobs_created"))
-        .values_list("hub__code", "total")
-    )
-    ratings = satisfied_enterprises(report_cases(user=user, filters=filters))
-    goals = {
-        (hub_id, indicator): value
-        for hub_id, indicator, value in HubTarget.objects.filter(
-            hub__in=[pk for pk, _code, _name in hubs], year=year
-        ).values_list("hub_id", "indicator", "value")
-    }
-    year_start, year_end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    covered = (filters.date_to - filters.date_from).days + 1
-    fraction = max(covered, 0) / ((year_end - year_start).days + 1)
-
-    def actual_of(code: str, indicator: str) -> int | None:
-        figures = by_hub.get(code, {})
-        if indicator == TargetIndicator.JOBS_CREATED:
-            return jobs.get(code) or 0
-        if indicator == TargetIndicator.SATISFIED_PERCENT:
-            rated, satisfied = ratings.get(code, (0, 0))
-            return 100 * satisfied / rated if rated else None
-        if indicator == TargetIndicator.WOMEN_LED_REACHED:
-            return figures.get("women_led_enterprises_reached", 0)
-        return figures.get(indicator, 0)
-
-    def line(indicator: str, target: int | None, actual: int | None) -> dict:
-        counted = indicator != TargetIndicator.SATISFIED_PERCENT
-        label = str(TargetIndicator(indicator).label)
-        return {
-            "indicator": indicator,
-            "year": year,
-            "label": f"{label} ({year})" if labelled else label,
-            "target": target,
-            "expected": _whole(target * fraction) if target is not None and counted else None,
-            "actual": actual,
-            "share": actual / target if target and actual is not None else None,
-        }
-
-    lines = {
-        code: [
-            line(indicator, goals.get((hub_id, indicator)), actual_of(code, indicator))
-            for indicator in TargetIndicator.values
-        ]
-        for hub_id, code, _name in hubs
-    }
-    total_lines = []
-    if len(hubs) > 1:
-        rated = sum(rated for rated, _satisfied in ratings.values())
-        satisfied = sum(satisfied for _rated, satisfied in ratings.values())
-        for indicator in TargetIndicator.values:
-            values = [goals[(hub_id, indicator)] for hub_id, _c, _n in hubs if (hub_id, indicator) in goals]
-            complete = len(values) == len(hubs)
-            if indicator == TargetIndicator.SATISFIED_PERCENT:
-                target = _whole(sum(values) / len(values)) if complete else None
-                total_lines.append(line(indicator, target, 100 * satisfied / rated if rated else None))
-            else:
-                actual = sum(actual_of(code, indicator) for _pk, code, _name in hubs)
-                total_lines.append(line(indicator, sum(values) if complete else None, actual))
-    return lines, total_lines
-
-
-@_zones_read_once
-def full_report(
-    *,
-    user: User,
-    filters: ReportFilters,
-    by: str = "region",
-    enterprises: int | None = None,
-    today: datetime.date | None = None,
-) -> dict:
-    """Every figure of the programme report for the period, as the page, the PDF, the exports and the API
-    show it. `enterprises` (impact per enterprise, in the order of their names) is None for those who may
-    not read personal data, and so is a breakdown per referent; the argument `enterprises` keeps the first
-    that many (the page shows 50 of tens of thousands on a large hub, the PDF `pdf.PDF_ENTERPRISES`; the
-    spreadsheets take all). The follow-ups due are counted as of `today` (today's date by default)."""
-    if (by in STAFF_ONLY_BREAKDOWNS or filters.referent) and not reads_personal_data_in_reports(user):
-        raise PermissionDenied(_("Figures per referent are for hub staff only."))
-    personal = reads_personal_data_in_reports(user)
-    per_enterprise = impact_by_enterprise(user=user, filters=filters).values(*ENTERPRISE_IMPACT_COLUMNS)
-    return {
-        "filters": summary_filters(filters),
-        "activity": activity(user=user, filters=filters),
-        "monthly": activity_breakdown(user=user, filters=filters, by="month"),
-        "breakdown": {"by": by, "rows": activity_breakdown(user=user, filters=filters, by=by)},
-        "service_quality": service_quality(user=user, filters=filters),
-        "impact": impact(user=user, filters=filters, today=today),
-        "enterprises": list(per_enterprise[:enterprises] if enterprises is not None else per_enterprise)
-        if personal
-        else None,
-        "targets": targets(user=user, filters=filters),
-    }

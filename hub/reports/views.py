@@ -21,17 +21,15 @@ from hub.permissions import Action, can, reads_personal_data_in_reports, reads_r
 from hub.reports import charts, exports, pdf
 from hub.reports.figures import page_catalogue
 from hub.reports.forms import BREAKDOWN_LABELS, ReportFilterForm, TargetsForm
+from hub.reports.impact import report_baselines_due, report_followups, report_followups_due
+from hub.reports.programme import full_report
 from hub.reports.selectors import (
     ReportFilters,
-    full_report,
     readable_hubs,
-    report_baselines_due,
     report_cases,
     report_cases_answered,
     report_cases_resolved,
     report_enterprises,
-    report_followups,
-    report_followups_due,
     report_open_cases,
     report_visits,
 )

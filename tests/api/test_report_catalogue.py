@@ -35,7 +35,8 @@ from hub.reports.figures import (
     TARGETS,
     TURNOVER,
 )
-from hub.reports.selectors import ReportFilters, full_report
+from hub.reports.programme import full_report
+from hub.reports.selectors import ReportFilters
 from tests.factories import CaseFactory, FollowUpFactory, VisitFactory
 
 ENDPOINTS = {

@@ -23,7 +23,8 @@ from hub.followups.services import ANSWER_FIELDS, SELF_REPORT_FIELDS, Collection
 from hub.library.services import partner_search_text, sheet_search_text
 from hub.models import Enterprise, FollowUp, Hub, Partner, Referent, Role, TechnologySheet, User
 from hub.permissions import hubs_readable_in_reports
-from hub.reports.selectors import ReportFilters, full_report
+from hub.reports.programme import full_report
+from hub.reports.selectors import ReportFilters
 from visits.models import Visit, VisitShare
 
 S = CaseStatus

@@ -25,7 +25,9 @@ from cases.models import Case, CaseAttachment, CaseEvent, CaseShare, CaseStatus
 from hub.models import Enterprise, FollowUp, User
 from hub.privacy import ANONYMISED_REASON, ANONYMISED_TEXT, enterprise_anonymise, enterprise_export
 from hub.privacy import enterprise_export_archive as export_archive
-from hub.reports.selectors import BREAKDOWNS, ReportFilters, activity, full_report, impact
+from hub.reports.impact import impact
+from hub.reports.programme import full_report
+from hub.reports.selectors import BREAKDOWNS, ReportFilters, activity
 from tests.factories import (
     CaseFactory,
     CaseNoteFactory,

@@ -27,14 +27,9 @@ from hub.reports.exports import (
     report_xlsx,
 )
 from hub.reports.figures import ACTIVITY, BREAKDOWN_FIGURES, FIGURES, SATISFACTION, SECTIONS
-from hub.reports.selectors import (
-    ReportFilters,
-    full_report,
-    report_cases,
-    report_followups,
-    report_followups_due,
-    report_visits,
-)
+from hub.reports.impact import report_followups, report_followups_due
+from hub.reports.programme import full_report
+from hub.reports.selectors import ReportFilters, report_cases, report_visits
 from tests.factories import CaseFactory, EnterpriseFactory, FollowUpFactory, VisitFactory
 from visits.models import Purpose, Visit
 

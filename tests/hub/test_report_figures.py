@@ -49,21 +49,23 @@ from cases.models import CaseStatus
 from cases.services import case_create
 from hub.classifications import IsicSection, TurnoverBand
 from hub.models import AdministrativeUnit, FollowUp, HubTarget, TargetIndicator
+from hub.reports.impact import (
+    followup_answers,
+    impact,
+    impact_by_enterprise,
+    report_baselines_due,
+    report_followups_due,
+)
+from hub.reports.programme import full_report
 from hub.reports.selectors import (
     BREAKDOWNS,
     ReportFilters,
     activity,
     activity_breakdown,
     backlog_by_age,
-    followup_answers,
-    full_report,
-    impact,
-    impact_by_enterprise,
-    report_baselines_due,
-    report_followups_due,
     service_quality,
-    targets,
 )
+from hub.reports.targets import targets
 from tests.factories import (
     CaseFactory,
     EnterpriseFactory,

@@ -12,7 +12,8 @@ from django.utils import translation
 from cases.models import CaseStatus
 from hub.models import FollowUp, HubTarget, TargetIndicator
 from hub.reports import figures, pdf
-from hub.reports.selectors import ReportFilters, full_report
+from hub.reports.programme import full_report
+from hub.reports.selectors import ReportFilters
 from tests.factories import AdminFactory, CaseFactory, EnterpriseFactory, FollowUpFactory, VisitFactory
 
 S = CaseStatus

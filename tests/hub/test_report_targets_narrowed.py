@@ -9,7 +9,9 @@ from django.utils import translation
 
 from hub.models import HubTarget, TargetIndicator
 from hub.reports import pdf
-from hub.reports.selectors import ReportFilters, full_report, targets
+from hub.reports.programme import full_report
+from hub.reports.selectors import ReportFilters
+from hub.reports.targets import targets
 from tests.factories import VisitFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,12 +10,12 @@ from django.test.utils import CaptureQueriesContext
 
 from hub.models import AdministrativeUnit
 from hub.reports.exports import records_csv
+from hub.reports.programme import full_report
 from hub.reports.selectors import (
     ReportFilters,
     activity,
     activity_breakdown,
     backlog_by_age,
-    full_report,
     report_cases,
     service_quality,
 )

@@ -10,7 +10,8 @@ from django.utils.translation import gettext
 
 from hub.models import Hub, Role, User
 from hub.reports import exports, pdf
-from hub.reports.selectors import BREAKDOWNS, ReportFilters, full_report, within_report_dates
+from hub.reports.programme import full_report
+from hub.reports.selectors import BREAKDOWNS, ReportFilters, within_report_dates
 
 FORMATS = ("pdf", "csv", "xlsx", "json")
 
