@@ -14,7 +14,7 @@ from django.utils import translation
 
 from cases.models import CaseStatus
 from hub.models import HubTarget, TargetIndicator
-from hub.reports.figures import FIGURES
+from hub.reports.figures import ACTIVITY, FIGURES
 from tests.factories import (
     AdminFactory,
     CaseFactory,
@@ -454,3 +454,14 @@ def test_a_period_ending_in_9999_is_refused_in_french_not_a_server_error(client,
 def test_the_report_command_refuses_a_period_out_of_the_report_dates(manager):
     with pytest.raises(CommandError, match="2100"):
         call_command("report", "--from", "2026-01-01", "--to", "9999-12-31", "--format", "json", "--output", "-")
+
+
+def test_the_report_command_writes_in_portuguese_too(tmp_path, data):
+    AdminFactory()
+    sheet = tmp_path / "relatorio.xlsx"
+    dates = ["--from", "2026-01-01", "--to", "2026-12-31"]
+    call_command("report", "--hub", "ML", *dates, "--format", "xlsx", "--language", "pt", "--output", str(sheet))
+    with translation.override("pt"):
+        activity = str(ACTIVITY.title)
+    assert activity != "Activity"
+    assert activity in openpyxl.load_workbook(sheet).sheetnames

@@ -2,6 +2,7 @@ import datetime
 import json
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -34,7 +35,7 @@ class Command(BaseCommand):
             action="store_true",
             help="Leave out figures per referent and per enterprise, as regional viewers read them.",
         )
-        parser.add_argument("--language", default="fr", choices=["fr", "en"])
+        parser.add_argument("--language", default="fr", choices=[code for code, _name in settings.LANGUAGES])
 
     def handle(self, *, hub, date_from, date_to, format, output, by, aggregates_only, language, **options):
         try:
