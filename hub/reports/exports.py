@@ -48,6 +48,7 @@ from hub.reports.figures import (
     BACKLOG,
     BREAKDOWN_FIGURES,
     DELAYS,
+    DIMENSIONS,
     ENTERPRISES,
     IMPACT,
     SATISFACTION,
@@ -58,7 +59,6 @@ from hub.reports.figures import (
     Section,
     Unit,
 )
-from hub.reports.forms import BREAKDOWN_LABELS
 from hub.reports.impact import ANSWERS, followup_answer
 from visits.models import Purpose, Visit
 
@@ -146,15 +146,6 @@ class Table:
     rows: list[list]
 
 
-BREAKDOWN_TITLES = {
-    "month": gettext_lazy("Activity by month"),
-    "hub": gettext_lazy("Activity by hub"),
-    "region": gettext_lazy("Activity by region"),
-    "sector": gettext_lazy("Activity by sector"),
-    "size_class": gettext_lazy("Activity by size class"),
-    "women_led": gettext_lazy("Activity by women-led status"),
-    "referent": gettext_lazy("Activity by referent"),
-}
 SHEET_TITLES = {
     DELAYS.key: gettext_lazy("Service delays"),
     IMPACT.key: gettext_lazy("Impact"),
@@ -243,8 +234,8 @@ def report_tables(report: dict) -> list[Table]:
     delays = DELAYS.data(report)
     tables = [
         _section_figures(ACTIVITY, report),
-        _breakdown_table(str(BREAKDOWN_TITLES["month"]), _("Month"), report["monthly"]),
-        _breakdown_table(str(BREAKDOWN_TITLES[by]), str(BREAKDOWN_LABELS[by]), report["breakdown"]["rows"]),
+        _breakdown_table(str(DIMENSIONS["month"].title), str(DIMENSIONS["month"].name), report["monthly"]),
+        _breakdown_table(str(DIMENSIONS[by].title), str(DIMENSIONS[by].name), report["breakdown"]["rows"]),
         _section_rows(DELAYS, [_("Stage")], [([str(label)], delays[stage]) for stage, label in STAGES.items()]),
         _section_rows(
             BACKLOG,
@@ -290,7 +281,7 @@ def _cover(report: dict, hub_name: str) -> Table:
         (_("Size class"), label(SizeClass, filters["size_class"])),
         (_("Women-led"), filters["women_led"]),
         (_("Referent"), filters["referent"]),
-        (_("Break down by"), BREAKDOWN_LABELS[report["breakdown"]["by"]]),
+        (_("Break down by"), DIMENSIONS[report["breakdown"]["by"]].name),
         (_("Generated at"), timezone.now()),
     ]
     return _figures(_("Report"), [(name, "—" if value is None else value) for name, value in rows], name=_("Parameter"))

@@ -213,6 +213,34 @@ BREAKDOWN_FIGURES = tuple(
 """The activity figures counted per group of a breakdown (per month, per region…)."""
 BREAKDOWN_NOTE = _("An enterprise reached in several groups counts in each of them, and once in the total.")
 
+
+@dataclass(frozen=True)
+class Dimension:
+    """A dimension the activity is counted by."""
+
+    name: Promise
+    """The dimension: the form's choice and the first column of its table."""
+    title: Promise
+    """The title of its table."""
+    chart: Promise
+    """The title of its chart."""
+
+
+DIMENSIONS = {
+    "month": Dimension(_("Month"), _("Activity by month"), _("Cases received and visits by month")),
+    "hub": Dimension(_("Hub"), _("Activity by hub"), _("Cases received and visits by hub")),
+    "region": Dimension(_("Region"), _("Activity by region"), _("Cases received and visits by region")),
+    "sector": Dimension(_("Sector"), _("Activity by sector"), _("Cases received and visits by sector")),
+    "size_class": Dimension(_("Size class"), _("Activity by size class"), _("Cases received and visits by size class")),
+    "women_led": Dimension(
+        _("Women-led"),
+        _("Activity by women-led status"),
+        _("Cases received and visits, women-led enterprises or not"),
+    ),
+    "referent": Dimension(_("Referent"), _("Activity by referent"), _("Cases received and visits by referent")),
+}
+"""The names of each dimension of `hub.reports.selectors.BREAKDOWNS`."""
+
 STAGES = {
     "acknowledge": _("Acknowledgement"),
     "assign": _("Assignment"),
@@ -635,6 +663,8 @@ def page_catalogue(report: dict) -> dict:
     delays = DELAYS.data(report) or {}
     return {
         **{section.key: section for section in SECTIONS},
+        "breakdown": DIMENSIONS[(report.get("breakdown") or {}).get("by", "month")],
+        "month": DIMENSIONS["month"],
         "breakdown_figures": BREAKDOWN_FIGURES,
         "breakdown_note": BREAKDOWN_NOTE,
         "stages": [{"label": label, "data": delays.get(stage) or {}} for stage, label in STAGES.items()],

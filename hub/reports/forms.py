@@ -7,17 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from hub.classifications import IsicSection, SizeClass
 from hub.models import AdministrativeUnit, Hub, Role, TargetIndicator, User
 from hub.permissions import hubs_readable_in_reports, reads_personal_data_in_reports
+from hub.reports.figures import DIMENSIONS
 from hub.reports.selectors import BREAKDOWNS, STAFF_ONLY_BREAKDOWNS, ReportFilters, report_today, within_report_dates
-
-BREAKDOWN_LABELS = {
-    "month": _("Month"),
-    "hub": _("Hub"),
-    "region": _("Region"),
-    "sector": _("Sector"),
-    "size_class": _("Size class"),
-    "women_led": _("Women-led"),
-    "referent": _("Referent"),
-}
 
 
 class ReportFilterForm(forms.Form):
@@ -55,7 +46,7 @@ class ReportFilterForm(forms.Form):
         self.fields["region"].choices = [("", "—"), *regions.values_list("code", "name")]
         personal = reads_personal_data_in_reports(user)
         by = [name for name in BREAKDOWNS if personal or name not in STAFF_ONLY_BREAKDOWNS]
-        self.fields["by"].choices = [(name, BREAKDOWN_LABELS[name]) for name in by]
+        self.fields["by"].choices = [(name, DIMENSIONS[name].name) for name in by]
         if personal:
             self.fields["referent"].queryset = User.objects.filter(role=Role.REFERENT, hub__in=hubs).order_by(
                 "first_name", "last_name"

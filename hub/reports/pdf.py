@@ -5,7 +5,6 @@ report gives the same bytes (no dates in the metadata)."""
 
 import datetime
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -21,6 +20,7 @@ from hub.reports.figures import (
     BREAKDOWN_FIGURES,
     BREAKDOWN_NOTE,
     DELAYS,
+    DIMENSIONS,
     ENTERPRISES,
     IMPACT,
     SATISFACTION,
@@ -77,35 +77,6 @@ def period_text(filters: dict) -> str:
     }
 
 
-@dataclass(frozen=True)
-class BreakdownNames:
-    chart: str
-    table: str
-    column: str
-
-
-def breakdown_names(by: str) -> BreakdownNames:
-    """The chart's title, the table's title and the table's first column for the breakdown `by`."""
-    names = {
-        "month": (_("Cases received and visits by month"), _("Activity by month"), _("Month")),
-        "hub": (_("Cases received and visits by hub"), _("Activity by hub"), _("Hub")),
-        "region": (_("Cases received and visits by region"), _("Activity by region"), _("Region")),
-        "sector": (_("Cases received and visits by sector"), _("Activity by sector"), _("Sector")),
-        "size_class": (
-            _("Cases received and visits by size class"),
-            _("Activity by size class"),
-            _("Size class"),
-        ),
-        "women_led": (
-            _("Cases received and visits, women-led enterprises or not"),
-            _("Activity, women-led enterprises or not"),
-            _("Enterprises"),
-        ),
-        "referent": (_("Cases received and visits by referent"), _("Activity by referent"), _("Referent")),
-    }
-    return BreakdownNames(*names.get(by, (str(by), str(by), str(by))))
-
-
 def filter_lines(filters: dict) -> list[str]:
     """The filters applied, as "what: value" lines with names rather than codes."""
     lines = []
@@ -155,7 +126,13 @@ def draw_cover(doc: Document, report: dict, *, hub_name: str, title: str, genera
     page.text(LEFT, y, _("Breakdown"), size=12, weight="bold", color=GREEN)
     y += line_height(12) + 2
     breakdown = (report.get("breakdown") or {}).get("by", "")
-    page.lines(LEFT + 4, y, wrap(breakdown_names(breakdown).table, width=WIDTH - 4, size=11), size=11)
+    dimension = str(DIMENSIONS[breakdown].title) if breakdown in DIMENSIONS else breakdown
+    page.lines(
+        LEFT + 4,
+        y,
+        wrap(dimension, width=WIDTH - 4, size=11),
+        size=11,
+    )
     generated = _("Generated on %(date)s") % {"date": formats.date_format(generated_on, "DATE_FORMAT")}
     page.text(LEFT, BOTTOM - 12, generated, size=11, color=DARK_GREY)
 
@@ -256,7 +233,7 @@ def draw_charts(doc: Document, report: dict) -> None:
                 _("Cases by the month they were received, visits by the month they started."),
             ),
             (
-                lambda fig: charts.draw_breakdown(fig, rows, title=breakdown_names(by).chart, scale=CHART_SCALE),
+                lambda fig: charts.draw_breakdown(fig, rows, title=str(DIMENSIONS[by].chart), scale=CHART_SCALE),
                 breakdown_height,
                 " ".join(
                     [_("Cases received and visits made in the period, per group.")]
@@ -348,8 +325,8 @@ def draw_tables(doc: Document, report: dict) -> None:
         doc,
         page,
         heading=heading,
-        title=breakdown_names(by).table,
-        columns=_columns(Column(breakdown_names(by).column, 38.0, numeric=False), BREAKDOWN_FIGURES),
+        title=str(DIMENSIONS[by].title),
+        columns=_columns(Column(str(DIMENSIONS[by].name), 38.0, numeric=False), BREAKDOWN_FIGURES),
         rows=rows,
         empty=_("No case received and no visit in this period."),
         note=str(BREAKDOWN_NOTE),

@@ -19,8 +19,8 @@ from hub.calendar import hub_today
 from hub.models import Hub, Role
 from hub.permissions import Action, can, reads_personal_data_in_reports, reads_reports, require
 from hub.reports import charts, exports, pdf
-from hub.reports.figures import page_catalogue
-from hub.reports.forms import BREAKDOWN_LABELS, ReportFilterForm, TargetsForm
+from hub.reports.figures import DIMENSIONS, page_catalogue
+from hub.reports.forms import ReportFilterForm, TargetsForm
 from hub.reports.impact import report_baselines_due, report_followups, report_followups_due
 from hub.reports.programme import full_report
 from hub.reports.selectors import (
@@ -104,7 +104,6 @@ def report_page(request):
         "form": form,
         "report": report,
         "hub_name": _hub_name(_report_hub(user=request.user, filters=filters)),
-        "by_label": BREAKDOWN_LABELS[by],
         "query": request.GET.urlencode(),
         "personal": reads_personal_data_in_reports(request.user),
         "more_enterprises": more_enterprises,
@@ -112,7 +111,7 @@ def report_page(request):
         "catalogue": page_catalogue(report),
         "charts": {
             "monthly": _svg(charts.monthly_activity(report["monthly"], fmt="svg")),
-            "breakdown": _svg(charts.breakdown(report["breakdown"]["rows"], title=BREAKDOWN_LABELS[by], fmt="svg")),
+            "breakdown": _svg(charts.breakdown(report["breakdown"]["rows"], title=DIMENSIONS[by].chart, fmt="svg")),
             "delays": _svg(charts.delays(quality, fmt="svg")),
             "backlog": _svg(charts.backlog(quality["backlog_by_age"], fmt="svg")),
             "impact": _svg(charts.impact(report["impact"], fmt="svg")),
