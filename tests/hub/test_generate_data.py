@@ -19,10 +19,11 @@ from cases.models import Case, CaseShare, ReferenceCounter
 from hub.calendar import HubCalendar
 from hub.classifications import IsicSection, TechnologyDomain, size_class_for
 from hub.country.holidays import library_holidays
-from hub.datagen import LIBRARY_PARTNERS, NIGER_PARTNERS, PARTNERS, TOPICS_BY_KEY, hub_create
+from hub.devtools.datagen import hub_create
+from hub.devtools.datagen.sheets import SHEETS
+from hub.devtools.datagen.tables import LIBRARY_PARTNERS, NIGER_PARTNERS, PARTNERS, TOPICS_BY_KEY
 from hub.followups.services import check_collection_date
 from hub.library.formatting import LINK
-from hub.library_content import SHEETS
 from hub.models import AdministrativeUnit, Enterprise, FollowUp, Hub, Partner, Referent, TechnologySheet, User
 from visits.models import Visit, VisitShare
 

@@ -14,7 +14,7 @@ from django.db import connection
 from django.db.models import F
 
 from cases.models import OPEN_STATUSES, Case, CaseStatus
-from hub.datagen import (
+from hub.devtools.datagen import (
     ScriptedCase,
     Spec,
     generate,

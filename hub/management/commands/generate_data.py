@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from hub.classifications import COUNTRY_TIME_ZONES
-from hub.datagen import (
+from hub.devtools.datagen import (
     DEFAULT_START,
     REFERENCE_DATE,
     Spec,
@@ -21,7 +21,8 @@ from hub.models import Hub, Role, User
 
 NAMES = {"ML": "Mali", "NE": "Niger"}
 HOSTS = {"ML": "Conseil National du Patronat du Mali (CNPM)", "NE": "Conseil National du Patronat Nigérien (CNPN)"}
-"""The host organisation of a hub created in each country the generator knows (`hub.datagen.TERRITORIES`)."""
+"""The host organisation of a hub created in each country the generator knows
+(`hub.devtools.datagen.tables.TERRITORIES`)."""
 
 
 class Command(BaseCommand):
