@@ -30,11 +30,13 @@ urlpatterns = [
     path("manage/country/", include("hub.country.urls")),
     path("manage/staff/", include("hub.staff.urls")),
     path("manage/hubs/", include("hub.hubs.urls")),
+    path("manage/imports/", include("hub.imports.urls")),
     path("manage/", include("hub.manage_urls")),
     path("accounts/", include("hub.accounts_urls")),
     path("portal/library/", include("hub.library.portal_urls")),
     path("portal/", include("cases.urls")),
     path("m/", include("visits.urls")),
+    path("openrosa/", include("visits.openrosa.urls")),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

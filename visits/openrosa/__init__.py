@@ -1,0 +1,1 @@
+"""ODK Collect and Enketo as field clients of the visits: the OpenRosa 1.0 endpoints under /openrosa/."""
