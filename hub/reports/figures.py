@@ -645,10 +645,6 @@ def format_days(days: float | None) -> str:
     return format_number(days, decimals=1)
 
 
-def format_rating(mean: float | None) -> str:
-    return format_number(mean, decimals=2)
-
-
 def format_value(value, *, unit: Unit, decimals: int = 0, signed: bool = False) -> str:
     if unit is Unit.AMOUNT:
         return format_amount(value, signed=signed)
