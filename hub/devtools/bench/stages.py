@@ -109,7 +109,7 @@ def _queries_per_request(client) -> list[dict]:
 def _reports(user) -> list[dict]:
     from django.utils import timezone
 
-    from hub.reports import selectors
+    from hub.reports import impact, selectors, targets
 
     filters = selectors.ReportFilters(
         date_from=datetime.date(REPORT_YEAR, 1, 1), date_to=datetime.date(REPORT_YEAR, 12, 31), hub=HUB_CODE
@@ -154,8 +154,8 @@ def _reports(user) -> list[dict]:
             }
         )
     for name, function in {
-        "impact": lambda: selectors.impact(user=user, filters=filters),
-        "targets": lambda: selectors.targets(user=user, filters=filters),
+        "impact": lambda: impact.impact(user=user, filters=filters),
+        "targets": lambda: targets.targets(user=user, filters=filters),
     }.items():
         milliseconds, _result = best_of(function)
         rows.append({"report": name, "orm_ms": milliseconds, "sql_ms": None, "ratio": None, "same_figures": None})
@@ -241,7 +241,7 @@ def _charts(user) -> dict:
         return {"available": False, "reason": str(error), "rows": []}
     from django.utils import translation
 
-    from hub.reports import selectors
+    from hub.reports import impact, selectors, targets
 
     filters = selectors.ReportFilters(
         date_from=datetime.date(REPORT_YEAR, 1, 1), date_to=datetime.date(REPORT_YEAR, 12, 31), hub=HUB_CODE
@@ -250,14 +250,14 @@ def _charts(user) -> dict:
         monthly = selectors.activity_breakdown(user=user, filters=filters, by="month")
         regions = selectors.activity_breakdown(user=user, filters=filters, by="region")
         quality = selectors.service_quality(user=user, filters=filters)
-        lines = selectors.targets(user=user, filters=filters)["hubs"][0]["indicators"]
-        impact = selectors.impact(user=user, filters=filters)
+        lines = targets.targets(user=user, filters=filters)["hubs"][0]["indicators"]
+        followed = impact.impact(user=user, filters=filters)
         drawings = {
             "monthly_activity": lambda fmt: charts.monthly_activity(monthly, fmt=fmt),
             "breakdown (regions)": lambda fmt: charts.breakdown(regions, title="Régions", fmt=fmt),
             "delays": lambda fmt: charts.delays(quality, fmt=fmt),
             "backlog": lambda fmt: charts.backlog(quality["backlog_by_age"], fmt=fmt),
-            "impact": lambda fmt: charts.impact(impact, fmt=fmt),
+            "impact": lambda fmt: charts.impact(followed, fmt=fmt),
             "targets": lambda fmt: charts.targets(lines, fmt=fmt),
         }
         rows = []
