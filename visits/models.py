@@ -140,3 +140,32 @@ class VisitShare(SharedItem):
     def save(self, *args, **kwargs):
         self.hub_id = self.visit.hub_id
         super().save(*args, **kwargs)
+
+
+class FieldAppToken(models.Model):
+    """A referent's key for ODK Collect, put in the server address as ODK Central puts its app users' keys
+    (/openrosa/key/<key>/). Only the key's SHA-256 is stored, so the key is shown once, in the QR code made
+    with it; a referent has at most one key in use, and a new one revokes the previous."""
+
+    referent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="field_app_tokens",
+        verbose_name=_("referent"),
+    )
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ODK Collect key")
+        verbose_name_plural = _("ODK Collect keys")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["referent"], condition=models.Q(revoked_at__isnull=True), name="one_field_app_token_in_use"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.referent} – {self.created_at:%Y-%m-%d}"
