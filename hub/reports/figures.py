@@ -62,7 +62,7 @@ class Figure:
 
     @property
     def header(self) -> str:
-        """The label as a table's column title: an amount's names the currency, which its cells leave out."""
+        """The label as a table's column title: an amount's title names the currency, which its cells leave out."""
         return f"{self.label} (FCFA)" if self.unit is Unit.AMOUNT else str(self.label)
 
     def cell(self, value) -> str:
