@@ -1,6 +1,7 @@
 from django.urls import path
 
 from visits import views
+from visits.openrosa import views as openrosa_views
 
 app_name = "visits"
 urlpatterns = [
@@ -17,4 +18,5 @@ urlpatterns = [
     path("cases/<int:pk>/", views.case_detail, name="case"),
     path("cases/<int:pk>/<slug:action>/", views.case_action, name="case-action"),
     path("photos/<uuid:token>/", views.photo, name="photo"),
+    path("odk/", openrosa_views.field_app, name="odk"),
 ]
