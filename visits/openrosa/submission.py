@@ -60,8 +60,12 @@ def _position(text: str) -> dict:
 
 
 def _instance_id(children: dict[str, list]) -> uuid.UUID:
-    meta = children.get("meta")
-    text = _text(_children(meta[0]), "instanceID") if meta else ""
+    """The instanceID of `meta`. An edit of a sent submission (Enketo's, with a deprecatedID) is refused: it
+    comes under a new instanceID and would be stored as a second visit."""
+    meta = _children(children["meta"][0]) if "meta" in children else {}
+    if _text(meta, "deprecatedID"):
+        raise Unreadable(_("A visit already sent cannot be edited from ODK: nothing was stored."))
+    text = _text(meta, "instanceID")
     try:
         return uuid.UUID(text.removeprefix("uuid:"))
     except ValueError:

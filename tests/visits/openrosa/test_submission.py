@@ -255,6 +255,14 @@ class TestRefused:
                 b"<?xml version='1.0'?><!DOCTYPE data [<!ENTITY a 'aaaa'>]><data id='hubiit_visit'>&a;</data>",
                 "The submission is not XML we can read: nothing was stored.",
             ),
+            (
+                b"<?xml version='1.0' ?><data id='hubiit_visit'><meta><instanceID>uuid:"
+                + str(uuid.uuid4()).encode()
+                + b"</instanceID><deprecatedID>uuid:"
+                + str(uuid.uuid4()).encode()
+                + b"</deprecatedID></meta></data>",
+                "A visit already sent cannot be edited from ODK: nothing was stored.",
+            ),
         ],
     )
     def test_what_is_not_an_instance_of_the_visit_form_is_400(self, client, key, body, why):
