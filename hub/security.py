@@ -240,9 +240,12 @@ def _on_user_saved(sender, instance: User, raw=False, **kwargs):
 
 
 def end_sessions_and_tokens(*, user: User) -> None:
-    """Every session and API token of `user` ends: the next request from them is anonymous. Sessions
-    are stored in the database (the default), so every app server sees the change at once."""
+    """Every session, API token and ODK Collect key of `user` ends: the next request from them is anonymous.
+    Sessions are stored in the database (the default), so every app server sees the change at once."""
+    from visits.openrosa.services import field_app_token_revoke
+
     Token.objects.filter(user=user).delete()
+    field_app_token_revoke(referent=user)
     user_id = str(user.pk)
     stale = [
         session.session_key

@@ -3,7 +3,9 @@ media file, the submission), and the referent's page that makes the QR code conf
 
 Each OpenRosa view answers under /openrosa/ with a password (HTTP Basic) and under /openrosa/key/<key>/
 with a referent's key; the URLs it gives (download, manifest, media) keep the way it was reached. Every
-answer carries X-OpenRosa-Version and Date, whether or not the request sent them (Enketo does not)."""
+answer carries X-OpenRosa-Version, whether or not the request sent it (Enketo does not); the Date header the
+specification asks for is the server's (gunicorn sets it on every answer, so the view does not: twice would be
+wrong)."""
 
 import functools
 
@@ -13,7 +15,6 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.http import http_date
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -73,7 +74,6 @@ def openrosa(*methods: str, submission: bool = False):
                 if refusal.challenge:
                     response["WWW-Authenticate"] = f'Basic realm="{REALM}", charset="UTF-8"'
             response["X-OpenRosa-Version"] = "1.0"
-            response["Date"] = http_date()
             response["Content-Language"] = translation.get_language()
             if submission:
                 response["X-OpenRosa-Accept-Content-Length"] = str(ACCEPT_CONTENT_LENGTH)
