@@ -39,6 +39,7 @@ class Action(StrEnum):
     SHARE_LIBRARY = "share_library"
     MANAGE_VIEWERS = "manage_viewers"
     OPEN_HUBS = "open_hubs"
+    IMPORT_RECORDS = "import_records"
 
 
 A = Action
@@ -76,6 +77,7 @@ CAPABILITIES: dict[str, frozenset[Action]] = {
             A.READ_LIBRARY,
             A.WRITE_LIBRARY,
             A.SHARE_LIBRARY,
+            A.IMPORT_RECORDS,
         }
     ),
     Role.VIEWER: frozenset({A.VIEW_REGIONAL_REPORTS}),
@@ -85,7 +87,8 @@ CAPABILITIES: dict[str, frozenset[Action]] = {
 all ask this table, so a route never lets through what its service refuses. Administrators run every hub
 but neither log visits (a referent's record of the site) nor rate cases (the enterprise's own judgement).
 MANAGE_REFERENTS is managing a hub's staff, its referents and managers (`hub.staff`); only administrators
-open hubs and give regional viewers their accounts.
+open hubs and give regional viewers their accounts. IMPORT_RECORDS brings a hub's spreadsheets of enterprises,
+past cases and past visits in (`hub.imports`).
 The Django admin is entered with the user's staff flag, not through this table."""
 
 

@@ -29,6 +29,7 @@ from hub.models.library import (
     sheet_attachment_path,
     validate_sectors,
 )
+from hub.models.imports import ImportBatch
 # isort: on
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "Hub",
     "HubHoliday",
     "HubTarget",
+    "ImportBatch",
     "Partner",
     "Referent",
     "Role",
