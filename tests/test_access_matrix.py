@@ -38,6 +38,7 @@ from cases.models import Channel, Priority
 from hub.classifications import TechnologyDomain
 from tests.access_matrix_data import MISSING_PK, ROLES, World, build_world, jpeg
 from visits.models import Purpose
+from visits.openrosa.form import FORM_ID
 
 LOGIN = "login"
 """Anonymous visitors of a page are redirected to the sign-in page."""
@@ -611,6 +612,7 @@ PAGES: dict[str, tuple[Check, ...]] = {
             label="note",
         ),
     ),
+    "m/odk/": (Check("visits:odk", of(FIELD, 200)),),
     "m/photos/<uuid:token>/": (
         Check(
             "visits:photo",
@@ -620,6 +622,33 @@ PAGES: dict[str, tuple[Check, ...]] = {
             targets=VISITS,
         ),
     ),
+}
+
+# ODK Collect and Enketo (OpenRosa): a referent's password over HTTPS or key, never a session (a submission
+# carries no CSRF token), so every role's session is refused like an anonymous request: 403 over plain HTTP, and
+# an unknown key 403 (tests/visits/openrosa test the referents who pass).
+OPENROSA_REFUSED = dict.fromkeys(ROLES, 403)
+OPENROSA_ROUTES = {
+    "formList": ("openrosa:form-list", {}),
+    "forms/<slug:form_id>.xml": ("openrosa:form", {"form_id": FORM_ID}),
+    "forms/<slug:form_id>/manifest": ("openrosa:manifest", {"form_id": FORM_ID}),
+    "forms/<slug:form_id>/media/<str:filename>": (
+        "openrosa:media",
+        {"form_id": FORM_ID, "filename": "enterprises.csv"},
+    ),
+}
+OPENROSA = {
+    **{
+        f"openrosa/{prefix}{route}": (Check(name, {}, fixed(**kwargs, **key), refused=OPENROSA_REFUSED),)
+        for route, (name, kwargs) in OPENROSA_ROUTES.items()
+        for prefix, key in (("", {}), ("key/<slug:key>/", {"key": "made-up-key"}))
+    },
+    **{
+        f"openrosa/{prefix}submission": (
+            Check("openrosa:submission", {}, fixed(**key), method="post", refused=OPENROSA_REFUSED),
+        )
+        for prefix, key in (("", {}), ("key/<slug:key>/", {"key": "made-up-key"}))
+    },
 }
 
 CASE_API = {
@@ -889,7 +918,7 @@ for _path, _checks in ROUTER.items():
     API[_router_pattern(_path, suffix=False)] = _checks
     API[_router_pattern(_path, suffix=True)] = with_suffix(*_checks)
 
-TABLE: dict[str, tuple[Check, ...]] = {**PAGES, **API}
+TABLE: dict[str, tuple[Check, ...]] = {**PAGES, **OPENROSA, **API}
 """Route (as the resolver spells it) -> the checks made on it."""
 
 ADMIN_PREFIX = "admin/"
