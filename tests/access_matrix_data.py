@@ -30,7 +30,7 @@ from cases import services as case_services
 from cases.rating import rating_token
 from hub.followups.questionnaire import questionnaire_token
 from hub.library import services as library_services
-from hub.models import FollowUp, HubHoliday, TechnologySheet
+from hub.models import FollowUp, HubHoliday, ImportBatch, TechnologySheet
 from tests.factories import (
     AdminFactory,
     CaseFactory,
@@ -205,6 +205,15 @@ def build_world() -> World:
     }
     w.pks["holiday"] = {t: h.pk for t, h in holidays.items()}
     w.markers["holiday"] = {t: h.name for t, h in holidays.items()}
+
+    batches = {
+        target: ImportBatch.objects.create(
+            hub=hub, kind=ImportBatch.Kind.ENTERPRISES, file_name=f"Import {letters[target]}mark.csv", uploaded_by=by
+        )
+        for target, hub, by in (("own", hub1, users["manager"]), ("other_hub", hub2, users["other_manager"]))
+    }
+    w.pks["import_batch"] = {t: b.pk for t, b in batches.items()}
+    w.markers["import_batch"] = {t: b.file_name for t, b in batches.items()}
 
     w.rating_token = rating_token(cases["own"])
     six_months = FollowUpFactory(case=cases["own"], kind=FollowUp.Kind.MONTH_6)

@@ -96,6 +96,7 @@ CASES = ("own", "other_ent", "other_hub")
 ENTERPRISES = CASES
 VISITS = CASES
 FOLLOWUPS = CASES
+BATCHES = ("own", "other_hub")
 CASE_FILES = (*CASES, "internal", "mixed")
 SHEETS = ("own", "draft", "archived_own", "archived_other", "other_hub")
 SHEET_FILES = (*SHEETS, "mixed")
@@ -624,6 +625,33 @@ PAGES: dict[str, tuple[Check, ...]] = {
     ),
 }
 
+IMPORTS = {
+    "manage/imports/": (Check("imports:list", of(MANAGERS, 200), lists=(("import_batch", STAFF),)),),
+    "manage/imports/templates/<slug:kind>.<slug:extension>": (
+        Check("imports:template", of(MANAGERS, 200), fixed(kind="enterprises", extension="xlsx")),
+    ),
+    "manage/imports/progress.js": (Check("imports:script", of(MANAGERS, 200)),),
+    "manage/imports/<int:pk>/": (
+        Check("imports:batch", of(MANAGERS, 200), pk_of("import_batch"), scope=STAFF, targets=BATCHES),
+    ),
+    "manage/imports/<int:pk>/progress/": (
+        Check("imports:progress", of(MANAGERS, 200), pk_of("import_batch"), scope=STAFF, targets=BATCHES),
+    ),
+    **{
+        f"manage/imports/<int:pk>/{action}/": (
+            Check(
+                f"imports:{action}",
+                of(MANAGERS, 302),
+                pk_of("import_batch"),
+                scope=STAFF,
+                targets=BATCHES,
+                method="post",
+            ),
+        )
+        for action in ("check", "import", "cancel")
+    },
+}
+
 # ODK Collect and Enketo (OpenRosa): a referent's password over HTTPS or key, never a session (a submission
 # carries no CSRF token), so every role's session is refused like an anonymous request: 403 over plain HTTP, and
 # an unknown key 403 (tests/visits/openrosa test the referents who pass).
@@ -918,7 +946,7 @@ for _path, _checks in ROUTER.items():
     API[_router_pattern(_path, suffix=False)] = _checks
     API[_router_pattern(_path, suffix=True)] = with_suffix(*_checks)
 
-TABLE: dict[str, tuple[Check, ...]] = {**PAGES, **OPENROSA, **API}
+TABLE: dict[str, tuple[Check, ...]] = {**PAGES, **IMPORTS, **OPENROSA, **API}
 """Route (as the resolver spells it) -> the checks made on it."""
 
 ADMIN_PREFIX = "admin/"
