@@ -63,18 +63,17 @@ def _followups_prefix() -> str:
     return reverse("visits:followup", args=[0]).removesuffix("0/")
 
 
-def app_config(request, *, followups: bool = False) -> dict:
+def app_config(request, *, visit_form: bool = False, followups: bool = False) -> dict:
     """What the mobile script needs, read from the page (no inline script): URLs, the signed-in referent
-    and the messages it shows, in the page's language; with `followups`, what followup.js needs too (the
-    home page and a follow-up's form), left out elsewhere to keep the visit form's first load light."""
+    and the messages it shows, in the page's language: the outbox's on every page; with `visit_form`, the
+    visit form's; with `followups`, what followup.js needs (the home page and a follow-up's form). Each page
+    gets only its own, to keep its first load light."""
     config = {
         "user": request.user.pk,
         "visits": reverse("visit-list"),
-        "directory": reverse("visits:directory"),
-        "enterprises": reverse("enterprise-list"),
         "worker": reverse("visits:service-worker"),
+        "home": reverse("visits:mobile-home"),
         "followups": _followups_prefix(),
-        "maxPhotos": MAX_PHOTOS_PER_VISIT,
         "kinds": dict(FollowUp.Kind.choices),
         "text": {
             "waiting": _("Waiting to be sent"),
@@ -84,28 +83,45 @@ def app_config(request, *, followups: bool = False) -> dict:
             "offline": _("No network: it will be sent when the connection returns."),
             "signIn": _("Sign in again to send it."),
             "server": _("The server did not answer: it will be sent again."),
+            "conflict": _("Another record is already stored under this identifier: keep this copy or discard it."),
+            "correct": _("Correct"),
             "retry": _("Send again"),
             "discard": _("Discard"),
             "confirmDiscard": _("Discard this record for good? It was not saved on the server."),
+            "discardCopy": _("Discard this copy? The record stored under its identifier stays on the server."),
+            "discardPhotos": _("The visit is stored on the server: discard its photos not sent yet?"),
+            "dropDraft": _("Discard this draft, photos included?"),
+            "toSend": _("%(count)s to send"),
+            "clock": _(
+                "The phone's clock says %(phone)s but the server's says %(server)s: set the phone's date and time."
+            ),
             "confirmLogout": _(
                 "Some records are not sent yet. They stay on this phone, but only you can send them. Sign out anyway?"
             ),
-            "saved": _("Visit saved on the phone."),
-            "sentNow": _("Sent to the server."),
-            "noMatch": _("No enterprise of the directory matches."),
-            "noMatchOffline": _("No enterprise kept on this phone matches. Online, the whole hub is searched."),
-            "locating": _("Looking for your position…"),
-            "located": _("Position recorded, within %(metres)s m."),
-            "noPosition": _("Position not available (%(reason)s): the visit will be saved without it."),
-            "photos": _("%(count)s photo(s) ready."),
-            "tooManyPhotos": _("At most %(count)s photos per visit."),
-            "noCase": _("No open case of yours for this enterprise."),
-            "pickEnterprise": _("Choose the enterprise in the list."),
-            "tooManyWomen": _("Women reached cannot outnumber the people reached."),
+            "signOutFailed": _("Could not sign out (no network?): try again once connected. The app works meanwhile."),
             "kept": _("Kept on this phone"),
             "due": _("due %(date)s"),
         },
     }
+    if visit_form:
+        config["directory"] = reverse("visits:directory")
+        config["enterprises"] = reverse("enterprise-list")
+        config["maxPhotos"] = MAX_PHOTOS_PER_VISIT
+        config["text"].update(
+            saved=_("Visit saved on the phone."),
+            sentNow=_("Sent to the server."),
+            draftBack=_("Draft of this visit, kept on the phone."),
+            noMatch=_("No enterprise of the directory matches."),
+            noMatchOffline=_("No enterprise kept on this phone matches. Online, the whole hub is searched."),
+            locating=_("Looking for your position…"),
+            located=_("Position recorded, within %(metres)s m."),
+            noPosition=_("Position not available (%(reason)s): the visit will be saved without it."),
+            photos=_("%(count)s photo(s) ready."),
+            tooManyPhotos=_("At most %(count)s photos per visit."),
+            noCase=_("No open case of yours for this enterprise."),
+            pickEnterprise=_("Choose the enterprise in the list."),
+            tooManyWomen=_("Women reached cannot outnumber the people reached."),
+        )
     if followups:
         config["collect"] = reverse("followup-collect", args=[0])
         config["followupsCopy"] = reverse("visits:followups-copy")
@@ -128,7 +144,7 @@ def visit_new(request):
         "purposes": Purpose.choices,
         "domains": TechnologyDomain.choices,
         "max_needs": MAX_NEEDS_PER_VISIT,
-        "app": app_config(request),
+        "app": app_config(request, visit_form=True),
     }
     return render(request, "visits/visit_form.html", context)
 

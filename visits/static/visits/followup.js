@@ -12,15 +12,12 @@
   // copy kept from the last page opened online serves.
   async function refreshCopy() {
     try {
-      const response = await fetch(cfg.followupsCopy, { credentials: "same-origin" });
-      if (response.ok) {
-        const { followups } = await response.json();
-        await app.store("meta", "readwrite", (s) => s.put(followups, "followups"));
-      }
+      const response = await app.request(cfg.followupsCopy);
+      if (response.ok) await app.meta("followups", (await response.json()).followups);
     } catch (error) {
-      // Offline.
+      // Offline, or no answer in time.
     }
-    return (await app.store("meta", "readonly", (s) => s.get("followups"))) || [];
+    return (await app.meta("followups")) || [];
   }
 
   // The home page: a follow-up recorded on the phone and not sent yet says so.
@@ -37,9 +34,7 @@
 
   function saved(form, message) {
     form.hidden = true;
-    const status = $("#form-status");
-    status.textContent = message;
-    status.hidden = false;
+    Object.assign($("#form-status"), { textContent: message, className: "messages", hidden: false });
   }
 
   // The questions shown, as the API reads them: numbers, yes / no / unknown, texts, the day collected.
@@ -71,11 +66,21 @@
       }
     }
     const url = collectUrl(id);
-    const kept = (await app.records()).find((r) => r.url === url && r.state !== "refused");
-    if (kept) return saved(form, text.onPhone);
+    const mine = (await app.records()).filter((r) => r.url === url);
+    if (mine.some((r) => r.state !== "refused")) return saved(form, text.onPhone);
     form.client_uuid.value = app.uuid();
     form.collected_on.value = app.localDateTime(new Date()).slice(0, 10);
     form.collected_on.max = form.collected_on.value;
+    // A follow-up refused for what it said (400) stored nothing: it opens as it was, to be corrected and
+    // sent again under the same UUID.
+    const refused = mine.find((r) => r.code === 400);
+    if (refused) {
+      for (const [name, value] of Object.entries(refused.payload)) {
+        if (form.elements[name] && value !== null) form.elements[name].value = value;
+      }
+      const status = `${text.refused} – ${refused.reason}`;
+      Object.assign($("#form-status"), { textContent: status, className: "error", hidden: false });
+    }
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       if (!form.reportValidity()) return;
@@ -83,6 +88,7 @@
         client_uuid: form.client_uuid.value,
         user: cfg.user,
         url,
+        page: location.pathname,
         payload: answers(form),
         label: $("#followup-title").textContent,
         photos: [],

@@ -1,15 +1,23 @@
 // The referents' mobile app: an outbox of visits and impact follow-ups in IndexedDB, sent to the API
-// whenever the network allows, the offline enterprise picker, GPS and photos shrunk on the phone. Each
-// record is keyed by the UUID made when its form opens, so a resend is stored once by the server.
+// whenever the network allows, the visit form's draft, the offline enterprise picker, GPS and photos shrunk
+// on the phone. Each record is keyed by the UUID made when its form opens, so a resend is stored once.
 "use strict";
 (function () {
   const cfg = JSON.parse(document.getElementById("app-config").textContent);
   const text = cfg.text;
   const $ = (selector) => document.querySelector(selector);
   const fill = (template, values) => template.replace(/%\((\w+)\)s/g, (_, key) => values[key]);
+  const when = (time) =>
+    new Date(time).toLocaleString(document.documentElement.lang, { dateStyle: "short", timeStyle: "short" });
+  // An element with its properties and children: el("li", { className: "item" }, "text", node)
+  function el(tag, properties, ...children) {
+    const node = Object.assign(document.createElement(tag), properties);
+    node.append(...children);
+    return node;
+  }
   const KEEP_SENT = 20;
 
-  // ---- IndexedDB: "outbox" holds one record per visit or follow-up, "meta" the directory copy.
+  // ---- IndexedDB: "outbox" holds one record per visit or follow-up, "meta" the copies and the drafts.
   let opened;
   function database() {
     opened = opened || new Promise((resolve, reject) => {
@@ -34,8 +42,21 @@
   }
   const records = async () =>
     (await store("outbox", "readonly", (s) => s.getAll())).filter((record) => record.user === cfg.user);
-  const save = (record) => store("outbox", "readwrite", (s) => s.put(record));
-  const remove = (key) => store("outbox", "readwrite", (s) => s.delete(key));
+  const get = (key) => store("outbox", "readonly", (s) => s.get(key));
+  // Every change of the outbox shows at once, whatever else is under way.
+  async function save(record) {
+    await store("outbox", "readwrite", (s) => s.put(record));
+    showOutbox();
+  }
+  async function remove(key) {
+    await store("outbox", "readwrite", (s) => s.delete(key));
+    showOutbox();
+  }
+  // meta(key) reads, meta(key, value) writes, meta(key, null) deletes.
+  const meta = (key, value) =>
+    store("meta", value === undefined ? "readonly" : "readwrite", (s) =>
+      value === undefined ? s.get(key) : value === null ? s.delete(key) : s.put(value, key)
+    );
 
   function uuid() {
     if (crypto.randomUUID) return crypto.randomUUID();
@@ -46,17 +67,42 @@
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
   }
 
-  // ---- Sending. A network failure or a server error leaves the record waiting; a refusal (400, 409,
-  // 413, 415) marks it refused with the server's reasons, for the referent to retry or discard.
+  // ---- Requests. Each gives up after `ms` (one that never answers would hold the outbox forever), with a
+  // timer rather than AbortSignal.timeout so that tests can move the clock. The Date header of each answer
+  // says how far the phone's clock is from the server's: more than 5 minutes, and the page says so.
+  function timed(ms = 30000, control = new AbortController()) {
+    setTimeout(() => control.abort(), ms);
+    return control.signal;
+  }
+  async function request(url, options, ms) {
+    const response = await fetch(url, { credentials: "same-origin", signal: timed(ms), ...options });
+    const gap = Date.now() - Date.parse(response.headers.get("Date"));
+    if (!isNaN(gap)) localStorage.hubiitClock = Math.abs(gap) > 300000 ? gap : "";
+    showClock();
+    return response;
+  }
   function csrf() {
     const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
     return match ? decodeURIComponent(match[1]) : "";
   }
-  function post(url, body, json) {
+  function post(url, body, json, ms) {
     const headers = { "X-CSRFToken": csrf(), Accept: "application/json", "Accept-Language": document.documentElement.lang };
     if (json) headers["Content-Type"] = "application/json";
-    return fetch(url, { method: "POST", body, headers, credentials: "same-origin" });
+    return request(url, { method: "POST", body, headers }, ms);
   }
+  // A message at the top of the page, one per `id`; an empty one hides it.
+  function notice(id, message) {
+    let node = document.getElementById(id);
+    if (!node && message) $("main").prepend((node = el("p", { id, className: "error", role: "alert" })));
+    if (node) Object.assign(node, { hidden: !message, textContent: message || "" });
+  }
+  function showClock() {
+    const gap = Number(localStorage.hubiitClock);
+    notice("clock", gap && fill(text.clock, { phone: when(Date.now()), server: when(Date.now() - gap) }));
+  }
+
+  // ---- Sending. A network failure, no answer in time or a server error leaves the record waiting, tried
+  // after the others next time; a refusal marks it refused, for the referent to correct, resend or discard.
   // The server's messages, each after the label of its field where the page has one.
   function reasons(value, into, field) {
     const label = field && document.querySelector(`label[for="id_${field}"], label[data-field="${field}"]`);
@@ -65,67 +111,97 @@
     else if (value && typeof value === "object") Object.entries(value).forEach(([k, v]) => reasons(v, into, k));
     return into;
   }
-  // A follow-up the server no longer has for this referent (cancelled by a reopening, moved to another hub)
-  // answers 404: refused too, so that it can be discarded.
+  // A 409's answer carries the record stored under this UUID, which is not this copy: the message says only
+  // that. A follow-up the server no longer has for this referent (cancelled by a reopening, moved to another
+  // hub) answers 404: refused too, so that it can be discarded.
   async function answered(record, response) {
-    if ([400, 409, 413, 415].includes(response.status) || (record.url && response.status === 404)) {
-      record.state = "refused";
-      record.reason = reasons(await response.json().catch(() => ({})), []).join(" ") || response.statusText;
+    const code = response.status;
+    if ([400, 409, 413, 415].includes(code) || (record.url && code === 404)) {
+      const said = code === 409 ? [text.conflict] : reasons(await response.json().catch(() => ({})), []);
+      Object.assign(record, { state: "refused", code, reason: said.join(" ") || response.statusText });
     } else {
-      record.reason = [401, 403].includes(response.status) ? text.signIn : text.server;
+      Object.assign(record, { tried: Date.now(), reason: [401, 403].includes(code) ? text.signIn : text.server });
     }
-    await save(record);
   }
   // A record names the endpoint it goes to (`url`, a follow-up's collect); a visit goes to the visits.
+  async function attempt(record) {
+    if (!record.server_id) {
+      const response = await post(record.url || cfg.visits, JSON.stringify(record.payload), true);
+      if (!response.ok) return answered(record, response);
+      record.server_id = (await response.json()).id;
+      await save(record);
+    }
+    for (const photo of record.photos) {
+      if (record.photos_sent.includes(photo.token)) continue;
+      const form = new FormData();
+      form.append("image", photo.blob, "photo.jpg");
+      form.append("token", photo.token);
+      // About 200 KB: slow over a weak signal.
+      const response = await post(`${cfg.visits}${record.server_id}/photos/`, form, false, 120000);
+      if (!response.ok) return answered(record, response);
+      record.photos_sent.push(photo.token);
+      await save(record);
+    }
+    // The server has it all: the phone keeps only what the list shows.
+    Object.assign(record, { state: "sent", reason: "", payload: null, photos: [], sent_at: Date.now() });
+  }
+  // The records this page saved or resent show as being sent until their attempt ends.
+  const sending = new Set();
   async function sendOne(record) {
     try {
-      if (!record.server_id) {
-        const response = await post(record.url || cfg.visits, JSON.stringify(record.payload), true);
-        if (!response.ok) return answered(record, response);
-        record.server_id = (await response.json()).id;
-        await save(record);
-      }
-      for (const photo of record.photos) {
-        if (record.photos_sent.includes(photo.token)) continue;
-        const form = new FormData();
-        form.append("image", photo.blob, "photo.jpg");
-        form.append("token", photo.token);
-        const response = await post(`${cfg.visits}${record.server_id}/photos/`, form, false);
-        if (!response.ok) return answered(record, response);
-        record.photos_sent.push(photo.token);
-        await save(record);
-      }
-      Object.assign(record, { state: "sent", reason: "", photos: [], sent_at: Date.now() });
-      await save(record);
+      await attempt(record);
     } catch (error) {
-      record.reason = text.offline;
-      await save(record);
+      Object.assign(record, { tried: Date.now(), reason: error.name === "AbortError" ? text.server : text.offline });
     }
+    sending.delete(record.client_uuid);
+    await save(record);
   }
-  let sending = false;
-  async function sendAll() {
-    if (sending) return;
-    sending = true;
-    try {
-      const waiting = (await records()).filter((record) => record.state === "waiting");
-      const work = async () => {
-        for (const record of waiting) await sendOne(record);
-      };
-      await (navigator.locks ? navigator.locks.request("hubiit-outbox", work) : work());
-      const sent = (await records()).filter((r) => r.state === "sent").sort((a, b) => b.sent_at - a.sent_at);
-      for (const old of sent.slice(KEEP_SENT)) await remove(old.client_uuid);
-    } finally {
-      sending = false;
-      await showOutbox();
+  // One sender per browser: a Web Lock (a chain of passes where the browser has none) holds the queue while a
+  // pass runs, and the pass reads what waits once it holds it and each record again just before sending it,
+  // so that a second tab never sends what the first has. A call during a pass queues one pass more, for the
+  // records saved meanwhile.
+  let queued = null;
+  let chain = Promise.resolve();
+  function sendAll() {
+    if (!queued) {
+      queued = (navigator.locks ? navigator.locks.request("hubiit-outbox", pass) : (chain = chain.then(pass, pass)))
+        .catch(() => {});
     }
+    return queued;
+  }
+  async function pass() {
+    queued = null;
+    const waiting = (await records()).filter((record) => record.state === "waiting");
+    for (const { client_uuid } of waiting.sort((a, b) => (a.tried || 0) - (b.tried || 0))) {
+      const record = await get(client_uuid);
+      if (record && record.state === "waiting") await sendOne(record);
+      else sending.delete(client_uuid); // another tab sent it, or it was discarded
+    }
+    const sent = (await records()).filter((r) => r.state === "sent").sort((a, b) => b.sent_at - a.sent_at);
+    for (const old of sent.slice(KEEP_SENT)) await remove(old.client_uuid);
+    showOutbox(); // what another tab did shows here too
   }
 
-  // ---- The outbox as the referent sees it, on every mobile page.
+  // ---- The outbox as the referent sees it: its list where the page has one, and on every page how many
+  // records wait, beside the app's name, a link to the home page's list.
+  let renders = 0;
   async function showOutbox() {
-    const list = $("#outbox-list");
+    const turn = ++renders;
     const all = (await records()).sort((a, b) => b.saved_at - a.saved_at);
+    if (turn !== renders) return; // a later call shows a later state
     const unsent = all.filter((record) => record.state !== "sent").length;
+    let badge = $("#outbox-badge");
+    if (!badge && unsent && $(".brand")) {
+      // "%(count)s to send": the count in a span of its own, wherever the language puts it.
+      const [before, after] = text.toSend.split("%(count)s");
+      const count = el("span");
+      count.dataset.outboxCount = "";
+      badge = el("a", { id: "outbox-badge", className: "count", href: `${cfg.home}#outbox` }, before, count, after);
+      $(".brand").after(badge);
+    }
     document.querySelectorAll("[data-outbox-count]").forEach((node) => (node.textContent = unsent));
+    if (badge) badge.hidden = !unsent;
+    const list = $("#outbox-list");
     if (!list) return;
     $("#outbox").hidden = all.length === 0;
     $("#send-now").hidden = !all.some((record) => record.state === "waiting");
@@ -135,36 +211,41 @@
     list.replaceChildren(...all.filter((record) => record.state !== "sent").map(outboxItem));
   }
   function outboxItem(record) {
-    const item = document.createElement("li");
-    item.className = `item state-${record.state}`;
+    const shown = record.state === "waiting" && sending.has(record.client_uuid) ? "sending" : record.state;
+    const state = text[shown] + (record.reason ? ` – ${record.reason}` : "");
+    const item = el("li", { className: `item state-${shown}` }, el("strong", {}, record.label));
+    item.append(el("span", { className: "state" }, state));
     item.dataset.uuid = record.client_uuid;
-    const title = document.createElement("strong");
-    title.textContent = record.label;
-    const state = document.createElement("span");
-    state.className = "state";
-    state.textContent = text[record.state] + (record.reason ? ` – ${record.reason}` : "");
-    item.append(title, state);
     if (record.state === "refused") {
-      item.append(button(text.retry, () => retry(record)), button(text.discard, () => discard(record)));
+      // A 400 for the record itself stored nothing: it opens in its form, to be corrected and sent under the
+      // same UUID. After a 409 another record holds the UUID, and resending this copy would change nothing.
+      const actions = el("div", { className: "actions" });
+      if (record.code === 400 && !record.server_id && record.page) {
+        actions.append(button(text.correct, () => correct(record)));
+      }
+      if (record.code !== 409) actions.append(button(text.retry, () => retry(record)));
+      actions.append(button(text.discard, () => discard(record)));
+      item.append(actions);
     }
     return item;
   }
-  function button(label, action) {
-    const node = document.createElement("button");
-    node.type = "button";
-    node.textContent = label;
-    node.addEventListener("click", action);
-    return node;
-  }
+  const button = (label, action) => el("button", { type: "button", onclick: action }, label);
   async function retry(record) {
     Object.assign(record, { state: "waiting", reason: "" });
+    sending.add(record.client_uuid);
     await save(record);
     sendAll();
   }
+  // Says what discarding loses: a visit stored already only its photos not sent, a copy refused for its UUID
+  // nothing the server holds, anything else all of it.
   async function discard(record) {
-    if (!confirm(text.confirmDiscard)) return;
-    await remove(record.client_uuid);
-    showOutbox();
+    const loses = record.server_id ? text.discardPhotos : record.code === 409 ? text.discardCopy : text.confirmDiscard;
+    if (confirm(loses)) await remove(record.client_uuid);
+  }
+  async function correct(record) {
+    const draft = !record.url && (await meta(draftKey));
+    if (draft && draft.client_uuid !== record.client_uuid && !confirm(text.dropDraft)) return;
+    location.href = `${record.page}?edit=${record.client_uuid}`;
   }
 
   // ---- The enterprise picker works on the copy of the directory kept in IndexedDB.
@@ -178,12 +259,11 @@
     return { enterprises, cases: copy.cases, partial: Boolean(copy.partial) };
   }
   async function loadDirectory() {
-    directory = (await store("meta", "readonly", (s) => s.get("directory"))) || directory;
     try {
-      const response = await fetch(cfg.directory, { credentials: "same-origin" });
+      const response = await request(cfg.directory);
       if (response.ok) {
         directory = unpacked(await response.json());
-        await store("meta", "readwrite", (s) => s.put(directory, "directory"));
+        await meta("directory", directory);
       }
     } catch (error) {
       // Offline: the copy kept from the last visit online serves.
@@ -199,27 +279,15 @@
     const legend = box.querySelector("legend");
     const cases = directory.cases.filter((c) => c[1] === enterprise[0]);
     const rows = cases.map(([id, , reference, title]) => {
-      const label = document.createElement("label");
-      label.className = "check";
-      const input = document.createElement("input");
-      Object.assign(input, { type: "checkbox", name: "cases", value: id, checked: checkedCases.includes(id) });
-      label.append(input, `${reference} ${title}`);
-      return label;
+      const input = el("input", { type: "checkbox", name: "cases", value: id, checked: checkedCases.includes(id) });
+      return el("label", { className: "check" }, input, `${reference} ${title}`);
     });
-    const none = document.createElement("p");
-    none.className = "muted";
-    none.textContent = text.noCase;
-    box.replaceChildren(legend, ...(rows.length ? rows : [none]));
+    box.replaceChildren(legend, ...(rows.length ? rows : [el("p", { className: "muted" }, text.noCase)]));
     // The enterprise's follow-ups due, each a link to its form (which works offline too).
     const due = followups.filter((f) => f[1] === enterprise[0]);
     $("#visit-followups").hidden = !due.length;
     $("#visit-followups span").replaceChildren(
-      ...due.map((followup) => {
-        const link = document.createElement("a");
-        Object.assign(link, { href: `${cfg.followups}${followup[0]}/`, className: "button" });
-        link.textContent = followupName(followup);
-        return link;
-      })
+      ...due.map((f) => el("a", { href: `${cfg.followups}${f[0]}/`, className: "button" }, followupName(f)))
     );
   }
   // The copy of the follow-ups due, [id, enterprise id, kind, due date, case reference, enterprise name],
@@ -232,18 +300,14 @@
   function showFound(found) {
     const results = $("#enterprise-results");
     if (!found.length) {
-      const none = document.createElement("li");
-      none.className = "muted";
-      none.textContent = directory.partial && !navigator.onLine ? text.noMatchOffline : text.noMatch;
-      return results.replaceChildren(none);
+      const none = directory.partial && !navigator.onLine ? text.noMatchOffline : text.noMatch;
+      return results.replaceChildren(el("li", { className: "muted" }, none));
     }
-    results.replaceChildren(
-      ...found.map((e) => {
-        const item = document.createElement("li");
-        item.append(button(`${e[1]} · ${e[2]}`, () => choose(e, [])));
-        return item;
-      })
-    );
+    const pick = (e) => {
+      choose(e, []);
+      keepDraft();
+    };
+    results.replaceChildren(...found.map((e) => el("li", {}, button(`${e[1]} · ${e[2]}`, () => pick(e)))));
   }
   // A `partial` copy holds part of the hub (the referent's cases, visits and regions, capped): online, the
   // rest is asked of the API, and an enterprise chosen from there joins the copy.
@@ -253,7 +317,7 @@
     asking = new AbortController();
     try {
       const url = `${cfg.enterprises}?${new URLSearchParams({ q: query, page_size: 8 })}`;
-      const response = await fetch(url, { credentials: "same-origin", signal: asking.signal });
+      const response = await request(url, { signal: timed(30000, asking) });
       if (!response.ok) return;
       const known = new Set(found.map((e) => e[0]));
       const more = (await response.json()).results
@@ -261,7 +325,7 @@
         .map((row) => [row.id, row.name, row.commune || row.region, "hub"]);
       if ($("#enterprise-search").value === query) showFound([...found, ...more].slice(0, 8));
     } catch (error) {
-      // Aborted by a newer search, or the network is gone: the copy's matches stay shown.
+      // Aborted by a newer search or by its timer, or the network is gone: the copy's matches stay shown.
     }
   }
   function search() {
@@ -280,7 +344,7 @@
   async function keepChosen(enterprise) {
     if (enterprise[3] !== "hub" || directory.enterprises.some((e) => e[0] === enterprise[0])) return;
     directory.enterprises.push(enterprise.slice(0, 3));
-    await store("meta", "readwrite", (s) => s.put(directory, "directory"));
+    await meta("directory", directory);
   }
 
   // ---- GPS and photos.
@@ -294,6 +358,7 @@
         const { latitude, longitude, accuracy } = position.coords;
         form.dataset.position = JSON.stringify([latitude.toFixed(6), longitude.toFixed(6), Math.round(accuracy)]);
         status.textContent = fill(text.located, { metres: Math.round(accuracy) });
+        if (!$("#drop-draft").hidden) keepDraft();
       },
       (error) => {
         delete form.dataset.position;
@@ -306,9 +371,7 @@
   async function shrink(file) {
     const image = await createImageBitmap(file, { imageOrientation: "from-image" });
     const scale = Math.min(1, 1600 / Math.max(image.width, image.height));
-    const canvas = document.createElement("canvas");
-    canvas.width = Math.round(image.width * scale);
-    canvas.height = Math.round(image.height * scale);
+    const canvas = el("canvas", { width: Math.round(image.width * scale), height: Math.round(image.height * scale) });
     canvas.getContext("2d").drawImage(image, 0, 0, canvas.width, canvas.height);
     let blob;
     for (const quality of [0.72, 0.6, 0.5, 0.4]) {
@@ -326,9 +389,12 @@
     }
     event.target.value = "";
     status.textContent = fill(text.photos, { count: photos.length });
+    keepDraft();
   }
 
-  // ---- The form: each save goes to the outbox first, then the outbox is sent.
+  // ---- The form: each save goes to the outbox first, then the outbox is sent. Until then the form is a
+  // draft, kept in IndexedDB at each change (one per referent on the phone) and put back when it opens.
+  const draftKey = `draft-${cfg.user}`;
   function localDateTime(date) {
     const shifted = new Date(date.getTime() - date.getTimezoneOffset() * 60000);
     return shifted.toISOString().slice(0, 16);
@@ -343,12 +409,16 @@
     linked.replaceChildren(...initialLinked.map((node) => node.cloneNode(true)));
     photos = [];
     $("#photo-status").textContent = "";
+    $("#drop-draft").hidden = true;
   }
-  function addNeed() {
+  function addNeed(need) {
     const add = $("#add-need");
     if (document.querySelectorAll(".need").length >= Number(add.dataset.max)) return;
     add.before($("#need-row").content.cloneNode(true));
-    add.previousElementSibling.querySelector("input").focus();
+    const [title, domain] = add.previousElementSibling.children;
+    if (!need.title) return title.focus();
+    title.value = need.title;
+    domain.value = need.domain;
   }
   function payload(form) {
     const data = new FormData(form);
@@ -359,7 +429,7 @@
     return {
       client_uuid: data.get("client_uuid"),
       enterprise: Number(data.get("enterprise")),
-      started_at: new Date(data.get("started_at")).toISOString(),
+      started_at: data.get("started_at") && new Date(data.get("started_at")).toISOString(),
       duration_minutes: number("duration_minutes"),
       purpose: data.get("purpose"),
       observations: data.get("observations"),
@@ -378,6 +448,46 @@
         .filter((need) => need.title),
     };
   }
+  const draftOf = (form) => ({
+    client_uuid: form.client_uuid.value,
+    name: $("#enterprise-search").value,
+    payload: payload(form),
+    photos,
+  });
+  function keepDraft() {
+    meta(draftKey, draftOf($("#visit-form")));
+    $("#drop-draft").hidden = false;
+  }
+  async function dropDraft() {
+    if (!confirm(text.dropDraft)) return;
+    await meta(draftKey, null);
+    resetForm();
+    locate();
+    $("#form-status").hidden = true;
+  }
+  // A draft, or a refused visit to correct, back in the form: every field, the enterprise and the cases
+  // linked, the needs, the position and the photos.
+  function reopen(record, note, className) {
+    const form = $("#visit-form");
+    const p = record.payload;
+    resetForm();
+    photos = record.photos;
+    for (const [name, value] of Object.entries(p)) {
+      const field = form.elements[name];
+      if (field && field.tagName && value !== null && typeof value !== "object") field.value = value;
+    }
+    if (p.started_at) form.started_at.value = localDateTime(new Date(p.started_at));
+    const enterprise = directory.enterprises.find((e) => e[0] === p.enterprise) || [p.enterprise, record.name];
+    if (p.enterprise) choose(enterprise, p.cases);
+    p.new_cases.forEach(addNeed);
+    if (p.latitude) {
+      form.dataset.position = JSON.stringify([p.latitude, p.longitude, p.gps_accuracy_m]);
+      $("#gps-status").textContent = fill(text.located, { metres: p.gps_accuracy_m });
+    }
+    if (photos.length) $("#photo-status").textContent = fill(text.photos, { count: photos.length });
+    Object.assign($("#form-status"), { textContent: note, className, hidden: false });
+    $("#drop-draft").hidden = false;
+  }
   async function submit(event) {
     event.preventDefault();
     const form = event.target;
@@ -386,28 +496,28 @@
     women.setCustomValidity(Number(women.value) > Number(form.people_reached_total.value) ? text.tooManyWomen : "");
     if (!form.reportValidity()) return;
     const record = {
-      client_uuid: form.client_uuid.value,
+      ...draftOf(form),
       user: cfg.user,
-      payload: payload(form),
-      label: `${$("#enterprise-search").value} · ${new Date(form.started_at.value).toLocaleString(document.documentElement.lang, { dateStyle: "short", timeStyle: "short" })}`,
-      photos,
+      page: location.pathname,
+      label: `${$("#enterprise-search").value} · ${when(form.started_at.value)}`,
       photos_sent: [],
       state: "waiting",
       reason: "",
       saved_at: Date.now(),
     };
+    sending.add(record.client_uuid);
     await save(record);
+    await meta(draftKey, null);
     resetForm();
     locate();
     const status = $("#form-status");
-    status.textContent = text.saved;
-    status.hidden = false;
+    Object.assign(status, { textContent: text.saved, className: "messages", hidden: false });
     const after = $("#visit-followups");
     if (after && !after.hidden) status.append(" ", ...after.querySelectorAll("a"));
     if (after) after.hidden = true;
     window.scrollTo(0, 0);
     await sendAll();
-    const sent = (await records()).find((r) => r.client_uuid === record.client_uuid);
+    const sent = await get(record.client_uuid);
     status.firstChild.textContent = `${text.saved} ${sent?.state === "sent" ? text.sentNow : sent?.reason || text.offline}`;
   }
   let initialLinked;
@@ -422,63 +532,76 @@
     $("#add-need").addEventListener("click", addNeed);
     $("#locate").addEventListener("click", locate);
     $("#photos").addEventListener("change", takePhotos);
+    $("#drop-draft").addEventListener("click", dropDraft);
+    form.addEventListener("input", keepDraft);
     form.addEventListener("submit", submit);
-    locate();
-    followups = (await store("meta", "readonly", (s) => s.get("followups"))) || [];
-    await loadDirectory();
+    // A refused visit opened from the outbox takes the draft's place (the outbox asked first), unless the
+    // draft is that visit's, corrections begun; otherwise the draft comes back. Either keeps its position:
+    // the GPS is asked only for a form without one.
     const query = new URLSearchParams(location.search);
-    const chosen = directory.enterprises.find((e) => e[0] === Number(query.get("enterprise")));
+    const asked = await get(query.get("edit") || "");
+    const refused = asked && asked.user === cfg.user && asked.state === "refused" && asked;
+    const draft = await meta(draftKey);
+    const kept = refused && (!draft || draft.client_uuid !== refused.client_uuid) ? refused : draft;
+    if (!kept || !kept.payload.latitude) locate();
+    followups = (await meta("followups")) || [];
+    directory = (await meta("directory")) || directory;
+    if (refused) reopen(kept, `${text.refused} – ${refused.reason}`, "error");
+    else if (kept) reopen(kept, text.draftBack, "notice");
+    if (refused) keepDraft();
+    await loadDirectory();
+    const chosen = !kept && directory.enterprises.find((e) => e[0] === Number(query.get("enterprise")));
     if (chosen) choose(chosen, [Number(query.get("case"))]);
     form.dataset.ready = "1";
   }
 
   // ---- Sheets kept for offline reading: the page in a cache of its own, its title in the list.
-  const keptSheets = async () => (await store("meta", "readonly", (s) => s.get("sheets"))) || [];
+  const keptSheets = async () => (await meta("sheets")) || [];
   async function keepSheet(event) {
     const button = event.target;
     await (await caches.open("hubiit-saved")).add(location.pathname);
     const sheets = (await keptSheets()).filter((sheet) => sheet.url !== location.pathname);
     sheets.unshift({ url: location.pathname, title: button.dataset.title });
-    await store("meta", "readwrite", (s) => s.put(sheets, "sheets"));
+    await meta("sheets", sheets);
     Object.assign(button, { textContent: text.kept, disabled: true });
   }
   async function showKeptSheets() {
     const list = $("#kept-sheets");
     if (!list) return;
     const sheets = await keptSheets();
-    list.replaceChildren(
-      ...sheets.map((sheet) => {
-        const item = document.createElement("li");
-        const link = document.createElement("a");
-        Object.assign(link, { href: sheet.url, textContent: sheet.title });
-        item.append(link);
-        return item;
-      })
-    );
+    list.replaceChildren(...sheets.map((sheet) => el("li", {}, el("a", { href: sheet.url }, sheet.title))));
     $("#kept").hidden = !sheets.length;
   }
 
-  // ---- On every mobile page: keep the storage, install the offline shell, send what waits, and warn
-  // before signing out with visits unsent; signing out drops the cached pages, the directory copy and
-  // the sheets kept.
+  // ---- Signing out needs the server: offline it is refused, and the app stays as it is. Once the server has
+  // signed the referent out, the phone drops what it no longer needs: the records sent (their content is on
+  // the server), the copies, the sheets kept and the cached pages. The records not sent yet and the draft
+  // stay, for the same referent to send at their next sign-in (the outbox asks before signing out).
+  async function signOut(event) {
+    event.preventDefault();
+    const unsent = (await records()).some((record) => record.state !== "sent") || (await meta(draftKey));
+    if (unsent && !confirm(text.confirmLogout)) return;
+    try {
+      const response = await post(event.target.action);
+      if (!response.ok) throw new Error(response.status);
+      for (const record of await store("outbox", "readonly", (s) => s.getAll())) {
+        if (record.state === "sent") await remove(record.client_uuid);
+      }
+      for (const key of ["directory", "followups", "sheets"]) await meta(key, null);
+      if (window.caches) for (const key of await caches.keys()) await caches.delete(key);
+      location.href = response.url;
+    } catch (error) {
+      notice("signing-out", text.signOutFailed);
+    }
+  }
+
+  // ---- On every mobile page: keep the storage, install the offline shell, show the outbox and send it.
   async function start() {
     if (navigator.storage && navigator.storage.persist) navigator.storage.persist();
     if ("serviceWorker" in navigator) navigator.serviceWorker.register(cfg.worker).catch(() => {});
-    document.querySelectorAll('form[action$="/logout/"]').forEach((form) =>
-      form.addEventListener("submit", async (event) => {
-        if (form.dataset.confirmed) return;
-        event.preventDefault();
-        const unsent = (await records()).filter((record) => record.state !== "sent").length;
-        if (!unsent || confirm(text.confirmLogout)) {
-          if (window.caches) for (const key of await caches.keys()) await caches.delete(key);
-          await store("meta", "readwrite", (s) => s.delete("directory"));
-          await store("meta", "readwrite", (s) => s.delete("followups"));
-          await store("meta", "readwrite", (s) => s.delete("sheets"));
-          form.dataset.confirmed = "1";
-          form.requestSubmit();
-        }
-      })
-    );
+    document.querySelectorAll('form[action$="/logout/"]').forEach((form) => form.addEventListener("submit", signOut));
+    showClock();
+    showOutbox();
     const keep = $("#keep-sheet");
     if (keep) keep.addEventListener("click", keepSheet);
     showKeptSheets();
@@ -491,6 +614,8 @@
     await sendAll();
   }
   // What a page's own script (followup.js) uses; it sets `page`, run once every deferred script has run.
-  const app = (window.hubiit = { cfg, text, $, uuid, save, records, store, sendAll, localDateTime, followupName });
+  const app = (window.hubiit = {
+    cfg, text, $, uuid, save, records, store, meta, request, sendAll, localDateTime, followupName,
+  });
   document.addEventListener("DOMContentLoaded", start);
 })();
