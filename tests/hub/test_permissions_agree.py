@@ -21,8 +21,9 @@ from cases.models import CaseNote, CaseStatus, Priority
 from hub.classifications import TechnologyDomain
 from hub.followups.services import Collection, followup_assign, followup_collect
 from hub.hubs.services import hub_open
+from hub.imports.services import batch_cancel
 from hub.library.services import sheet_save
-from hub.models import Role, TargetIndicator
+from hub.models import ImportBatch, Role, TargetIndicator
 from hub.permissions import Action, require
 from hub.services import enterprise_save, hub_targets_save
 from hub.staff.services import staff_deactivate, viewer_save
@@ -137,6 +138,13 @@ def open_hub(user, w):
     hub_open(code="SN", name="HUB IIT Sénégal", country="SN", by=user)
 
 
+def cancel_import(user, w):
+    batch = ImportBatch.objects.create(
+        hub=w.hub, kind=ImportBatch.Kind.ENTERPRISES, file_name="annuaire.csv", uploaded_by=w.referent
+    )
+    batch_cancel(batch=batch, by=user)
+
+
 PROBES = [
     (A.SUBMIT_CASE, submit_case),
     (A.LOG_VISITS, raise_case_at_visit),
@@ -155,6 +163,7 @@ PROBES = [
     (A.MANAGE_REFERENTS, deactivate_referent),
     (A.MANAGE_VIEWERS, create_viewer),
     (A.OPEN_HUBS, open_hub),
+    (A.IMPORT_RECORDS, cancel_import),
 ]
 """Each write action with a service call it governs, on records within the acting user's reach."""
 
