@@ -82,3 +82,10 @@ messages: install
 # Narrow it with BENCH_ARGS, e.g. make bench BENCH_ARGS="--sizes 10000,100000 --databases sqlite".
 bench: install
 	$(BIN)/python manage.py bench $(BENCH_ARGS)
+
+# Spreadsheet imports (docs/IMPORTS.md): 10,000 lines of enterprises, past cases and past visits, each checked
+# then imported on a fresh database: SQLite in a temporary file, or the PostgreSQL of DATABASE_URL (dropped
+# and made again). Prints the figures. BENCH_IMPORTS_ARGS="--lines 2000" for a quicker run.
+.PHONY: bench-imports
+bench-imports: install
+	$(BIN)/python -m hub.devtools.bench_imports $(BENCH_IMPORTS_ARGS)
