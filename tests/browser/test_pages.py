@@ -100,7 +100,8 @@ def test_a_manager_sets_a_target_from_the_phone_and_the_report_shows_it(phone, l
     screenshot(phone, "targets")
 
     phone.goto(f"{live_server.url}/manage/reports/?date_from=2026-01-01&date_to=2026-12-31")
-    assert phone.locator("table", has_text="Visites de site").first.is_visible()
+    targets = phone.locator("section", has_text="Objectifs 2026").first
+    assert targets.locator("table", has_text="Visites de site").first.is_visible()
     assert "40" in phone.locator("section", has_text="Objectifs 2026").first.inner_text()
     assert_fits_the_phone(phone)
     screenshot(phone, "report")
