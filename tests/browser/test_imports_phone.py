@@ -6,13 +6,11 @@ script)."""
 import pytest
 
 from hub.models import Enterprise, ImportBatch
-from tests.browser import conftest as browser
+from tests.browser.conftest import PHONE, screenshot
 from tests.factories import PASSWORD, EnterpriseFactory
 from tests.hub.imports.conftest import enterprise_row, xlsx
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-chromium, phone = browser.chromium, browser.phone
-"""The browser tests' fixtures: headless Chromium, a page 360 px wide."""
 
 
 def sign_in(page, base_url: str) -> None:
@@ -24,7 +22,7 @@ def sign_in(page, base_url: str) -> None:
 
 
 def fits_the_phone(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= browser.PHONE["width"]
+    return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
 def upload(page, base_url: str, rows: list[dict], tmp_path) -> None:
@@ -51,7 +49,7 @@ def test_a_file_with_a_refusal_and_a_duplicate_reads_on_a_phone(phone, live_serv
     assert phone.get_by_role("alert").is_visible()
     assert phone.locator("select[name=line-2]").is_visible()
     assert fits_the_phone(phone)
-    browser.screenshot(phone, "import-refusals")
+    screenshot(phone, "import-refusals")
 
 
 def test_the_import_shows_its_progress_until_the_result(phone, live_server, manager, hub, tmp_path):
@@ -69,4 +67,4 @@ def test_the_import_shows_its_progress_until_the_result(phone, live_server, mana
     phone.locator(".messages .success").wait_for(state="visible")
     assert Enterprise.objects.count() == 3
     assert ImportBatch.objects.get().status == ImportBatch.Status.IMPORTED
-    browser.screenshot(phone, "import-done")
+    screenshot(phone, "import-done")
