@@ -143,9 +143,11 @@ class VisitShare(SharedItem):
 
 
 class FieldAppToken(models.Model):
-    """A referent's key for ODK Collect, put in the server address as ODK Central puts its app users' keys
-    (/openrosa/key/<key>/). Only the key's SHA-256 is stored, so the key is shown once, in the QR code made
-    with it; a referent has at most one key in use, and a new one revokes the previous."""
+    """A referent's key for ODK Collect: the password of HTTP Digest (and Basic) under /openrosa/app/, or put
+    in the server address as ODK Central puts its app users' keys (/openrosa/key/<key>/). The key itself is
+    never stored: only its SHA-256, and the HA1 that Digest needs, MD5(user name:realm:key), so the key is
+    shown once, in the QR code made with it; a referent has at most one key in use, and a new one revokes
+    the previous."""
 
     referent = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -154,6 +156,13 @@ class FieldAppToken(models.Model):
         verbose_name=_("referent"),
     )
     key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
+    digest_ha1 = models.CharField(
+        _("Digest HA1"),
+        max_length=32,
+        blank=True,
+        editable=False,
+        help_text=_("MD5 of the user name, realm and key, for HTTP Digest: blank for a key made before it."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)

@@ -14,12 +14,16 @@ BRAND_COLOUR = "#0b5d3b"
 """The site's --brand (hub/static/hub/site.css): Collect shows the project in it."""
 
 
-def collect_settings(*, server_url: str, user: User) -> dict:
-    """The referent's project: forms kept exactly as the server lists them (a new version replaces the
-    old), finalized visits sent as soon as any network allows, Collect in the referent's language."""
+def collect_settings(*, server_url: str, user: User, password: str) -> dict:
+    """The referent's project: the server's /openrosa/app/ address with the referent's user name and key as
+    password (HTTP Digest: the key never travels), forms kept exactly as the server lists them (a new
+    version replaces the old), finalized visits sent as soon as any network allows, Collect in the
+    referent's language."""
     return {
         "general": {
             "server_url": server_url,
+            "username": user.get_username(),
+            "password": password,
             "form_update_mode": "match_exactly",
             "autosend": "wifi_and_cellular",
             "app_language": user.language,

@@ -25,6 +25,16 @@ def field_app_token_for_key(*, key: str) -> FieldAppToken | None:
     )
 
 
+def field_app_token_for_digest(*, username: str) -> FieldAppToken | None:
+    """The key in use of the referent named `username` exactly as its HA1 was made with it, with the
+    referent and their hub; None when they have none."""
+    return (
+        FieldAppToken.objects.select_related("referent__hub")
+        .filter(**{f"referent__{User.USERNAME_FIELD}": username}, revoked_at__isnull=True)
+        .first()
+    )
+
+
 def enterprises_choice_list(*, user: User) -> bytes:
     """The form's `enterprises.csv`: the enterprises of the referent's hub, by name, each as its id (`name`,
     the value submitted) and its name with its commune or region (`label`). Anonymised ones take no visit,

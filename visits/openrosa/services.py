@@ -15,25 +15,31 @@ from hub.models import User
 from hub.permissions import Action, can
 from hub.uploads import removed_on_error
 from visits.models import FieldAppToken, Visit
+from visits.openrosa import digest
 from visits.openrosa.selectors import key_hash
 from visits.services import VisitInput, visit_add_photo, visit_record
 
 KEY_BYTES = 32
+REALM = "HUB IIT"
+"""The realm of the OpenRosa challenges (`visits.openrosa.auth`), part of each key's Digest HA1: changing it
+turns every key made before away from Digest."""
 USE_NOTED_EVERY = datetime.timedelta(minutes=5)
 """A key's last use is written at most this often, not on every request of ODK Collect."""
 
 
 def field_app_token_issue(*, referent: User) -> str:
-    """A new key for `referent`, returned once and stored only as its hash; the key in use before, if any, is
-    revoked (the phone that holds it is refused from now on). The referent's row is locked so that two
-    pages asking at once leave one key in use."""
+    """A new key for `referent`, returned once and stored only as its SHA-256 and its Digest HA1 (with the
+    referent's user name: a new name needs a new key); the key in use before, if any, is revoked (the phone
+    that holds it is refused from now on). The referent's row is locked so that two pages asking at once
+    leave one key in use."""
     if not can(referent, Action.LOG_VISITS):
         raise PermissionDenied(_("Only referents log visits."))
     key = secrets.token_urlsafe(KEY_BYTES)
     with transaction.atomic():
         User.objects.select_for_update().only("pk").get(pk=referent.pk)
         FieldAppToken.objects.filter(referent=referent, revoked_at__isnull=True).update(revoked_at=timezone.now())
-        FieldAppToken.objects.create(referent=referent, key_hash=key_hash(key))
+        ha1 = digest.ha1(username=referent.get_username(), realm=REALM, password=key)
+        FieldAppToken.objects.create(referent=referent, key_hash=key_hash(key), digest_ha1=ha1)
     return key
 
 

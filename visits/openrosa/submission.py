@@ -73,6 +73,21 @@ def _instance_id(children: dict[str, list]) -> uuid.UUID:
         raise Unreadable(message) from None
 
 
+def _needs(children: dict[str, list], *, needs_found: str) -> list[dict]:
+    """Each entry of the `new_cases` repeat that holds something, as the API's `new_cases`. A need without
+    its own description is described by the visit's needs found, as the mobile app's visit form describes
+    every need it turns into a case (visits/static/visits/mobile.js), so that the same visit makes the same
+    cases from either client."""
+    needs = []
+    for need in children.get("new_cases", []):
+        fields = _children(need)
+        values = {name: _text(fields, name) for name in NEED_FIELDS}
+        if any(values.values()):
+            values["description"] = values["description"] or needs_found
+            needs.append(values)
+    return needs
+
+
 def read_submission(xml: bytes) -> Submission:
     """Raises Unreadable for a body that is not XML, another form's instance, or one without its instanceID."""
     try:
@@ -88,13 +103,7 @@ def read_submission(xml: bytes) -> Submission:
     data.update((name, value) for name in [*OTHER_FIELDS, *COUNTS] if (value := _text(children, name)))
     if position := _text(children, "position"):
         data.update(_position(position))
-    needs = []
-    for need in children.get("new_cases", []):
-        fields = _children(need)
-        values = {name: _text(fields, name) for name in NEED_FIELDS}
-        if any(values.values()):
-            needs.append(values)
-    data["new_cases"] = needs
+    data["new_cases"] = _needs(children, needs_found=data["needs_found"])
     group = _children(children["photos"][0]) if "photos" in children else {}
     photos = [name.rsplit("/", 1)[-1] for name in (_text(group, photo) for photo in PHOTOS) if name]
     return Submission(instance_id=instance_id, data=data, photos=photos)

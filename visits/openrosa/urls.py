@@ -1,6 +1,8 @@
-"""Each OpenRosa view twice: under /openrosa/ with a password, and under /openrosa/key/<key>/ with a
-referent's key (the server address ODK Collect is given by the QR code). Both share a name:
-`reverse("openrosa:form-list")` or `reverse("openrosa:form-list", kwargs={"key": key})`."""
+"""Each OpenRosa view three times: under /openrosa/ (credentials, HTTP Basic offered first: a user name and
+password typed in ODK Collect), under /openrosa/app/ (credentials, HTTP Digest offered first: the user name
+and the referent's key, as the QR code configures ODK Collect), and under /openrosa/key/<key>/ with the key
+in the address (the QR codes made before Digest). `reverse("openrosa:form-list")`,
+`reverse("openrosa:app:form-list")` or `reverse("openrosa:form-list", kwargs={"key": key})`."""
 
 from django.urls import include, path
 
@@ -14,4 +16,4 @@ routes = [
     path("forms/<slug:form_id>/media/<str:filename>", views.media, name="media"),
     path("submission", views.submission, name="submission"),
 ]
-urlpatterns = [*routes, path("key/<slug:key>/", include(routes))]
+urlpatterns = [*routes, path("app/", include((routes, "app"))), path("key/<slug:key>/", include(routes))]

@@ -1,8 +1,9 @@
 """The OpenRosa 1.0 endpoints that ODK Collect and Enketo use (the form list, the form and its manifest and
 media file, the submission), and the referent's page that makes the QR code configuring ODK Collect.
 
-Each OpenRosa view answers under /openrosa/ with a password (HTTP Basic) and under /openrosa/key/<key>/
-with a referent's key; the URLs it gives (download, manifest, media) keep the way it was reached. Every
+Each OpenRosa view answers under /openrosa/ (Basic offered first: the password), under /openrosa/app/ (Digest
+offered first: the user name and the referent's key) and under /openrosa/key/<key>/ with the key in the
+address; the URLs it gives (download, manifest, media) keep the way it was reached. Every
 answer carries X-OpenRosa-Version, whether or not the request sent it (Enketo does not); the Date header the
 specification asks for is the server's (gunicorn sets it on every answer, so the view does not: twice would be
 wrong)."""
@@ -28,7 +29,7 @@ from api.serializers.visits import VisitSerializer
 from hub.permissions import Action, require
 from hub.uploads import StorageFailure
 from visits.openrosa import documents
-from visits.openrosa.auth import REALM, Refused, openrosa_user
+from visits.openrosa.auth import Refused, challenge, openrosa_user
 from visits.openrosa.form import ENTERPRISES_FILE, FORM_ID, label_of, visit_xform
 from visits.openrosa.qr import collect_settings, settings_payload, settings_qr_svg
 from visits.openrosa.selectors import enterprises_choice_list, field_app_token_in_use
@@ -72,7 +73,8 @@ def openrosa(*methods: str, submission: bool = False):
             except Refused as refusal:
                 response = message(refusal.message, status=refusal.status)
                 if refusal.challenge:
-                    response["WWW-Authenticate"] = f'Basic realm="{REALM}", charset="UTF-8"'
+                    digest_first = "app" in request.resolver_match.namespaces
+                    response["WWW-Authenticate"] = challenge(digest_first=digest_first, stale=refusal.stale)
             response["X-OpenRosa-Version"] = "1.0"
             response["Content-Language"] = translation.get_language()
             if submission:
@@ -85,10 +87,12 @@ def openrosa(*methods: str, submission: bool = False):
 
 
 def _url(request, name: str, key: str | None, **kwargs) -> str:
-    """The absolute URL of an OpenRosa view, reached the same way as this request (with its key or not)."""
+    """The absolute URL of an OpenRosa view, reached the same way as this request (under the same prefix,
+    with its key or not)."""
     if key is not None:
         kwargs["key"] = key
-    return request.build_absolute_uri(reverse(f"openrosa:{name}", kwargs=kwargs))
+    namespace = request.resolver_match.namespace
+    return request.build_absolute_uri(reverse(f"{namespace}:{name}", kwargs=kwargs))
 
 
 def _unknown_form() -> HttpResponse:
@@ -212,7 +216,9 @@ def submission(request, key=None):
 @require(Action.LOG_VISITS)
 def field_app(request):
     """The referent's ODK Collect page. Making a key shows its QR code in this answer only (never cached,
-    never stored in clear): scanning it configures ODK Collect; a new key revokes the previous one."""
+    never stored in clear): scanning it configures ODK Collect with the /openrosa/app/ address, the user
+    name and the key as password (HTTP Digest); the same three are shown to be entered by hand on the phone
+    itself. A new key revokes the previous one."""
     key = None
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
@@ -227,8 +233,8 @@ def field_app(request):
         "app": app_config(request),
     }
     if key is not None:
-        keyed = request.build_absolute_uri(reverse("openrosa:form-list", kwargs={"key": key}))
-        context["key_url"] = keyed.removesuffix("/formList")
-        payload = settings_payload(collect_settings(server_url=context["key_url"], user=request.user))
+        app_server = request.build_absolute_uri(reverse("openrosa:app:form-list")).removesuffix("/formList")
+        context.update(app_server=app_server, key=key)
+        payload = settings_payload(collect_settings(server_url=app_server, user=request.user, password=key))
         context["qr"] = mark_safe(settings_qr_svg(payload))  # noqa: S308 - segno's SVG of our own payload  # nosec B308 B703
     return render(request, "visits/odk.html", context)

@@ -1,5 +1,6 @@
 """/m/odk/: the referent makes the QR code that configures ODK Collect with their key, replaces or revokes
-the key; the code carries ODK Collect's settings (zlib and base64 over JSON) with the keyed server address."""
+the key; the code carries ODK Collect's settings (zlib and base64 over JSON): the /openrosa/app/ address,
+the user name and the key as password, which ODK Collect answers the Digest challenge with."""
 
 import base64
 import gzip
@@ -11,12 +12,19 @@ import pytest
 from django.utils.html import escape
 
 from tests.factories import ManagerFactory
+from tests.visits.openrosa.conftest import prefix
+from tests.visits.openrosa.test_digest import DigestClient
 from visits.models import FieldAppToken
 from visits.openrosa import views
 from visits.openrosa.qr import settings_qr_svg
 
 PAGE = "/m/odk/"
 ADDRESS = re.compile(r'id="odk-address" value="([^"]+)"')
+KEY = re.compile(r'id="odk-key" value="([^"]+)"')
+
+
+def issued_key(as_referent) -> str:
+    return KEY.search(as_referent.post(PAGE, {"action": "issue"}, secure=True).content.decode())[1]
 
 
 @pytest.fixture
@@ -49,7 +57,9 @@ def test_the_page_offers_a_code_and_the_password_way(as_referent, referent):
     assert 'value="revoke"' not in page
 
 
-def test_making_a_code_shows_it_once_with_the_keyed_server_address(as_referent, referent, hub, payloads):
+def test_making_a_code_shows_it_once_with_the_app_address_the_name_and_the_key(
+    client, as_referent, referent, hub, payloads
+):
     response = as_referent.post(PAGE, {"action": "issue"}, secure=True)
 
     assert response.status_code == 200
@@ -57,11 +67,14 @@ def test_making_a_code_shows_it_once_with_the_keyed_server_address(as_referent, 
     page = response.content.decode()
     (payload,) = payloads
     settings = decode(payload)
-    address = ADDRESS.search(page)[1]
-    assert address.startswith("https://testserver/openrosa/key/")
+    key = KEY.search(page)[1]
+    assert ADDRESS.search(page)[1] == "https://testserver/openrosa/app"
+    assert f'id="odk-username" value="{referent.username}"' in page
     assert settings == {
         "general": {
-            "server_url": address,
+            "server_url": "https://testserver/openrosa/app",
+            "username": referent.username,
+            "password": key,
             "form_update_mode": "match_exactly",
             "autosend": "wifi_and_cellular",
             "app_language": "fr",
@@ -71,9 +84,10 @@ def test_making_a_code_shows_it_once_with_the_keyed_server_address(as_referent, 
         "project": {"name": hub.name, "icon": "H", "color": "#0b5d3b"},
     }
     assert settings_qr_svg(payload) in page
-    key = address.rsplit("/", 1)[1]
     assert FieldAppToken.objects.get(referent=referent, revoked_at=None)
-    assert as_referent.get(f"{address}/formList", secure=True).status_code == 200
+    collect = DigestClient(client, username=referent.username, password=key)
+    assert collect.get("/openrosa/app/formList").status_code == 200
+    assert client.get(f"{prefix(key)}formList", secure=True).status_code == 200
 
     again = as_referent.get(PAGE, secure=True).content.decode()
     assert key not in again
@@ -81,25 +95,36 @@ def test_making_a_code_shows_it_once_with_the_keyed_server_address(as_referent, 
     assert 'value="revoke"' in again
 
 
-def test_a_new_code_replaces_the_key(as_referent, referent, payloads):
-    first = ADDRESS.search(as_referent.post(PAGE, {"action": "issue"}, secure=True).content.decode())[1]
-    second = ADDRESS.search(as_referent.post(PAGE, {"action": "issue"}, secure=True).content.decode())[1]
+def test_a_new_code_replaces_the_key(client, as_referent, referent, payloads):
+    first = issued_key(as_referent)
+    second = issued_key(as_referent)
 
     assert first != second
     assert FieldAppToken.objects.filter(referent=referent).count() == 2
     assert FieldAppToken.objects.filter(referent=referent, revoked_at=None).count() == 1
-    assert as_referent.get(f"{first}/formList", secure=True).status_code == 403
-    assert as_referent.get(f"{second}/formList", secure=True).status_code == 200
+    assert client.get(f"{prefix(first)}formList", secure=True).status_code == 403
+    assert (
+        DigestClient(client, username=referent.username, password=first).get("/openrosa/app/formList").status_code
+        == 401
+    )
+    assert client.get(f"{prefix(second)}formList", secure=True).status_code == 200
+    assert (
+        DigestClient(client, username=referent.username, password=second).get("/openrosa/app/formList").status_code
+        == 200
+    )
 
 
-def test_revoking_the_key(as_referent, referent, payloads):
-    address = ADDRESS.search(as_referent.post(PAGE, {"action": "issue"}, secure=True).content.decode())[1]
+def test_revoking_the_key(client, as_referent, referent, payloads):
+    key = issued_key(as_referent)
 
     response = as_referent.post(PAGE, {"action": "revoke"}, secure=True, follow=True)
 
     assert response.redirect_chain == [(PAGE, 302)]
     assert not FieldAppToken.objects.filter(referent=referent, revoked_at=None).exists()
-    assert as_referent.get(f"{address}/formList", secure=True).status_code == 403
+    assert client.get(f"{prefix(key)}formList", secure=True).status_code == 403
+    assert (
+        DigestClient(client, username=referent.username, password=key).get("/openrosa/app/formList").status_code == 401
+    )
     assert 'value="revoke"' not in response.content.decode()
 
 

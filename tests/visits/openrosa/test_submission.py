@@ -78,7 +78,7 @@ class TestNewVisit:
         cases = list(visit.cases.order_by("reference"))
         assert [(case.title, case.domain, case.description) for case in cases] == [
             ("Séchoir solaire pour mangues", "agro", "Pertes au séchage"),
-            ("Emballage", "quality", "Emballage"),
+            ("Emballage", "quality", "Séchoir solaire"),
         ]
         assert all(case.assigned_to == referent and case.channel == Channel.VISIT for case in cases)
         assert all(case.status == CaseStatus.ASSIGNED for case in cases)
