@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 from django.utils.translation import gettext
+from rest_framework.test import APIClient
 
 from cases.models import Case, CaseStatus, Channel
 from tests.factories import VisitFactory
@@ -309,3 +310,76 @@ def test_a_photo_of_another_submission_keeps_its_own_token(client, enterprise, k
         xml = instance(enterprise=enterprise, instance_id=uuid.uuid4(), photos=[photo.name])
         assert submit(client, xml, key=key, photos=[photo]).status_code == 201
     assert VisitPhoto.objects.count() == 2
+
+
+class TestNeedsAsTheMobileFormTurnsThemIntoCases:
+    """The mobile app's visit form (visits/static/visits/mobile.js) posts each need as {title, domain,
+    description: the needs found} to the API; ODK's repeat gives the same need, its description left blank."""
+
+    @staticmethod
+    def case_as_made(case: Case) -> dict:
+        """The case's fields, its times said only as set or not, and its history."""
+        fields = {}
+        for field in Case._meta.concrete_fields:
+            if field.name in ("id", "reference"):
+                continue
+            value = getattr(case, field.attname)
+            fields[field.name] = (value is not None) if isinstance(value, datetime.datetime) else value
+        events = [
+            (event.from_status, event.to_status, event.actor_id, event.note) for event in case.events.order_by("pk")
+        ]
+        return {**fields, "events": events}
+
+    def test_a_need_sent_from_odk_is_the_case_the_mobile_form_makes(self, client, referent, enterprise, key):
+        started = timezone.now().replace(microsecond=0) - datetime.timedelta(hours=3)
+        web = APIClient()
+        web.force_authenticate(referent)
+        payload = {
+            "client_uuid": str(uuid.uuid4()),
+            "enterprise": enterprise.pk,
+            "started_at": started.isoformat(),
+            "duration_minutes": 45,
+            "purpose": "diagnostic",
+            "observations": "Séchage au sol, pertes importantes",
+            "needs_found": "Séchoir solaire",
+            "recommendations": "Claies surélevées",
+            "next_step": "",
+            "follow_up_date": None,
+            "people_reached_total": 5,
+            "people_reached_women": 3,
+            "latitude": None,
+            "longitude": None,
+            "gps_accuracy_m": None,
+            "cases": [],
+            "new_cases": [{"title": "Séchoir pour mangues", "domain": "agro", "description": "Séchoir solaire"}],
+        }
+        assert web.post("/api/v1/visits/", payload, format="json").status_code == 201
+        xml = instance(
+            enterprise=enterprise,
+            instance_id=uuid.uuid4(),
+            started_at=started,
+            position="",
+            needs=[("agro", "Séchoir pour mangues", "")],
+        )
+        assert submit(client, xml, key=key).status_code == 201
+
+        from_web, from_odk = (visit.cases.get() for visit in Visit.objects.order_by("pk"))
+        assert from_web.pk != from_odk.pk
+        assert self.case_as_made(from_odk) == self.case_as_made(from_web)
+        assert (from_odk.title, from_odk.domain, from_odk.description) == (
+            "Séchoir pour mangues",
+            "agro",
+            "Séchoir solaire",
+        )
+        assert (from_odk.assigned_to, from_odk.channel, from_odk.status) == (
+            referent,
+            Channel.VISIT,
+            CaseStatus.ASSIGNED,
+        )
+
+    def test_a_need_s_own_description_is_kept(self, client, enterprise, key):
+        xml = instance(
+            enterprise=enterprise, instance_id=uuid.uuid4(), needs=[("agro", "Séchoir", "Pertes au séchage")]
+        )
+        assert submit(client, xml, key=key).status_code == 201
+        assert Case.objects.get().description == "Pertes au séchage"
