@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from cases.models import OPEN_STATUSES, Case, CaseEvent, CaseStatus, ReferenceCounter
 from cases.services import next_case_reference
 from hub.calendar import HubCalendar, hub_local_date
+from hub.imports.bulk import Bulk, full_clean
 from hub.models import Hub, User, related_or_none
 from hub.permissions import Action, can, works_in_hub
 from hub.services import check_not_anonymised
@@ -87,7 +88,12 @@ def _check_past(case: Case) -> dict[str, list[str]]:
 
 @transaction.atomic
 def case_import(
-    *, case: Case, by: User, calendar: HubCalendar | None = None, references: References | None = None
+    *,
+    case: Case,
+    by: User,
+    calendar: HubCalendar | None = None,
+    references: References | None = None,
+    bulk: Bulk | None = None,
 ) -> Case:
     """Store `case`, unsaved, as the past request a spreadsheet records, `by` importing it.
 
@@ -98,8 +104,8 @@ def case_import(
     received; the due dates to acknowledge and resolve follow the hub's standards from its receipt; the
     description is its title when it has none; one event records the import. Nothing is sent and no
     follow-up is planned: the impact loop starts with the cases handled in the tracker. A caller importing
-    many cases of one hub passes its `calendar`, read once, and its `references` (closed once they are all
-    stored).
+    many cases of one hub passes its `calendar`, read once, its `references` (closed once they are all
+    stored) and what it read for all of them (`bulk`, hub.imports.bulk: the same validation, fewer queries).
 
     Raises PermissionDenied when `by` may not import into the enterprise's hub, ValidationError keyed by
     field on invalid content."""
@@ -118,7 +124,7 @@ def case_import(
     errors = _check_past(case)
     case.reference = "pending"
     try:
-        case.full_clean(exclude=["reference", *errors])
+        full_clean(case, exclude=["reference", *errors], bulk=bulk)
     except ValidationError as error:
         errors = error.update_error_dict(errors)
     if errors:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseStatus
 from hub.calendar import HubCalendar, hub_local_date, hub_today
+from hub.imports.bulk import Bulk
 from hub.models import RECORDS_FROM, Enterprise, FollowUp, Role, User, related_or_none
 from hub.permissions import Action, can, works_in_hub
 
@@ -73,16 +74,25 @@ def _create_once(**fields) -> FollowUp | None:
         return None
 
 
-def followups_plan_baseline(*, enterprise: Enterprise, referent: User | None, at: datetime.datetime) -> FollowUp | None:
+def followups_plan_baseline(
+    *, enterprise: Enterprise, referent: User | None, at: datetime.datetime, bulk: Bulk | None = None
+) -> FollowUp | None:
     """The baseline of an enterprise that starts receiving support at `at` (its first case assigned, its
     first visit logged), unless it has one: due within the hub's first-contact standard, for `referent`.
-    Returns the baseline planned, or None when it had one."""
-    if FollowUp.objects.filter(enterprise=enterprise, kind=K.BASELINE).exists():
+    Returns the baseline planned, or None when it had one. An import passes the hub's calendar and the
+    enterprises known to have a baseline, read once (`bulk`, hub.imports.bulk)."""
+    known = bulk.baselines if bulk is not None else None
+    if enterprise.pk in (known or ()):
+        return None
+    if known is None and FollowUp.objects.filter(enterprise=enterprise, kind=K.BASELINE).exists():
         return None
     hub = enterprise.hub
-    calendar = HubCalendar.of(hub)
+    calendar = bulk.calendar if bulk is not None and bulk.calendar is not None else HubCalendar.of(hub)
     due = calendar.add_working_days(calendar.local_date(at), hub.first_contact_days)
-    return _create_once(hub=hub, enterprise=enterprise, kind=K.BASELINE, due_date=due, assigned_to=referent)
+    planned = _create_once(hub=hub, enterprise=enterprise, kind=K.BASELINE, due_date=due, assigned_to=referent)
+    if known is not None:
+        known.add(enterprise.pk)
+    return planned
 
 
 def followups_plan_for_case(*, case: Case, by: User | None = None) -> list[FollowUp]:

@@ -28,6 +28,7 @@ from cases.imports import References, case_import
 from cases.models import Case, CaseStatus, Channel, Priority
 from hub.calendar import HubCalendar
 from hub.classifications import IsicSection, TechnologyDomain, TurnoverBand
+from hub.imports.bulk import Bulk
 from hub.imports.widgets import (
     Boolean,
     Choice,
@@ -45,7 +46,7 @@ from hub.imports.widgets import (
     key,
     phone_of_country,
 )
-from hub.models import Enterprise, Hub, ImportBatch, User
+from hub.models import AdministrativeUnit, Enterprise, FollowUp, Hub, ImportBatch, Partner, User
 from hub.services import enterprise_save
 from visits.models import Purpose, Visit
 from visits.services import VisitConflict, VisitInput, visit_record
@@ -60,6 +61,11 @@ ACTIONS = {
 }
 """What became of a line, from django-import-export's row result; anything else is "refuse"."""
 PROGRESS_EVERY = 100
+
+
+def referents_read(widget: ReferentOf) -> set[User]:
+    """The referents of the hub a ReferentOf column read."""
+    return {user for found in widget.aliases.values() for user in found}
 
 
 def label_of(model, name: str):
@@ -194,11 +200,15 @@ class RecordResource(resources.Resource):
 
     def before_import(self, dataset, **kwargs):
         self.total = len(dataset)
+        self.bulk = Bulk()
+        self.bulk.add(Hub, [self.hub])
+        self.bulk.add(User, [self.by] if self.by else [])
         self.prepare(list(dataset.dict))
         self.report_progress(0)
 
     def prepare(self, rows: list[dict]) -> None:
-        """Read what the lines will be checked against, once for the file (`known`: the stored records)."""
+        """Read what the lines will be checked against, once for the file (`known`: the stored records), and
+        tell the records' services what was read (`bulk`)."""
 
     def before_import_row(self, row, **kwargs):
         self.line = Line(kwargs["row_number"] + 1, blank=not any(cell_text(value) for value in row.values()))
@@ -318,7 +328,9 @@ class PastRecordResource(RecordResource):
     """The column dating the record; the stored records of the file's dates are read for duplicates."""
 
     def prepare(self, rows):
-        self.fields["enterprise"].widget.load(rows)
+        enterprises = self.fields["enterprise"].widget
+        enterprises.load(rows)
+        self.bulk.add(Enterprise, enterprises.records)
         moments = []
         for row in rows:
             try:
@@ -368,6 +380,7 @@ class EnterpriseResource(RecordResource):
     consent_date = Column(label_of(Enterprise, "consent_date"), Date)
 
     def prepare(self, rows):
+        self.bulk.add(AdministrativeUnit, self.fields["region"].widget.units)
         stored = Enterprise.objects.filter(hub=self.hub, anonymised_at__isnull=True).order_by("pk")
         for pk, name, commune, phone in stored.values_list("pk", "name", "commune", "owner_phone").iterator():
             self.remember({"name": name, "commune": commune, "owner_phone": str(phone)}, record=pk, label=name)
@@ -401,7 +414,10 @@ class EnterpriseResource(RecordResource):
 
     def store(self, instance, row):
         return enterprise_save(
-            enterprise=instance, by=self.by, **{name: getattr(instance, name) for name in self.written(row)}
+            enterprise=instance,
+            by=self.by,
+            bulk=self.bulk,
+            **{name: getattr(instance, name) for name in self.written(row)},
         )
 
 
@@ -440,6 +456,10 @@ class CaseResource(PastRecordResource):
     def prepare(self, rows):
         self.calendar = HubCalendar.of(self.hub)
         self.references = References(self.hub)
+        self.bulk.add(User, referents_read(self.fields["assigned_to"].widget))
+        self.bulk.add(
+            Partner, {partner for found in self.fields["referred_to"].widget.aliases.values() for partner in found}
+        )
         super().prepare(rows)
 
     def after_import(self, dataset, result, **kwargs):
@@ -471,7 +491,9 @@ class CaseResource(PastRecordResource):
         return Case()
 
     def store(self, instance, row):
-        return case_import(case=instance, by=self.by, calendar=self.calendar, references=self.references)
+        return case_import(
+            case=instance, by=self.by, calendar=self.calendar, references=self.references, bulk=self.bulk
+        )
 
 
 class VisitResource(PastRecordResource):
@@ -502,6 +524,14 @@ class VisitResource(PastRecordResource):
     people_reached_total = Column(label_of(Visit, "people_reached_total"), Integer, default=0)
     people_reached_women = Column(label_of(Visit, "people_reached_women"), Integer, default=0)
 
+    def prepare(self, rows):
+        self.bulk.calendar = HubCalendar.of(self.hub)
+        self.bulk.baselines = set(
+            FollowUp.objects.filter(hub=self.hub, kind=FollowUp.Kind.BASELINE).values_list("enterprise", flat=True)
+        )
+        self.bulk.add(User, referents_read(self.fields["referent"].widget))
+        super().prepare(rows)
+
     def remember_stored(self, *, since, until):
         stored = Visit.objects.filter(
             hub=self.hub, started_at__gte=since, started_at__lte=until + datetime.timedelta(minutes=1)
@@ -528,7 +558,7 @@ class VisitResource(PastRecordResource):
     def store(self, instance, row):
         given = {name: value for name, value in vars(instance).items() if name in VisitInput.__dataclass_fields__}
         data = VisitInput(client_uuid=uuid.uuid5(self.token, f"line {self.line.number}"), **given)
-        visit, _created = visit_record(data=data, by=instance.referent)
+        visit, _created = visit_record(data=data, by=instance.referent, bulk=self.bulk)
         return visit
 
 
