@@ -1,25 +1,22 @@
 """Messages to the people a case concerns, by e-mail and text message, each in its recipient's language.
 
 The case services call the `notify_*` functions inside their transaction. These only register the
-sending with `transaction.on_commit`, so a change that is rolled back sends nothing. Sending never fails
-the action that caused it: an error of the e-mail or SMS backend is logged and the next message goes out.
-What is sent when, and to whom, is described in docs/NOTIFICATIONS.md.
+rendering with `transaction.on_commit`, so a change that is rolled back sends nothing; each message is then
+queued in `hub.messaging`, whose background task sends it, retries it and records its delivery. What is
+sent when, and to whom, is described in docs/NOTIFICATIONS.md.
 """
 
 import datetime
-import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
-from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, CaseNote, CaseStatus
@@ -27,13 +24,12 @@ from cases.rating import rating_token
 from cases.selectors import DUE_SOON_WORKING_DAYS, DueDigest, RatingRequest, active_sme_users
 from hub.followups.questionnaire import QUESTIONNAIRE_MAX_AGE, questionnaire_token
 from hub.followups.selectors import DUE_SOON_DAYS, FollowUpDigest, QuestionnaireRequest
-from hub.models import Enterprise, FollowUp, Role, User
+from hub.messaging import encoding
+from hub.messaging.services import queue_message
+from hub.models import Enterprise, FollowUp, OutgoingMessage, Role, User
 from hub.permissions import Action, can
-from hub.sms import send_sms
 
-logger = logging.getLogger(__name__)
 S = CaseStatus
-SMS_MAX_LENGTH = 320
 TEMPLATE_DIR = "cases/notifications"
 
 
@@ -73,32 +69,53 @@ def sme_recipients(*, enterprise: Enterprise, users: Iterable[User] | None = Non
 
 
 def send(*, recipients: Iterable[Recipient], template: str, context: dict) -> int:
-    """Render `template` for each recipient in their language and send it by e-mail and by SMS to
-    whichever of the two they have; returns how many messages went out. The files are
+    """Render `template` for each recipient in their language and queue it by e-mail and by SMS to
+    whichever of the two they have; returns how many messages were queued. The files are
     `<template>_subject.txt`, `<template>.txt` (the e-mail) and `<template>_sms.txt` under
     cases/templates/cases/notifications/. An SMS that lists `items` drops the last ones, counted in
-    `more`, until it fits in SMS_MAX_LENGTH characters."""
-    sent = 0
+    `more`, until it fits in SMS_MAX_PARTS text messages. Text messages to SMEs are not essential: a
+    number that answered STOP does not get them."""
+    case = context.get("case")
+    enterprise = case.enterprise if case else context.get("enterprise")
+    queued = 0
     for recipient in recipients:
+        common = {
+            "template": template,
+            "language": recipient.language,
+            "hub_id": enterprise.hub_id if enterprise else recipient.user.hub_id,
+            "case": case,
+            "user": recipient.user,
+            "recipient_name": recipient.name,
+        }
         with translation.override(recipient.language):
             personal = {**context, "recipient": recipient, "site_url": settings.SITE_URL}
             if recipient.email:
-                sent += _send_email(recipient=recipient, template=template, context=personal)
+                queue_message(
+                    channel=OutgoingMessage.Channel.EMAIL,
+                    to=recipient.email,
+                    **_render_email(template, personal),
+                    **common,
+                )
+                queued += 1
             if recipient.phone:
-                sent += _send_sms(recipient=recipient, template=template, context=personal)
-    return sent
+                essential = recipient.user is not None and recipient.user.role != Role.SME
+                queued += bool(
+                    queue_message(
+                        channel=OutgoingMessage.Channel.SMS,
+                        to=recipient.phone,
+                        body=_render_sms_to_fit(template, personal),
+                        essential=essential,
+                        **common,
+                    )
+                )
+    return queued
 
 
-def _send_email(*, recipient: Recipient, template: str, context: dict) -> int:
-    try:
-        subject = " ".join(render_to_string(f"{TEMPLATE_DIR}/{template}_subject.txt", context).split())
-        body = render_to_string(f"{TEMPLATE_DIR}/{template}.txt", context)
-        body = re.sub(r"\n{3,}", "\n\n", "\n".join(line.rstrip() for line in body.splitlines())).strip() + "\n"
-        send_mail(subject, body, None, [recipient.email])
-    except Exception:
-        logger.exception("The %s e-mail could not be sent.", template)
-        return 0
-    return 1
+def _render_email(template: str, context: dict) -> dict:
+    subject = " ".join(render_to_string(f"{TEMPLATE_DIR}/{template}_subject.txt", context).split())
+    body = render_to_string(f"{TEMPLATE_DIR}/{template}.txt", context)
+    body = re.sub(r"\n{3,}", "\n\n", "\n".join(line.rstrip() for line in body.splitlines())).strip() + "\n"
+    return {"subject": subject, "body": body}
 
 
 def _render_sms(template: str, context: dict) -> str:
@@ -108,18 +125,13 @@ def _render_sms(template: str, context: dict) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _send_sms(*, recipient: Recipient, template: str, context: dict) -> int:
-    try:
-        items = list(context.get("items", []))
-        text = _render_sms(template, context)
-        while len(text) > SMS_MAX_LENGTH and len(items) > 1:
-            items.pop()
-            text = _render_sms(template, {**context, "items": items, "more": len(context["items"]) - len(items)})
-        send_sms(recipient.phone, Truncator(text).chars(SMS_MAX_LENGTH))
-    except Exception:
-        logger.exception("The %s text message could not be sent.", template)
-        return 0
-    return 1
+def _render_sms_to_fit(template: str, context: dict) -> str:
+    items = list(context.get("items", []))
+    text = _render_sms(template, context)
+    while encoding.count_parts(text) > settings.SMS_MAX_PARTS and len(items) > 1:
+        items.pop()
+        text = _render_sms(template, {**context, "items": items, "more": len(context["items"]) - len(items)})
+    return text
 
 
 def _url(name: str, *args, query: str = "") -> str:

@@ -2,7 +2,6 @@
 accounts (signing up, invitations) and password resets."""
 
 import datetime
-import logging
 import secrets
 from functools import partial
 
@@ -11,7 +10,6 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -25,19 +23,18 @@ from django.utils.translation import gettext as _
 from hub import security
 from hub.backends import phone_in_e164
 from hub.imports.bulk import Bulk, full_clean
+from hub.messaging.services import queue_message
 from hub.models import (
     AdministrativeUnit,
     Enterprise,
     Hub,
     HubTarget,
+    OutgoingMessage,
     Role,
     TargetIndicator,
     User,
 )
 from hub.permissions import Action, can, works_in_hub
-from hub.sms import send_sms
-
-logger = logging.getLogger(__name__)
 
 ENTERPRISE_EDITABLE_FIELDS = [
     "name",
@@ -281,10 +278,13 @@ def send_sign_up_text(*, phone: str, code: str | None, language: str) -> None:
     }
     template = "accounts/signup_code_sms.txt" if code else "accounts/signup_exists_sms.txt"
     with translation.override(language):
-        try:
-            send_sms(phone, " ".join(render_to_string(template, context).split()))
-        except Exception:
-            logger.exception("The sign-up text message could not be sent.")
+        queue_message(
+            channel=OutgoingMessage.Channel.SMS,
+            to=phone,
+            body=" ".join(render_to_string(template, context).split()),
+            template=template.rsplit("/", 1)[-1].removesuffix("_sms.txt"),
+            language=language,
+        )
 
 
 def sme_sign_up_confirm(*, pending: dict, code: str) -> User:
@@ -382,8 +382,7 @@ def sme_invite(*, enterprise: Enterprise, phone, name: str, by: User, email: str
 
 
 def send_invitation(*, user: User, enterprise: Enterprise, token: str) -> int:
-    """Send the invitation link by text message and e-mail, in French; returns how many went out. A
-    failing backend is logged and does not stop the other message."""
+    """Send the invitation link by text message and e-mail, in French; returns how many were queued."""
     context = {
         "user": user,
         "enterprise": enterprise,
@@ -392,7 +391,7 @@ def send_invitation(*, user: User, enterprise: Enterprise, token: str) -> int:
         "days": INVITATION_MAX_AGE.days,
     }
     return send_text_and_mail(
-        user=user, templates="accounts/invitation", context=context, language=settings.LANGUAGE_CODE, what="invitation"
+        user=user, templates="accounts/invitation", context=context, language=settings.LANGUAGE_CODE
     )
 
 
@@ -456,29 +455,29 @@ def send_password_reset(*, user: User) -> int:
         templates="accounts/password_reset",
         context=context,
         language=user.language or settings.LANGUAGE_CODE,
-        what="password reset",
     )
 
 
-def send_text_and_mail(*, user: User, templates: str, context: dict, language: str, what: str) -> int:
+def send_text_and_mail(*, user: User, templates: str, context: dict, language: str) -> int:
     """`<templates>_sms.txt` by text message and `<templates>_subject.txt` / `_email.txt` by e-mail, in
-    `language`; returns how many went out. A failing backend is logged and does not stop the other."""
-    sent = 0
+    `language`, queued to be sent once the transaction commits (`hub.messaging`); returns how many."""
+    queued = 0
+    common = {"template": templates.rsplit("/", 1)[-1], "language": language, "hub_id": user.hub_id, "user": user}
     with translation.override(language):
         if user.phone:
-            try:
-                send_sms(str(user.phone), " ".join(render_to_string(f"{templates}_sms.txt", context).split()))
-                sent += 1
-            except Exception:
-                logger.exception("The %s text message could not be sent.", what)
+            body = " ".join(render_to_string(f"{templates}_sms.txt", context).split())
+            queue_message(channel=OutgoingMessage.Channel.SMS, to=str(user.phone), body=body, **common)
+            queued += 1
         if user.email:
-            try:
-                subject = " ".join(render_to_string(f"{templates}_subject.txt", context).split())
-                send_mail(subject, render_to_string(f"{templates}_email.txt", context), None, [user.email])
-                sent += 1
-            except Exception:
-                logger.exception("The %s e-mail could not be sent.", what)
-    return sent
+            queue_message(
+                channel=OutgoingMessage.Channel.EMAIL,
+                to=user.email,
+                subject=" ".join(render_to_string(f"{templates}_subject.txt", context).split()),
+                body=render_to_string(f"{templates}_email.txt", context),
+                **common,
+            )
+            queued += 1
+    return queued
 
 
 @transaction.atomic

@@ -3,7 +3,7 @@
 import pytest
 from django.core.cache import cache
 
-from hub import sms
+from hub.messaging.gateways import locmem
 from tests.factories import (
     AdminFactory,
     EnterpriseFactory,
@@ -40,11 +40,18 @@ def _empty_cache():
 
 
 @pytest.fixture
+def committed(django_capture_on_commit_callbacks, mailoutbox, sms_outbox):
+    """Runs what the block leaves to be done on commit, as the real commit would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
 def sms_outbox():
     """The text messages sent (the in-memory SMS backend of the tests), none at the start."""
-    sms.outbox.clear()
-    yield sms.outbox
-    sms.outbox.clear()
+    locmem.outbox.clear()
+    yield locmem.outbox
+    locmem.outbox.clear()
+    locmem.failures.clear()
 
 
 @pytest.fixture

@@ -30,6 +30,7 @@ from hub.models.library import (
     validate_sectors,
 )
 from hub.models.imports import ImportBatch
+from hub.models.messaging import InboundMessage, OutgoingMessage, SmsOptOut
 # isort: on
 
 __all__ = [
@@ -48,11 +49,14 @@ __all__ = [
     "HubHoliday",
     "HubTarget",
     "ImportBatch",
+    "InboundMessage",
+    "OutgoingMessage",
     "Partner",
     "Referent",
     "Role",
     "SharedItem",
     "SheetAttachment",
+    "SmsOptOut",
     "TargetIndicator",
     "TechnologySheet",
     "User",

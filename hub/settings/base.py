@@ -1,5 +1,6 @@
 """Settings shared by every mode; each value that differs between machines comes from the environment."""
 
+import json
 import os
 from pathlib import Path
 
@@ -41,6 +42,8 @@ INSTALLED_APPS = [
     "phonenumber_field",
     "simple_history",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "hub",
     "cases",
     "visits",
@@ -201,8 +204,29 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "hub-iit@localh
 FIELD_DIRECTORY_SIZE = 280
 """Enterprises at most in the directory a referent's phone keeps offline (visits.selectors.field_directory):
 what keeps the visit form's first load within 14 KB compressed; the picker searches the rest online."""
-SMS_BACKEND = os.environ.get("DJANGO_SMS_BACKEND", "hub.sms.ConsoleBackend")
-"""Dotted path of the class that sends text messages; see hub/sms.py and docs/NOTIFICATIONS.md."""
+SMS_GATEWAYS = json.loads(
+    os.environ.get("DJANGO_SMS_GATEWAYS", '{"default": {"BACKEND": "hub.messaging.gateways.console.ConsoleGateway"}}')
+)
+"""The text-message gateways by alias: {"alias": {"BACKEND": dotted path, "HUBS": [hub codes], "SENDER": sender
+id, "CALLBACK_TOKEN": secret of the callback URLs, "OPTIONS": {...}}}. A hub sends through the gateway that
+lists its code, else through "default". See hub/messaging/gateways/ and docs/NOTIFICATIONS.md."""
+MESSAGE_MAX_ATTEMPTS = 5
+"""Attempts at sending one message before it is marked failed; the waits between them double from a minute."""
+SMS_MAX_PARTS = 3
+"""Text messages one message may take at most (459 characters in the GSM alphabet, 201 with ê, ç or ô); a longer
+one is shortened (hub.messaging.encoding)."""
+
+TASKS_BACKENDS = {
+    "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    "rq": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]},
+    "immediate": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+}
+TASKS = {"default": TASKS_BACKENDS[os.environ.get("DJANGO_TASKS_BACKEND", "database")]}
+"""Background tasks (e-mails, text messages, long exports): in the database by default, run by
+`manage.py db_worker`; with DJANGO_TASKS_BACKEND=rq, in Redis (REDIS_URL), run by `manage.py rqworker`."""
+RQ_QUEUES = {"default": {"URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")}}
+if TASKS["default"] is TASKS_BACKENDS["rq"]:
+    INSTALLED_APPS.append("django_rq")
 
 LOGGING = {
     "version": 1,

@@ -13,6 +13,7 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-SMS_BACKEND = "hub.sms.LocmemBackend"
+SMS_GATEWAYS = {"default": {"BACKEND": "hub.messaging.gateways.locmem.LocmemGateway"}}
+TASKS = {"default": TASKS_BACKENDS["immediate"]}  # noqa: F405 - each task runs when its transaction commits
 SITE_URL = "https://hub.example.org"
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="hubiit-media-"))

@@ -263,7 +263,6 @@ def send_staff_invitation(*, user: User) -> int:
         templates="staff/invitation",
         context=context,
         language=user.language or settings.LANGUAGE_CODE,
-        what="staff invitation",
     )
 
 

@@ -2,8 +2,6 @@
 only once the change is committed. The people here read English unless the test is about French."""
 
 import datetime
-import io
-import logging
 import zoneinfo
 
 import pytest
@@ -25,8 +23,12 @@ from cases.services import (
     case_reply,
     case_transition,
 )
-from hub import sms
 from hub.classifications import TechnologyDomain
+from hub.messaging.encoding import count_parts
+from hub.messaging.gateways import locmem
+from hub.messaging.gateways.base import Gateway, Sms, TemporaryFailure
+from hub.messaging.gateways.console import ConsoleGateway
+from hub.models import OutgoingMessage
 from tests.factories import (
     CaseFactory,
     EnterpriseFactory,
@@ -48,12 +50,6 @@ SITE = "https://hub.example.org"
 def on_friday(monkeypatch):
     """Friday 6 March 2026 in Bamako: two working days later is Tuesday 10 March."""
     monkeypatch.setattr(timezone, "now", lambda: FRIDAY_MORNING)
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks, mailoutbox, sms_outbox):
-    """Runs what the block leaves to be done on commit, as the real commit would."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 @pytest.fixture
@@ -492,8 +488,8 @@ class TestMessagesAreSentOnlyOnceCommitted:
         assert sms_outbox == []
 
 
-class BrokenSms:
-    def send_messages(self, messages):
+class BrokenSms(Gateway):
+    def send(self, sms):
         raise ConnectionError("gateway unreachable")
 
 
@@ -505,38 +501,41 @@ class BrokenEmail:
         raise ConnectionRefusedError("no SMTP server")
 
 
-class TestAFailingBackendDoesNotBreakTheAction:
-    def test_an_sms_gateway_failure_is_logged_and_the_e_mail_still_goes(
-        self, committed, settings, caplog, enterprise, awa, manager, mailoutbox
+class TestAFailingGatewayDoesNotBreakTheAction:
+    def test_a_gateway_down_leaves_the_sms_queued_for_a_retry_and_the_e_mail_still_goes(
+        self, committed, enterprise, awa, manager, mailoutbox, sms_outbox
     ):
-        settings.SMS_BACKEND = f"{__name__}.BrokenSms"
+        locmem.failures.append(TemporaryFailure("gateway unreachable"))
         case = new_case(enterprise)
-        with committed(), caplog.at_level(logging.ERROR, logger="cases.notifications"):
+        with committed():
             case_qualify(case=case, by=manager, domain=TechnologyDomain.ENERGY, priority="normal")
 
         case.refresh_from_db()
         assert case.status == S.QUALIFIED
         assert [message.to for message in mailoutbox] == [["awa@example.org"]]
-        assert "The acknowledged text message could not be sent." in caplog.text
-        assert "gateway unreachable" in caplog.text
+        assert sms_outbox == []
+        sms = OutgoingMessage.objects.get(case=case, channel=OutgoingMessage.Channel.SMS, template="acknowledged")
+        assert (sms.status, sms.attempts, sms.error) == (OutgoingMessage.Status.QUEUED, 1, "gateway unreachable")
+        assert sms.next_attempt_at is not None
 
-    def test_an_e_mail_failure_is_logged_and_the_sms_still_goes(
-        self, committed, settings, caplog, enterprise, awa, manager, sms_outbox
+    def test_an_smtp_server_down_leaves_the_e_mail_queued_and_the_sms_still_goes(
+        self, committed, settings, enterprise, awa, manager, sms_outbox
     ):
         settings.EMAIL_BACKEND = f"{__name__}.BrokenEmail"
         case = new_case(enterprise)
-        with committed(), caplog.at_level(logging.ERROR, logger="cases.notifications"):
+        with committed():
             case_qualify(case=case, by=manager, domain=TechnologyDomain.ENERGY, priority="normal")
 
         case.refresh_from_db()
         assert case.status == S.QUALIFIED
         assert [message.to for message in sms_outbox] == ["+22370000001"]
-        assert "The acknowledged e-mail could not be sent." in caplog.text
+        email = OutgoingMessage.objects.get(case=case, channel=OutgoingMessage.Channel.EMAIL, template="acknowledged")
+        assert (email.status, email.error) == (OutgoingMessage.Status.QUEUED, "no SMTP server")
 
     def test_through_the_managers_page(
         self, client, settings, enterprise, awa, manager, django_capture_on_commit_callbacks
     ):
-        settings.SMS_BACKEND = f"{__name__}.BrokenSms"
+        settings.SMS_GATEWAYS = {"default": {"BACKEND": f"{__name__}.BrokenSms"}}
         settings.EMAIL_BACKEND = f"{__name__}.BrokenEmail"
         case = new_case(enterprise)
         client.force_login(manager)
@@ -548,6 +547,8 @@ class TestAFailingBackendDoesNotBreakTheAction:
         assert response.status_code == 302
         case.refresh_from_db()
         assert case.status == S.QUALIFIED
+        sms = OutgoingMessage.objects.get(case=case, channel=OutgoingMessage.Channel.SMS)
+        assert (sms.status, sms.error) == (OutgoingMessage.Status.FAILED, "gateway unreachable")
 
 
 class TestMessageForm:
@@ -560,7 +561,7 @@ class TestMessageForm:
 
         assert "“Moulin <à> l'arrêt & pièces”" in mail_to(mailoutbox, "awa@example.org").body
 
-    def test_sms_stay_within_320_characters(self, committed, enterprise, awa, aminata, mailoutbox, sms_outbox):
+    def test_sms_stay_within_three_text_messages(self, committed, enterprise, awa, aminata, mailoutbox, sms_outbox):
         case = new_case(enterprise, status=S.IN_PROGRESS, assigned_to=aminata)
         case.title = "T" * 200
         case.save()
@@ -570,16 +571,10 @@ class TestMessageForm:
             case_add_note(case=case, by=awa, body=long_note, visibility=CaseNote.Visibility.SME)
 
         assert len(sms_outbox) == 2
-        assert all(len(message.body) <= 320 for message in sms_outbox)
+        assert all(count_parts(message.body) <= 3 for message in sms_outbox)
         assert long_note.strip() in mail_to(mailoutbox, "awa@example.org").body
 
 
-def test_the_console_backend_prints_each_text_message():
-    stream = io.StringIO()
-    sms.ConsoleBackend(stream=stream).send_messages([sms.SmsMessage(to="+22370000001", body="Bonjour")])
-    assert stream.getvalue().startswith("SMS to +22370000001\nBonjour\n")
-
-
-def test_send_sms_uses_the_backend_named_in_the_settings(sms_outbox):
-    sms.send_sms("+22370000001", "Bonjour")
-    assert sms_outbox == [sms.SmsMessage(to="+22370000001", body="Bonjour")]
+def test_the_console_gateway_prints_each_text_message(capsys):
+    ConsoleGateway(alias="default").send(Sms(to="+22370000001", body="Bonjour"))
+    assert capsys.readouterr().out.startswith("SMS to +22370000001\nBonjour\n")

@@ -14,6 +14,7 @@ from PIL import Image
 from rest_framework.authtoken.models import Token
 
 from cases.models import CaseAttachment
+from hub.messaging.services import send_message
 from tests.factories import CaseNoteFactory, FollowUpFactory, PartnerFactory, VisitFactory
 from visits.services import visit_add_photo
 
@@ -21,8 +22,10 @@ REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
 
 
 @pytest.fixture
-def records(hub, enterprise, referent, manager, sme_user):
+def records(hub, enterprise, referent, manager, sme_user, settings):
+    settings.TASKS = {"default": settings.TASKS_BACKENDS["database"]}
     note = CaseNoteFactory(case__enterprise=enterprise, author=manager)
+    send_message.enqueue(note.case_id)
     visit = VisitFactory(referent=referent, enterprise=enterprise)
     visit.cases.add(note.case)
     FollowUpFactory(case=None, enterprise=enterprise)

@@ -1,6 +1,6 @@
 """Form text that is not UTF-8 is refused on the pages, before any view saves it as "�"."""
 
-from hub import sms
+from hub.messaging.gateways import locmem as sms
 
 SIGNUP = "/accounts/signup/"
 

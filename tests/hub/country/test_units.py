@@ -6,9 +6,9 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 
-from hub import sms
 from hub.country.iso import LEVELS, iso_units
 from hub.country.units import ensure_units
+from hub.messaging.gateways import locmem as sms
 from hub.models import AdministrativeUnit, Enterprise, Role, User
 from tests.factories import EnterpriseFactory, HubFactory
 

@@ -1,0 +1,1 @@
+"""The text-message gateways, configured by alias in `settings.SMS_GATEWAYS` (see `base`)."""
