@@ -40,6 +40,7 @@ class Action(StrEnum):
     MANAGE_VIEWERS = "manage_viewers"
     OPEN_HUBS = "open_hubs"
     IMPORT_RECORDS = "import_records"
+    FOLLOW_MESSAGES = "follow_messages"
 
 
 A = Action
@@ -78,6 +79,7 @@ CAPABILITIES: dict[str, frozenset[Action]] = {
             A.WRITE_LIBRARY,
             A.SHARE_LIBRARY,
             A.IMPORT_RECORDS,
+            A.FOLLOW_MESSAGES,
         }
     ),
     Role.VIEWER: frozenset({A.VIEW_REGIONAL_REPORTS}),
@@ -88,7 +90,8 @@ all ask this table, so a route never lets through what its service refuses. Admi
 but neither log visits (a referent's record of the site) nor rate cases (the enterprise's own judgement).
 MANAGE_REFERENTS is managing a hub's staff, its referents and managers (`hub.staff`); only administrators
 open hubs and give regional viewers their accounts. IMPORT_RECORDS brings a hub's spreadsheets of enterprises,
-past cases and past visits in (`hub.imports`).
+past cases and past visits in (`hub.imports`). FOLLOW_MESSAGES is the hub's log of the messages sent and
+the sending again of those that failed (`hub.messaging`).
 The Django admin is entered with the user's staff flag, not through this table."""
 
 
