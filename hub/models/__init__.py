@@ -31,9 +31,11 @@ from hub.models.library import (
 )
 from hub.models.imports import ImportBatch
 from hub.models.messaging import InboundMessage, OutgoingMessage, SmsOptOut
+from hub.models.exports import EXPORT_JOB_MAX_AGE, ExportJob
 # isort: on
 
 __all__ = [
+    "EXPORT_JOB_MAX_AGE",
     "HUB_BOUND_ROLES",
     "LATITUDE_VALIDATORS",
     "LONGITUDE_VALIDATORS",
@@ -44,6 +46,7 @@ __all__ = [
     "SHEET_ATTACHMENT_EXTENSIONS",
     "AdministrativeUnit",
     "Enterprise",
+    "ExportJob",
     "FollowUp",
     "Hub",
     "HubHoliday",
