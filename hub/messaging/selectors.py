@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from hub.models import OutgoingMessage, User
+from hub.models import InboundMessage, OutgoingMessage, User
 from hub.permissions import Action, can, scope
 
 
@@ -13,3 +13,13 @@ def outgoing_messages_visible_to(*, user: User, status: str = "") -> QuerySet[Ou
         return OutgoingMessage.objects.none()
     messages = scope(OutgoingMessage.objects.select_related("case", "hub"), user=user)
     return messages.filter(status=status) if status else messages
+
+
+def inbound_messages_visible_to(*, user: User, to_read: bool = False) -> QuerySet[InboundMessage]:
+    """The text messages the person's hub received (every hub's for administrators), newest first;
+    `to_read` keeps those waiting for someone to read them. Messages from unknown numbers have no hub: they
+    are the administrators' only."""
+    if not can(user, Action.READ_INBOX):
+        return InboundMessage.objects.none()
+    messages = scope(InboundMessage.objects.select_related("hub", "enterprise", "case", "read_by"), user=user)
+    return messages.filter(outcome=InboundMessage.Outcome.TRIAGE) if to_read else messages
