@@ -75,7 +75,8 @@ def count_parts(text: str) -> int:
 
 
 def shorten(text: str, max_parts: int) -> str:
-    """`text` if it fits in `max_parts` messages, else cut at a word with an ellipsis to fit."""
+    """`text` if it fits in `max_parts` messages, else cut at a word with an ellipsis to fit. The parts are
+    counted as `split` makes them: a part that cannot end with a two-unit character holds one unit less."""
     if count_parts(text) <= max_parts:
         return text
     encoding = encoding_of(text)
@@ -90,4 +91,6 @@ def shorten(text: str, max_parts: int) -> str:
     cut = "".join(kept)
     if " " in cut[len(cut) // 2 :]:
         cut = cut[: cut.rindex(" ")]
+    while cut and count_parts(cut.rstrip() + ellipsis) > max_parts:
+        cut = cut[:-1]
     return cut.rstrip() + ellipsis
