@@ -112,7 +112,8 @@ def referent_suggestions(*, case: Case) -> list[ReferentSuggestion]:
 class TimelineEntry:
     at: datetime.datetime
     kind: str
-    """"status", "internal", "sme", "visit", "attachment" or "change"."""
+    """"status", "internal", "sme", "visit", "attachment", "share", "message" (an e-mail or text message
+    sent) or "change"."""
     actor: User | None
     title: str
     body: str = ""
@@ -155,8 +156,8 @@ def moves_offered(*, case: Case, user: User) -> list[str]:
 
 def case_timeline(*, case: Case, user: User) -> list[TimelineEntry]:
     """Everything that happened to the case that `user` may read, oldest first: status changes, notes and
-    messages, visits, attachments, items shared and, for those who may read the history, other field
-    changes."""
+    messages, visits, attachments, items shared, for the staff the e-mails and text messages sent with
+    their delivery and, for those who may read the history, other field changes."""
     entries = [
         TimelineEntry(
             event.created_at,
@@ -201,6 +202,22 @@ def case_timeline(*, case: Case, user: User) -> list[TimelineEntry]:
         )
         for share in case_shares(case=case)
     ]
+    if can(user, Action.WORK_ON_CASES):
+        entries += [
+            TimelineEntry(
+                message.created_at,
+                "message",
+                None,
+                _("%(channel)s to %(recipient)s: %(status)s")
+                % {
+                    "channel": message.get_channel_display(),
+                    "recipient": message.recipient_name or message.to,
+                    "status": message.get_status_display().lower(),
+                },
+                message.body if message.channel == message.Channel.SMS else message.subject,
+            )
+            for message in case.outgoing_messages.all()
+        ]
     if can(user, Action.VIEW_HISTORY):
         entries += _history_changes(case)
     return sorted(entries, key=lambda entry: entry.at)

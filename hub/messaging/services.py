@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import default_task_backend, task
@@ -31,6 +32,7 @@ from hub.models import OutgoingMessage, SmsOptOut, User
 logger = logging.getLogger(__name__)
 M = OutgoingMessage
 FIRST_RETRY_WAIT = datetime.timedelta(minutes=1)
+STALE_AFTER = datetime.timedelta(minutes=15)
 INTERRUPTED = "Interrupted while being sent: check with the gateway whether it went out before sending it again."
 
 
@@ -164,11 +166,23 @@ def resend(*, message: OutgoingMessage) -> OutgoingMessage:
     return copy
 
 
-def fail_interrupted(*, older_than: datetime.timedelta = datetime.timedelta(minutes=15)) -> int:
+def fail_interrupted(*, older_than: datetime.timedelta = STALE_AFTER) -> int:
     """Mark failed the messages left being sent by a worker that died; returns how many."""
-    return OutgoingMessage.objects.filter(status=M.Status.SENDING, attempted_at__lt=timezone.now() - older_than).update(
-        status=M.Status.FAILED, error="Interrupted while being sent: check with the gateway before resending."
+    interrupted = OutgoingMessage.objects.filter(status=M.Status.SENDING, attempted_at__lt=timezone.now() - older_than)
+    return interrupted.update(status=M.Status.FAILED, error=INTERRUPTED)
+
+
+def enqueue_stale(*, older_than: datetime.timedelta = STALE_AFTER) -> int:
+    """Enqueue again the messages still queued well after their task should have run (a queue emptied, a
+    backend that cannot defer); returns how many. A message is sent once however many tasks it has."""
+    now = timezone.now()
+    stale = OutgoingMessage.objects.filter(status=M.Status.QUEUED).filter(
+        Q(next_attempt_at__lt=now - older_than) | Q(next_attempt_at__isnull=True, created_at__lt=now - older_than)
     )
+    ids = list(stale.values_list("pk", flat=True))
+    for message_id in ids:
+        send_message.enqueue(message_id)
+    return len(ids)
 
 
 def record_delivery_reports(*, gateway: str, reports: list[DeliveryReport]) -> int:

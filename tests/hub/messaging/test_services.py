@@ -2,10 +2,12 @@
 temporary failure, failed after the last attempt, and followed to their delivery."""
 
 import datetime
+import io
 import logging
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import default_task_backend
@@ -265,3 +267,18 @@ class TestDeliveryReports:
 
         assert known == 0
         assert M.objects.get().status == M.Status.SENT
+
+
+class TestSweep:
+    def test_the_sweep_fails_the_interrupted_and_enqueues_the_overdue(self, db, held, sms_outbox):
+        long_ago = timezone.now() - datetime.timedelta(hours=1)
+        interrupted, overdue, waiting, recent = (queue_sms() for _ in range(4))
+        M.objects.filter(pk=interrupted.pk).update(status=M.Status.SENDING, attempted_at=long_ago)
+        M.objects.filter(pk=overdue.pk).update(next_attempt_at=long_ago)
+        M.objects.filter(pk=waiting.pk).update(next_attempt_at=timezone.now() + datetime.timedelta(minutes=4))
+        M.objects.exclude(pk=recent.pk).update(created_at=long_ago)
+
+        call_command("sweep_messages", stdout=io.StringIO())
+
+        assert M.objects.get(pk=interrupted.pk).status == M.Status.FAILED
+        assert [result.args for result in held] == [[overdue.pk]]
