@@ -224,7 +224,12 @@ TASKS_BACKENDS = {
 TASKS = {"default": TASKS_BACKENDS[os.environ.get("DJANGO_TASKS_BACKEND", "database")]}
 """Background tasks (e-mails, text messages, long exports): in the database by default, run by
 `manage.py db_worker`; with DJANGO_TASKS_BACKEND=rq, in Redis (REDIS_URL), run by `manage.py rqworker`."""
-RQ_QUEUES = {"default": {"URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")}}
+RQ_QUEUES = {
+    "default": {
+        "URL": os.environ.get("DJANGO_TASKS_REDIS_URL", os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
+    }
+}
+"""The RQ queue's Redis: not the cache's, whose eviction policy would drop queued tasks (docs/DEPLOY.md)."""
 if TASKS["default"] is TASKS_BACKENDS["rq"]:
     INSTALLED_APPS.append("django_rq")
 
