@@ -12,6 +12,9 @@ from hub.models.hubs import Hub
 
 EXPORT_JOB_MAX_AGE = datetime.timedelta(days=7)
 """How long a prepared file is kept; `manage.py remove_orphan_files` deletes the expired jobs and their files."""
+EXPORT_JOB_STALLED_AFTER = datetime.timedelta(hours=1)
+"""A job still waiting or being prepared this long after it was asked for is taken as lost (no worker
+running, or one that died): its page says so and the same export can be asked for again."""
 
 
 def export_file_path(instance, filename):
@@ -98,6 +101,10 @@ class ExportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.READY, self.Status.FAILED)
+
+    @property
+    def stalled(self) -> bool:
+        return not self.finished and self.created_at <= timezone.now() - EXPORT_JOB_STALLED_AFTER
 
     @property
     def expired(self) -> bool:

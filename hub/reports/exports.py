@@ -77,6 +77,29 @@ SHEET_TITLE_LENGTH = 31
 COLUMN_WIDTH = (8, 60)
 CHUNK_SIZE = 2000
 
+Progress = Callable[[int], None]
+"""What an export calls with the number of table rows written so far, every CHUNK_SIZE rows and once at the
+end (`hub.reports.export_jobs` records it for the page that waits for the file)."""
+
+
+class _Counter:
+    """Counts the rows an export writes across its tables and tells `progress`."""
+
+    def __init__(self, progress: Progress | None):
+        self.progress = progress
+        self.done = 0
+
+    def rows(self, rows: Iterable) -> Iterator:
+        for row in rows:
+            yield row
+            self.done += 1
+            if self.progress and self.done % CHUNK_SIZE == 0:
+                self.progress(self.done)
+
+    def end(self) -> None:
+        if self.progress:
+            self.progress(self.done)
+
 
 class Amount(int):
     """Whole XOF: a plain integer in CSV, shown with thousands separators in XLSX."""
@@ -296,13 +319,17 @@ def _csv_writer(buffer: io.StringIO):
     return csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator="\r\n")
 
 
-def report_csv(report: dict, *, hub_name: str) -> bytes:
+def report_csv(report: dict, *, hub_name: str, progress: Progress | None = None) -> bytes:
     """Every table of `report` one after the other, each under its title and followed by an empty row,
     after the hub (`hub_name`), the period and the filters."""
     buffer = io.StringIO()
     writer = _csv_writer(buffer)
+    counter = _Counter(progress)
     for table in [_cover(report, hub_name), *report_tables(report)]:
-        writer.writerows(_csv_rows([[table.title], table.headers, *table.rows, []]))
+        writer.writerows(_csv_rows([[table.title], table.headers]))
+        writer.writerows(_csv_rows(counter.rows(table.rows)))
+        writer.writerow([])
+    counter.end()
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -386,13 +413,15 @@ def _xlsx_bytes(workbook: Workbook) -> bytes:
     return buffer.getvalue()
 
 
-def report_xlsx(report: dict, *, hub_name: str) -> bytes:
+def report_xlsx(report: dict, *, hub_name: str, progress: Progress | None = None) -> bytes:
     """A "Report" sheet with the hub (`hub_name`), the period and the filters, then one sheet per table of
     `report_tables`."""
     workbook = Workbook(write_only=True)
     taken: set[str] = set()
+    counter = _Counter(progress)
     for table in [_cover(report, hub_name), *report_tables(report)]:
-        _write_sheet(workbook, taken, table.title, table.headers, table.rows, _fitted_widths(table))
+        _write_sheet(workbook, taken, table.title, table.headers, counter.rows(table.rows), _fitted_widths(table))
+    counter.end()
     return _xlsx_bytes(workbook)
 
 
@@ -585,12 +614,12 @@ def _in_zone(value, zone: str | None):
     return value
 
 
-def records_csv(kind: str, queryset: QuerySet) -> bytes:
+def records_csv(kind: str, queryset: QuerySet, *, progress: Progress | None = None) -> bytes:
     """The records of `queryset` (`kind` is one of RECORDS), a header row then one row each."""
-    return b"".join(iter_records_csv(kind, queryset))
+    return b"".join(iter_records_csv(kind, queryset, progress=progress))
 
 
-def iter_records_csv(kind: str, queryset: QuerySet) -> Iterator[bytes]:
+def iter_records_csv(kind: str, queryset: QuerySet, *, progress: Progress | None = None) -> Iterator[bytes]:
     """`records_csv` piece by piece, for a streaming response: the byte-order mark and the header row, then
     the rows by chunks."""
     _title, columns, rows = _records(kind, queryset)
@@ -598,10 +627,12 @@ def iter_records_csv(kind: str, queryset: QuerySet) -> Iterator[bytes]:
     writer = _csv_writer(buffer)
     writer.writerows(_csv_rows([[column.header for column in columns]]))
     yield codecs.BOM_UTF8 + _drain(buffer)
-    for number, row in enumerate(_csv_rows(rows), start=1):
+    counter = _Counter(progress)
+    for number, row in enumerate(_csv_rows(counter.rows(rows)), start=1):
         writer.writerow(row)
         if number % CHUNK_SIZE == 0:
             yield _drain(buffer)
+    counter.end()
     yield _drain(buffer)
 
 
@@ -612,12 +643,14 @@ def _drain(buffer: io.StringIO) -> bytes:
     return text.encode("utf-8")
 
 
-def records_xlsx(kind: str, queryset: QuerySet) -> bytes:
+def records_xlsx(kind: str, queryset: QuerySet, *, progress: Progress | None = None) -> bytes:
     """The records of `queryset` on one sheet, written row by row (openpyxl's write-only mode)."""
     title, columns, rows = _records(kind, queryset)
+    counter = _Counter(progress)
     headers = [column.header for column in columns]
     low, high = COLUMN_WIDTH
     widths = [min(max(low, len(column.header) + 2, column.width), high) for column in columns]
     workbook = Workbook(write_only=True)
-    _write_sheet(workbook, set(), title, headers, rows, widths)
+    _write_sheet(workbook, set(), title, headers, counter.rows(rows), widths)
+    counter.end()
     return _xlsx_bytes(workbook)

@@ -8,52 +8,37 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control, never_cache
 
 from hub.calendar import hub_today
-from hub.models import Hub, Role
-from hub.permissions import Action, can, reads_personal_data_in_reports, reads_reports, require
-from hub.reports import charts, exports, pdf
+from hub.models import ExportJob, Hub, Role
+from hub.permissions import Action, access, can, reads_personal_data_in_reports, reads_reports, require
+from hub.reports import charts
+from hub.reports.downloads import (
+    CONTENT_TYPES,
+    DIRECT_ROWS,
+    RECORDS,
+    SPREADSHEETS,
+    ExportFile,
+    hub_name,
+    records_file,
+    records_queryset,
+    report_file,
+    report_hub,
+    report_rows,
+)
+from hub.reports.export_jobs import REPORT, export_jobs_visible_to, export_request
 from hub.reports.figures import DIMENSIONS, page_catalogue
 from hub.reports.forms import ReportFilterForm, TargetsForm
-from hub.reports.impact import report_baselines_due, report_followups, report_followups_due
 from hub.reports.programme import full_report
-from hub.reports.selectors import (
-    ReportFilters,
-    readable_hubs,
-    report_cases,
-    report_cases_answered,
-    report_cases_resolved,
-    report_enterprises,
-    report_open_cases,
-    report_visits,
-)
 from hub.services import hub_targets_save
-
-RECORDS = {
-    "enterprises": (report_enterprises, "enterprises", ("hub", "region"), ("name", "pk")),
-    "cases": (report_cases, "cases", ("enterprise", "hub"), ("-pk",)),
-    "answered-cases": (report_cases_answered, "cases", ("enterprise", "hub"), ("-pk",)),
-    "resolved-cases": (report_cases_resolved, "cases", ("enterprise", "hub"), ("-pk",)),
-    "open-cases": (report_open_cases, "cases", ("enterprise", "hub"), ("received_at", "pk")),
-    "visits": (report_visits, "visits", ("enterprise", "hub", "referent"), ("-started_at", "-pk")),
-    "followups": (report_followups, "followups", ("enterprise", "hub"), ("-pk",)),
-    "due-followups": (report_followups_due, "due_followups", ("enterprise", "assigned_to"), ("due_date", "pk")),
-    "due-baselines": (report_baselines_due, "due_followups", ("enterprise", "assigned_to"), ("due_date", "pk")),
-}
-"""Per kind of record behind a figure: its selector, its table (the columns of the page and of the
-exports, `exports.RECORDS`), the relations its page shows and its page's order (the visits newest first;
-the open cases and the follow-ups due oldest first, as the backlog and the answer rate read)."""
-EXPORTS = {
-    "pdf": "application/pdf",
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 def _filters(request):
@@ -69,20 +54,9 @@ def _svg(chart: bytes) -> str:
     return mark_safe(text[text.index("<svg") :])  # noqa: S308 - matplotlib escapes the text  # nosec B308 B703
 
 
-def _report_hub(*, user, filters: ReportFilters) -> Hub | None:
-    """The one hub the report covers, or None when it covers several."""
-    hubs = list(readable_hubs(user=user, filters=filters)[:2])
-    return hubs[0] if len(hubs) == 1 else None
-
-
-def _hub_name(hub: Hub | None) -> str:
-    return hub.name if hub else _("All hubs")
-
-
-def _file_name(name: str, hub: Hub | None, filters: ReportFilters, extension: str) -> str:
-    """`name` followed by the hub's code and the period, e.g. rapport-ML-2026-01-01-2026-12-31.pdf."""
-    return f"{name}-{hub.code if hub else 'hubs'}-{filters.date_from}-{filters.date_to}.{extension}"
-
+EXPORT_PAGE_REFRESH = 2
+"""Seconds between two looks of the job page at its export's progress (its script's, or the page's own
+refresh without script)."""
 
 PAGE_ENTERPRISES = 50
 """Enterprises of the impact table on the page (one more is read to know whether to say there are more)."""
@@ -103,7 +77,7 @@ def report_page(request):
     context = {
         "form": form,
         "report": report,
-        "hub_name": _hub_name(_report_hub(user=request.user, filters=filters)),
+        "hub_name": hub_name(report_hub(user=request.user, filters=filters)),
         "query": request.GET.urlencode(),
         "personal": reads_personal_data_in_reports(request.user),
         "more_enterprises": more_enterprises,
@@ -132,31 +106,34 @@ def _target_lines(targets: dict) -> list[dict]:
 
 @login_required
 def report_export(request, fmt: str):
-    if fmt not in EXPORTS:
+    """The report as PDF, CSV or XLSX; a spreadsheet of more than `DIRECT_ROWS` rows is prepared by a
+    background task, whose page the reader is sent to."""
+    if fmt not in CONTENT_TYPES:
         raise Http404
     form = _filters(request)
     if not form.is_valid():
         return render(request, "reports/report.html", {"form": form, "report": None}, status=400)
     filters = form.to_filters()
-    report = full_report(
-        user=request.user,
-        filters=filters,
-        by=form.cleaned_data["by"],
-        enterprises=pdf.PDF_ENTERPRISES if fmt == "pdf" else None,
-    )
-    hub = _report_hub(user=request.user, filters=filters)
-    make = {"pdf": pdf.report_pdf, "csv": exports.report_csv, "xlsx": exports.report_xlsx}[fmt]
-    # One hub's report is dated in its zone; a roll-up in the reader's.
-    with timezone.override(hub.zone if hub else timezone.get_current_timezone()):
-        content = make(report, hub_name=_hub_name(hub))
-    response = HttpResponse(content, content_type=EXPORTS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{_file_name("rapport", hub, filters, fmt)}"'
+    hub = report_hub(user=request.user, filters=filters)
+    if fmt in SPREADSHEETS:
+        rows = report_rows(user=request.user, filters=filters)
+        if rows > DIRECT_ROWS:
+            job = export_request(user=request.user, kind=REPORT, fmt=fmt, form=form, hub=hub, rows=rows)
+            return redirect("reports:export-job", token=job.token)
+    made = report_file(user=request.user, filters=filters, by=form.cleaned_data["by"], fmt=fmt, hub=hub)
+    return _attachment(made)
+
+
+def _attachment(made: ExportFile) -> HttpResponse:
+    response = HttpResponse(made.content, content_type=made.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{made.name}"'
     return response
 
 
 @login_required
 def report_records(request, kind: str):
-    """The records behind a figure, for those who may read them; `?format=csv|xlsx` exports them all."""
+    """The records behind a figure, for those who may read them; `?format=csv|xlsx` exports them all, by a
+    background task beyond `DIRECT_ROWS` records."""
     if kind not in RECORDS:
         raise Http404
     form = _filters(request)
@@ -164,16 +141,17 @@ def report_records(request, kind: str):
         raise PermissionDenied
     if not form.is_valid():
         return render(request, "reports/report.html", {"form": form, "report": None}, status=400)
-    selector, table, related, ordering = RECORDS[kind]
+    _selector, table, related, ordering = RECORDS[kind]
     filters = form.to_filters()
-    records = selector(user=request.user, filters=filters)
+    records = records_queryset(user=request.user, kind=kind, filters=filters)
     export = request.GET.get("format")
-    if export in ("csv", "xlsx"):
-        make = exports.records_csv if export == "csv" else exports.records_xlsx
-        response = HttpResponse(make(table, records), content_type=EXPORTS[export])
-        name = _file_name(kind, _report_hub(user=request.user, filters=filters), filters, export)
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+    if export in SPREADSHEETS:
+        hub = report_hub(user=request.user, filters=filters)
+        rows = records.count()
+        if rows > DIRECT_ROWS:
+            job = export_request(user=request.user, kind=kind, fmt=export, form=form, hub=hub, rows=rows)
+            return redirect("reports:export-job", token=job.token)
+        return _attachment(records_file(user=request.user, kind=kind, filters=filters, fmt=export, hub=hub))
     query = request.GET.copy()
     query.pop("page", None)
     page = Paginator(records.select_related(*related).order_by(*ordering), 50).get_page(request.GET.get("page"))
@@ -186,6 +164,86 @@ def report_records(request, kind: str):
         "can_open_visits": can(request.user, Action.VIEW_VISITS),
     }
     return render(request, "reports/records.html", context)
+
+
+def _export_job(request, token) -> ExportJob:
+    """The job, for those who may follow it; the same 404 whether it is missing or not theirs."""
+    if not reads_reports(request.user):
+        raise PermissionDenied
+    return access(export_jobs_visible_to(user=request.user), token=token)
+
+
+def _job_state(job: ExportJob) -> dict:
+    """What the job page shows and its script polls."""
+    ready = job.status == ExportJob.Status.READY and not job.expired
+    if job.stalled:
+        message = _("This export did not finish: start it again from the report.")
+    elif job.expired:
+        message = _("This export has expired: start it again from the report.")
+    elif job.status == ExportJob.Status.FAILED:
+        message = job.error
+    elif job.status == ExportJob.Status.QUEUED:
+        message = _("Waiting for its turn…")
+    elif job.status == ExportJob.Status.RUNNING and not job.rows_done:
+        message = _("Counting the figures…")
+    elif job.status == ExportJob.Status.RUNNING:
+        message = _("%(done)s rows written out of %(total)s") % {
+            "done": number_format(job.rows_done, force_grouping=True),
+            "total": number_format(max(job.rows_total, job.rows_done), force_grouping=True),
+        }
+    else:
+        message = _("The file is ready.")
+    return {
+        "status": job.status,
+        "done": job.rows_done,
+        "total": job.rows_total,
+        "percent": job.percent,
+        "finished": job.finished or job.stalled or job.expired,
+        "message": message,
+        "failed": job.status == ExportJob.Status.FAILED or job.stalled or job.expired,
+        "download": reverse("reports:export-file", kwargs={"token": job.token}) if ready else None,
+        "file_name": job.file_name if ready else "",
+    }
+
+
+@never_cache
+@login_required
+def export_job(request, token):
+    """A background export: its progress, refreshed every few seconds while it runs, then its file."""
+    job = _export_job(request, token)
+    state = _job_state(job)
+    context = {"job": job, "state": state, "refresh": EXPORT_PAGE_REFRESH if not state["finished"] else None}
+    return render(request, "reports/export_job.html", context)
+
+
+@never_cache
+@login_required
+def export_job_progress(request, token):
+    """The job page's state as JSON, which its script polls."""
+    return JsonResponse(_job_state(_export_job(request, token)))
+
+
+@login_required
+def export_job_file(request, token):
+    """The job's file under its own name, while the job is ready and not expired."""
+    job = _export_job(request, token)
+    if job.status != ExportJob.Status.READY or job.expired or not job.file:
+        raise Http404(_("No such record."))
+    try:
+        file = job.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404(_("No such record.")) from error
+    content_type = CONTENT_TYPES[job.format]
+    response = FileResponse(file, as_attachment=True, filename=job.file_name, content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@cache_control(max_age=3600, private=True)
+@login_required
+def export_job_script(request):
+    """The job page's script, served here rather than as a static file of the hub app (as the imports')."""
+    return HttpResponse(render_to_string("reports/export_job.js"), content_type="text/javascript")
 
 
 @require(Action.SET_TARGETS)
