@@ -3,8 +3,10 @@ START, the rest left to the hub's managers; each stored once per gateway id."""
 
 import datetime
 import logging
+import threading
 
 import pytest
+from django.db import connection, connections
 from django.utils import timezone
 
 from cases import services
@@ -13,7 +15,7 @@ from hub.messaging.gateways.base import InboundSms
 from hub.messaging.inbound import receive_sms
 from hub.messaging.services import queue_message
 from hub.models import InboundMessage, OutgoingMessage, SmsOptOut
-from tests.factories import CaseFactory, SmeUserFactory
+from tests.factories import CaseFactory, EnterpriseFactory, HubFactory, ReferentUserFactory, SmeUserFactory
 
 pytestmark = pytest.mark.django_db
 S = CaseStatus
@@ -23,6 +25,7 @@ OWNER = "+22376123456"
 """The owner's phone of every enterprise the factory makes."""
 UNKNOWN = "+22365000000"
 _ids = iter(range(1, 10_000))
+RACERS = 6
 
 
 def receive(sender: str, text: str, *, gateway_id: str | None = None) -> InboundMessage:
@@ -275,3 +278,35 @@ def test_the_logs_carry_neither_the_number_nor_the_text(waiting, awa, caplog):
     assert f"Text message {message.pk} received: note." in caplog.text
     for secret in ("70000001", "65000000", "9876", "secret", "STOP"):
         assert secret not in caplog.text
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_message_the_gateway_delivers_to_several_workers_at_once_is_acted_on_once():
+    if connection.vendor != "postgresql":
+        pytest.skip("Real concurrent connections need PostgreSQL.")
+    hub = HubFactory(code="IN")
+    enterprise = EnterpriseFactory(hub=hub)
+    awa = SmeUserFactory(enterprise=enterprise, phone=AWA)
+    case = CaseFactory(enterprise=enterprise, status=S.WAITING_SME, assigned_to=ReferentUserFactory(hub=hub))
+    barrier = threading.Barrier(RACERS)
+    results: list = [None] * RACERS
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait()
+            results[index] = receive(AWA, "Voici les dimensions.", gateway_id="prov-race").pk
+        except Exception as error:  # the test reads what each worker got
+            results[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(RACERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert results == [InboundMessage.objects.get().pk] * RACERS
+    assert case.notes.get().author == awa
+    assert case.events.filter(to_status=S.IN_PROGRESS).count() == 1
