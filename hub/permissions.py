@@ -93,8 +93,9 @@ but neither log visits (a referent's record of the site) nor rate cases (the ent
 MANAGE_REFERENTS is managing a hub's staff, its referents and managers (`hub.staff`); only administrators
 open hubs and give regional viewers their accounts. IMPORT_RECORDS brings a hub's spreadsheets of enterprises,
 past cases and past visits in (`hub.imports`). FOLLOW_MESSAGES is the hub's log of the messages sent and
-the sending again of those that failed (`hub.messaging`). READ_INBOX is the text messages the hub received that
-nobody has read yet (`hub.messaging.inbox_views`); administrators read every hub's and those from unknown numbers.
+the sending again of those that failed (`hub.messaging`). READ_INBOX is reading the text messages the hub received
+and marking read those left to a person (`hub.messaging.inbox_views`); administrators read every hub's and those
+from unknown numbers.
 The Django admin is entered with the user's staff flag, not through this table."""
 
 
