@@ -15,9 +15,9 @@ import smpplib.consts as c
 import smpplib.smpp
 
 from hub.messaging.gateways.base import DeliveryReport, PermanentFailure, Sms, TemporaryFailure
-from hub.messaging.gateways.smpp import SmppGateway, make_parts, parse_inbound, parse_receipt
+from hub.messaging.gateways.smpp import SmppGateway, make_parts, parse_inbound, parse_receipt, receive_receipts
 
-BIND_TRANSMITTER, BIND_TRANSCEIVER, SUBMIT_SM, UNBIND = 0x02, 0x09, 0x04, 0x06
+BIND_RECEIVER, BIND_TRANSMITTER, BIND_TRANSCEIVER, SUBMIT_SM, UNBIND = 0x01, 0x02, 0x09, 0x04, 0x06
 ENQUIRE_LINK, DELIVER_SM, RESPONSE = 0x15, 0x05, 0x80000000
 SMS = Sms(to="+22376123456", body="Votre visite est prévue demain à 9 h.", sender="36123")
 
@@ -61,6 +61,8 @@ class FakeSmsc:
     submit_status: object = staticmethod(lambda n: 0)
     silent: bool = False
     before_answer: bytes = b""
+    push: bytes = b""
+    """PDUs sent after a bind, followed by an unbind: what an SMSC sends a receiver."""
     binds: list = field(default_factory=list)
     submits: list = field(default_factory=list)
     unbinds: int = 0
@@ -111,13 +113,15 @@ class FakeSmsc:
         while True:
             length, command, _status, sequence = struct.unpack(">LLLL", self._read(connection, 16))
             body = self._read(connection, length - 16)
-            if command in (BIND_TRANSMITTER, BIND_TRANSCEIVER):
+            if command in (BIND_RECEIVER, BIND_TRANSMITTER, BIND_TRANSCEIVER):
                 (system_id, password, system_type), pos = cstrings(body, 3)
                 self.binds.append((command, system_id, password, system_type, body[pos]))
                 status = self.bind_status
                 if not status and (system_id, password) != (self.system_id, self.password):
                     status = c.SMPP_ESME_RINVPASWD
                 connection.sendall(self.pdu(command | RESPONSE, status, sequence, b"FAKESMSC\0"))
+                if self.push and not status:
+                    connection.sendall(self.push + self.pdu(UNBIND, 0, 999))
             elif command == SUBMIT_SM:
                 self.submits.append(parse_submit(body))
                 if self.silent:
@@ -323,3 +327,54 @@ class TestReceipts:
     def test_a_message_from_a_phone(self):
         sms = parse_inbound(deliver_sm(smpplib.gsm.gsm_encode("STOP à 10€"), esm_class=0))
         assert (sms.sender, sms.text) == ("+22376123456", "STOP à 10€")
+
+
+def deliver_sm_bytes(sequence: int, short_message: bytes, esm_class: int) -> bytes:
+    body = b"\0" + b"\x01\x01" + b"22376123456\0" + b"\x00\x00" + b"36123\0" + bytes([esm_class]) + b"\x00\x00\0\0"
+    body += b"\x00\x00\x00\x00" + bytes([len(short_message)]) + short_message
+    return FakeSmsc.pdu(DELIVER_SM, 0, sequence, body)
+
+
+class TestReceiver:
+    def test_receipts_and_messages_are_handed_over_and_acknowledged(self, smsc, settings):
+        smsc.push = (
+            deliver_sm_bytes(11, b"id:1A2B1 sub:001 dlvrd:001 stat:DELIVRD err:000 text:", 0x04)
+            + deliver_sm_bytes(12, b"id:1A2B2 stat:ENROUTE err:000", 0x04)
+            + deliver_sm_bytes(13, smpplib.gsm.gsm_encode("STOP"), 0x00)
+        )
+        settings.SMS_GATEWAYS = {
+            "orange-sc": {"BACKEND": "hub.messaging.gateways.smpp.SmppGateway", **gateway(smsc).config}
+        }
+        reports, received = [], []
+
+        receive_receipts("orange-sc", on_report=reports.append, on_inbound=received.append)
+
+        assert smsc.binds[0][0] == BIND_RECEIVER
+        assert reports == [DeliveryReport("1A2B1", True)]
+        assert [(sms.sender, sms.text) for sms in received] == [("+22376123456", "STOP")]
+        wait_for(lambda: len(smsc.others) >= 4)
+        assert smsc.others[:4] == [
+            (DELIVER_SM | RESPONSE, 0, 11),
+            (DELIVER_SM | RESPONSE, 0, 12),
+            (DELIVER_SM | RESPONSE, 0, 13),
+            (UNBIND | RESPONSE, 0, 999),
+        ]
+
+    def test_a_receipt_not_recorded_is_left_to_the_smsc(self, smsc, settings):
+        smsc.push = deliver_sm_bytes(21, b"id:1A2B1 stat:DELIVRD err:000", 0x04) + deliver_sm_bytes(
+            22, b"stat:DELIVRD", 0x04
+        )
+        settings.SMS_GATEWAYS = {
+            "orange-sc": {"BACKEND": "hub.messaging.gateways.smpp.SmppGateway", **gateway(smsc).config}
+        }
+
+        def broken(report):
+            raise RuntimeError("database down")
+
+        receive_receipts("orange-sc", on_report=broken, on_inbound=lambda sms: None)
+
+        wait_for(lambda: len(smsc.others) >= 2)
+        assert smsc.others[:2] == [
+            (DELIVER_SM | RESPONSE, c.SMPP_ESME_RX_T_APPN, 21),  # sent again later
+            (DELIVER_SM | RESPONSE, c.SMPP_ESME_RX_P_APPN, 22),  # unreadable: not sent again
+        ]
