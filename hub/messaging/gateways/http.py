@@ -120,7 +120,11 @@ def http_request(
             return Response(answer.status, answer.read(), dict(answer.headers))
     except urllib.error.HTTPError as error:
         with error:
-            return Response(error.code, error.read(), dict(error.headers or {}))
+            try:
+                body = error.read()
+            except (http.client.HTTPException, OSError):
+                body = b""
+            return Response(error.code, body, dict(error.headers or {}))
     except urllib.error.URLError as error:
         if isinstance(error.reason, TimeoutError):
             raise TemporaryFailure(f"{provider} did not answer within {timeout:g} s.") from error

@@ -28,6 +28,7 @@ shape raises `ValueError`."""
 import base64
 import hashlib
 import json
+import logging
 import urllib.parse
 
 from django.core.cache import cache
@@ -44,6 +45,7 @@ from hub.messaging.gateways.base import (
 )
 from hub.messaging.gateways.http import Response, as_phone, callback_payload, http_request, redact, timeout_of
 
+logger = logging.getLogger(__name__)
 BASE_URL = "https://api.orange.com"
 TOKEN_PATH = "/oauth/v3/token"  # noqa: S105 - a path, not a secret
 PROVIDER = "Orange"
@@ -75,6 +77,14 @@ def _error_text(answer: Response) -> str:
     return redact(answer.text)
 
 
+def _cached(key: str) -> str | None:
+    try:
+        return cache.get(key)
+    except Exception:  # the cache down (Redis) must not fail the message: a new token is asked for
+        logger.warning("The cache could not be read for an Orange token.", exc_info=True)
+        return None
+
+
 class OrangeGateway(Gateway):
     @property
     def base_url(self) -> str:
@@ -103,7 +113,7 @@ class OrangeGateway(Gateway):
     def access_token(self, *, fresh: bool = False) -> str:
         """The cached token, or a new one asked for and cached until shortly before it expires."""
         key = self._cache_key()
-        if not fresh and (token := cache.get(key)):
+        if not fresh and (token := _cached(key)):
             return token
         answer = http_request(
             "POST",
@@ -126,7 +136,10 @@ class OrangeGateway(Gateway):
             lifetime = int(body.get("expires_in", 3600))
         except (ValueError, KeyError, TypeError):
             raise TemporaryFailure(f"{PROVIDER}'s token answer is unreadable.") from None
-        cache.set(key, token, timeout=lifetime - TOKEN_MARGIN if lifetime > 2 * TOKEN_MARGIN else lifetime // 2)
+        try:
+            cache.set(key, token, timeout=lifetime - TOKEN_MARGIN if lifetime > 2 * TOKEN_MARGIN else lifetime // 2)
+        except Exception:  # the cache down (Redis): the token is asked for at each message until it is back
+            logger.warning("The cache could not keep gateway %s's Orange token.", self.alias, exc_info=True)
         return token
 
     def send(self, sms: Sms) -> str:

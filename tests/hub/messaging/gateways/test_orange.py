@@ -129,6 +129,17 @@ def test_the_token_is_kept_until_it_expires(provider, orange, monkeypatch):
     assert (token, timeout) == ("tok-1", 3600 - 60)  # an hour (expires_in, a string), less a minute
 
 
+def test_a_cache_down_does_not_fail_the_message(provider, orange, monkeypatch):
+    def down(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(cache, "get", down)
+    monkeypatch.setattr(cache, "set", down)
+    assert gateway(provider).send(SMS)
+    assert gateway(provider).send(SMS)
+    assert orange.paths() == ["/oauth/v3/token", SEND_PATH, "/oauth/v3/token", SEND_PATH]
+
+
 def test_an_expired_token_is_asked_for_again_once(provider, orange):
     gateway(provider).send(SMS)
     orange.expire()
