@@ -69,6 +69,10 @@ def test_africas_talking_sends_and_reports(hub, committed, client, provider, gat
     message.refresh_from_db()
     assert message.status == M.Status.DELIVERED
 
+    fields = {"from": "+22376123456", "to": "36123", "text": "STOP", "id": "ATXid_in", "date": "2026-12-07 08:00:00"}
+    answer = client.post(f"/messaging/at-ml/{TOKEN}/inbound/", fields)
+    assert (answer.status_code, answer.json()) == (200, {"stored": 1})
+
     assert client.post(f"/messaging/at-ml/{TOKEN}/delivery/", {"status": "Success"}).status_code == 400
     assert client.post("/messaging/at-ml/wrong-token/delivery/", {"id": "x", "status": "Success"}).status_code == 404
 
