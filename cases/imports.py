@@ -138,6 +138,8 @@ def case_import(
     case.resolve_due = calendar.add_working_days(received_on, hub.resolve_days)
     year = hub_local_date(case.received_at, hub=hub).year
     case.reference = references.next(year) if references else next_case_reference(hub=hub, year=year)
+    if bulk is not None:
+        bulk.defer_history(case)
     case.save()
     CaseEvent.objects.create(
         case=case,

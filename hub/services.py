@@ -88,6 +88,8 @@ def enterprise_save(*, enterprise: Enterprise, by: User, bulk: Bulk | None = Non
     for name, value in fields.items():
         setattr(enterprise, name, value)
     full_clean(enterprise, bulk=bulk)
+    if bulk is not None:
+        bulk.defer_history(enterprise)
     enterprise.save()
     return enterprise
 

@@ -117,7 +117,8 @@ def visit_record(*, data: VisitInput, by: User, bulk: Bulk | None = None) -> tup
     if not can(by, Action.LOG_VISITS):
         raise PermissionDenied(_("Only referents log visits."))
     content_hash = data.content_hash()
-    if Visit.objects.filter(client_uuid=data.client_uuid).exists():
+    known_new = bulk is not None and data.client_uuid in bulk.new_visits
+    if not known_new and Visit.objects.filter(client_uuid=data.client_uuid).exists():
         return _stored_or_conflict(client_uuid=data.client_uuid, content_hash=content_hash, by=by), False
     if data.enterprise.hub_id != by.hub_id:
         raise ValidationError({"enterprise": _("This enterprise belongs to another hub.")})
@@ -142,6 +143,8 @@ def visit_record(*, data: VisitInput, by: User, bulk: Bulk | None = None) -> tup
         **data.visit_fields(),
     )
     full_clean(visit, exclude=["client_uuid"], bulk=bulk)
+    if bulk is not None and not data.cases and not data.new_cases:  # a history with no linked case
+        bulk.defer_history(visit)
     try:
         with transaction.atomic():
             visit.save()
@@ -162,6 +165,8 @@ def visit_record(*, data: VisitInput, by: User, bulk: Bulk | None = None) -> tup
             for case in sorted({case.pk: case for case in data.cases}.values(), key=lambda case: case.pk):
                 case_visited(case=case, at=visit.started_at)  # locked in the order of their ids: no deadlock
     except IntegrityError:
+        if bulk is not None:
+            bulk.undefer(visit)
         if not Visit.objects.filter(client_uuid=data.client_uuid).exists():
             raise
         return _stored_or_conflict(client_uuid=data.client_uuid, content_hash=content_hash, by=by), False

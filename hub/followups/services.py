@@ -64,13 +64,19 @@ class FollowUpConflict(Exception):
         self.followup = followup
 
 
-def _create_once(**fields) -> FollowUp | None:
+def _create_once(*, bulk: Bulk | None = None, **fields) -> FollowUp | None:
     """Insert the follow-up unless the constraints say it exists (one baseline per enterprise, one
     follow-up per case and kind): a concurrent planner's row wins, in a savepoint of its own."""
+    followup = FollowUp(**fields)
+    if bulk is not None:
+        bulk.defer_history(followup)
     try:
         with transaction.atomic():
-            return FollowUp.objects.create(**fields)
+            followup.save(force_insert=True)
+            return followup
     except IntegrityError:
+        if bulk is not None:
+            bulk.undefer(followup)
         return None
 
 
@@ -89,7 +95,9 @@ def followups_plan_baseline(
     hub = enterprise.hub
     calendar = bulk.calendar if bulk is not None and bulk.calendar is not None else HubCalendar.of(hub)
     due = calendar.add_working_days(calendar.local_date(at), hub.first_contact_days)
-    planned = _create_once(hub=hub, enterprise=enterprise, kind=K.BASELINE, due_date=due, assigned_to=referent)
+    planned = _create_once(
+        hub=hub, enterprise=enterprise, kind=K.BASELINE, due_date=due, assigned_to=referent, bulk=bulk
+    )
     if known is not None:
         known.add(enterprise.pk)
     return planned

@@ -18,13 +18,22 @@ other caller passes none.
 - `baselines`: the enterprises of the hub known to have a baseline, read once and kept up to date as the
   baselines are planned. An enterprise missing from it is planned as usual: if a baseline was stored
   meanwhile, the database's constraint keeps the one stored (`followups._create_once`).
+- `new_visits`: client UUIDs of visits known not to be stored (read once): `visit_record` does not ask
+  again; a visit stored meanwhile under one of them is caught on insert, as without `bulk`.
+- `history`: the history rows of the records saved (django-simple-history's, the same rows) are written
+  by blocks at the end of the run (`write_history`, in its transaction) instead of one insert per record.
+  A service defers a record's history just before saving it (`defer_history`) and takes it back when the
+  save does not happen (`undefer`); the caller drops those of a line that is refused (`history_mark`,
+  `drop_history`).
 """
 
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.utils import timezone
 
 from hub.calendar import HubCalendar
+from hub.imports.history import attribution
 
 CONSTRAINTS_IN_CLEAN: dict[str, frozenset[str]] = {
     "hub.Enterprise": frozenset({"enterprise_women_within_employees", "enterprise_consent_has_date"}),
@@ -52,6 +61,49 @@ class Bulk:
     read: dict[type[models.Model], set] = field(default_factory=dict)
     calendar: HubCalendar | None = None
     baselines: set[int] | None = None
+    new_visits: set = field(default_factory=set)
+    history: list[tuple[models.Model, str]] = field(default_factory=list)
+
+    HISTORY_BLOCK = 500
+
+    def defer_history(self, instance: models.Model) -> None:
+        """`instance` is about to be saved: its history row is written with the others (`write_history`)."""
+        instance.skip_history_when_saving = True
+        instance._history_date = timezone.now()
+        self.history.append((instance, "+" if instance._state.adding else "~"))
+
+    def undefer(self, instance: models.Model) -> None:
+        """`instance` was not saved after all: no history row."""
+        self.history = [(record, kind) for record, kind in self.history if record is not instance]
+        _forget(instance)
+
+    def history_mark(self) -> int:
+        return len(self.history)
+
+    def drop_history(self, mark: int) -> None:
+        """The records deferred since `mark` were rolled back (their line refused)."""
+        for instance, _kind in self.history[mark:]:
+            _forget(instance)
+        del self.history[mark:]
+
+    def write_history(self) -> None:
+        """The deferred history rows, named after the importing person and the file as the history rows
+        written one by one within `hub.imports.history.attributed`."""
+        user, reason = attribution() or (None, "")
+        groups: dict[tuple[type[models.Model], str], list[models.Model]] = {}
+        for instance, kind in self.history:
+            groups.setdefault((type(instance), kind), []).append(instance)
+        for (model, kind), instances in groups.items():
+            model.history.bulk_history_create(
+                instances,
+                batch_size=self.HISTORY_BLOCK,
+                update=kind == "~",
+                default_user=user,
+                default_change_reason=reason,
+            )
+            for instance in instances:
+                _forget(instance)
+        self.history = []
 
     def add(self, model: type[models.Model], records) -> None:
         """`records` (rows or primary keys of `model`) were read in this transaction."""
@@ -78,6 +130,11 @@ class Bulk:
             if key.many_to_one and key.name not in exclude and self.known(instance, key)
         ]
         instance.full_clean(exclude=[*exclude, *known], validate_constraints=not constraints_in_clean(type(instance)))
+
+
+def _forget(instance: models.Model) -> None:
+    for name in ("skip_history_when_saving", "_history_date"):
+        instance.__dict__.pop(name, None)
 
 
 def full_clean(instance: models.Model, *, exclude=(), bulk: Bulk | None = None) -> None:

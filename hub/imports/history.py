@@ -28,6 +28,11 @@ def attributed(*, user: User, reason: str) -> Iterator[None]:
         _attribution.reset(token)
 
 
+def attribution() -> tuple[User, str] | None:
+    """The importing person and the change reason, within `attributed`."""
+    return _attribution.get()
+
+
 @receiver(pre_create_historical_record, dispatch_uid="hub.imports.history.attribute")
 def _attribute(sender, history_instance, **kwargs) -> None:
     attribution = _attribution.get()

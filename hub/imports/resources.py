@@ -264,16 +264,25 @@ class RecordResource(resources.Resource):
     # Storing ---------------------------------------------------------------------------------------------
 
     def save_instance(self, instance, is_create, row, **kwargs):
+        mark = self.bulk.history_mark()
         try:
             record = self.store(instance, row)
         except (PermissionDenied, VisitConflict) as error:
+            self.bulk.drop_history(mark)
             raise ValidationError(str(error)) from error
+        except BaseException:
+            self.bulk.drop_history(mark)
+            raise
         values = {name: getattr(instance, name, None) for name in self.key_columns}
         self.remember(values, record=record.pk, label=self.line.label, line=self.line.number)
         instance.pk = record.pk
 
     def store(self, instance, row):
         raise NotImplementedError
+
+    def after_import(self, dataset, result, **kwargs):
+        """The history rows of the records stored, by blocks (`Bulk.write_history`)."""
+        self.bulk.write_history()
 
     def import_row(self, row, instance_loader, **kwargs):
         """django-import-export's, then what became of the line (its refusals never reach `after_import_row`)."""
@@ -464,6 +473,7 @@ class CaseResource(PastRecordResource):
 
     def after_import(self, dataset, result, **kwargs):
         self.references.close()
+        super().after_import(dataset, result, **kwargs)
 
     def remember_stored(self, *, since, until):
         stored = Case.objects.filter(
@@ -530,7 +540,17 @@ class VisitResource(PastRecordResource):
             FollowUp.objects.filter(hub=self.hub, kind=FollowUp.Kind.BASELINE).values_list("enterprise", flat=True)
         )
         self.bulk.add(User, referents_read(self.fields["referent"].widget))
+        identifiers = {self.client_uuid(number) for number in range(2, len(rows) + 2)}
+        ordered, stored = sorted(identifiers), set()
+        for start in range(0, len(ordered), 500):
+            block = Visit.objects.filter(client_uuid__in=ordered[start : start + 500])
+            stored.update(block.values_list("client_uuid", flat=True))
+        self.bulk.new_visits = identifiers - stored
         super().prepare(rows)
+
+    def client_uuid(self, line: int) -> uuid.UUID:
+        """The client UUID of the visit of line `line`: the same in the check and the import of a batch."""
+        return uuid.uuid5(self.token, f"line {line}")
 
     def remember_stored(self, *, since, until):
         stored = Visit.objects.filter(
@@ -557,7 +577,7 @@ class VisitResource(PastRecordResource):
 
     def store(self, instance, row):
         given = {name: value for name, value in vars(instance).items() if name in VisitInput.__dataclass_fields__}
-        data = VisitInput(client_uuid=uuid.uuid5(self.token, f"line {self.line.number}"), **given)
+        data = VisitInput(client_uuid=self.client_uuid(self.line.number), **given)
         visit, _created = visit_record(data=data, by=instance.referent, bulk=self.bulk)
         return visit
 
