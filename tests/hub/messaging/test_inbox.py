@@ -160,3 +160,10 @@ class TestMarkingRead:
 
     def test_it_is_a_post(self, as_manager, ours):
         assert as_manager.get(f"{LIST}{ours.pk}/read/").status_code == 405
+
+    def test_an_administrator_marks_a_message_from_an_unknown_number_read(self, client, admin_user, unknown):
+        client.force_login(admin_user)
+
+        assert client.post(f"{LIST}{unknown.pk}/read/").status_code == 302
+        unknown.refresh_from_db()
+        assert (unknown.outcome, unknown.read_by) == (O.READ, admin_user)
