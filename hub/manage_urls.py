@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import path
 
 from hub import manage_views
 
@@ -12,5 +12,4 @@ urlpatterns = [
     path("enterprises/<int:pk>/anonymise/", manage_views.enterprise_anonymise, name="enterprise-anonymise"),
     path("referents/", manage_views.referent_list, name="referent-list"),
     path("referents/<int:pk>/", manage_views.referent_detail, name="referent-detail"),
-    path("messages/inbox/", include("hub.messaging.inbox_urls")),
 ]

@@ -31,6 +31,7 @@ urlpatterns = [
     path("manage/staff/", include("hub.staff.urls")),
     path("manage/hubs/", include("hub.hubs.urls")),
     path("manage/imports/", include("hub.imports.urls")),
+    path("manage/messages/inbox/", include("hub.messaging.inbox_urls")),
     path("manage/messages/", include("hub.messaging.urls")),
     path("manage/", include("hub.manage_urls")),
     path("accounts/", include("hub.accounts_urls")),

@@ -30,7 +30,7 @@ from cases import services as case_services
 from cases.rating import rating_token
 from hub.followups.questionnaire import questionnaire_token
 from hub.library import services as library_services
-from hub.models import FollowUp, HubHoliday, ImportBatch, TechnologySheet
+from hub.models import FollowUp, HubHoliday, ImportBatch, InboundMessage, OutgoingMessage, TechnologySheet
 from tests.factories import (
     AdminFactory,
     CaseFactory,
@@ -214,6 +214,29 @@ def build_world() -> World:
     }
     w.pks["import_batch"] = {t: b.pk for t, b in batches.items()}
     w.markers["import_batch"] = {t: b.file_name for t, b in batches.items()}
+
+    sent = {
+        target: OutgoingMessage.objects.create(
+            hub=hub,
+            channel=OutgoingMessage.Channel.SMS,
+            to="+22376000000",
+            template="received",
+            language="fr",
+            body=f"Message {letters[target]}mark",
+            status=OutgoingMessage.Status.FAILED,
+        )
+        for target, hub in (("own", hub1), ("other_hub", hub2))
+    }
+    w.pks["outgoing_message"] = {t: m.pk for t, m in sent.items()}
+    w.markers["outgoing_message"] = {t: m.body for t, m in sent.items()}
+    received = {
+        target: InboundMessage.objects.create(
+            hub=hub, gateway="default", sender="+22376000000", text=f"Received {letters[target]}mark"
+        )
+        for target, hub in (("own", hub1), ("other_hub", hub2))
+    }
+    w.pks["inbound_message"] = {t: m.pk for t, m in received.items()}
+    w.markers["inbound_message"] = {t: m.text for t, m in received.items()}
 
     w.rating_token = rating_token(cases["own"])
     six_months = FollowUpFactory(case=cases["own"], kind=FollowUp.Kind.MONTH_6)

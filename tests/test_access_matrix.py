@@ -652,6 +652,38 @@ IMPORTS = {
     },
 }
 
+MESSAGES = ("own", "other_hub")
+MESSAGING = {
+    "manage/messages/": (Check("messaging:log", of(MANAGERS, 200), lists=(("outgoing_message", STAFF),)),),
+    "manage/messages/<int:pk>/resend/": (
+        Check(
+            "messaging:resend",
+            of(MANAGERS, 302),
+            pk_of("outgoing_message"),
+            scope=STAFF,
+            targets=MESSAGES,
+            method="post",
+        ),
+    ),
+    "manage/messages/inbox/": (Check("inbox:list", of(MANAGERS, 200), lists=(("inbound_message", STAFF),)),),
+    "manage/messages/inbox/<int:pk>/read/": (
+        Check("inbox:read", of(MANAGERS, 302), pk_of("inbound_message"), scope=STAFF, targets=MESSAGES, method="post"),
+    ),
+    # The gateways' callbacks answer 404 to everyone whose URL lacks the gateway's token (none in the tests'
+    # settings): a session changes nothing (tests/hub/messaging/test_views.py tests the right token).
+    **{
+        f"messaging/<slug:alias>/<str:token>/{kind}/": (
+            Check(
+                f"messaging-callbacks:{kind}",
+                of(ROLES, 404),
+                fixed(alias="default", token="guessed"),
+                method="post",
+            ),
+        )
+        for kind in ("delivery", "inbound")
+    },
+}
+
 # ODK Collect and Enketo (OpenRosa): a referent's password over HTTPS or key, never a session (a submission
 # carries no CSRF token), so every role's session is refused like an anonymous request: 403 over plain HTTP, and
 # an unknown key 403 (tests/visits/openrosa test the referents who pass).
@@ -946,7 +978,7 @@ for _path, _checks in ROUTER.items():
     API[_router_pattern(_path, suffix=False)] = _checks
     API[_router_pattern(_path, suffix=True)] = with_suffix(*_checks)
 
-TABLE: dict[str, tuple[Check, ...]] = {**PAGES, **IMPORTS, **OPENROSA, **API}
+TABLE: dict[str, tuple[Check, ...]] = {**PAGES, **IMPORTS, **MESSAGING, **OPENROSA, **API}
 """Route (as the resolver spells it) -> the checks made on it."""
 
 ADMIN_PREFIX = "admin/"

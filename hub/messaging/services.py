@@ -11,7 +11,7 @@ import datetime
 import logging
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
@@ -27,7 +27,8 @@ from hub.messaging.gateways.base import (
     gateway_alias_for,
     get_gateway,
 )
-from hub.models import OutgoingMessage, SmsOptOut, User
+from hub.models import OutgoingMessage, Role, SmsOptOut, User
+from hub.permissions import Action, can, works_in_hub
 
 logger = logging.getLogger(__name__)
 M = OutgoingMessage
@@ -137,8 +138,12 @@ def _record(message: OutgoingMessage, *, status: str, **fields) -> str:
     return status
 
 
-def resend(*, message: OutgoingMessage) -> OutgoingMessage:
-    """A failed message queued again as a new record, so that the log keeps the failure."""
+def resend(*, message: OutgoingMessage, by: User) -> OutgoingMessage:
+    """A failed message queued again as a new record, so that the log keeps the failure. Raises
+    PermissionDenied when `by` may not follow the message's hub's messages."""
+    reaches = works_in_hub(by, message.hub_id) if message.hub_id is not None else by.role == Role.ADMIN
+    if not can(by, Action.FOLLOW_MESSAGES) or not reaches:
+        raise PermissionDenied(_("You cannot send this hub's messages."))
     if message.status != M.Status.FAILED:
         raise ValidationError(_("Only a message that failed can be sent again."))
     copy = OutgoingMessage.objects.create(

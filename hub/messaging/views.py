@@ -44,7 +44,7 @@ def message_log(request):
 def message_resend(request, pk: int):
     message = access(outgoing_messages_visible_to(user=request.user), pk=pk)
     try:
-        services.resend(message=message)
+        services.resend(message=message, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

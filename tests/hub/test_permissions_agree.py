@@ -23,7 +23,9 @@ from hub.followups.services import Collection, followup_assign, followup_collect
 from hub.hubs.services import hub_open
 from hub.imports.services import batch_cancel
 from hub.library.services import sheet_save
-from hub.models import ImportBatch, Role, TargetIndicator
+from hub.messaging import services as messaging_services
+from hub.messaging.inbound import inbound_mark_read
+from hub.models import ImportBatch, InboundMessage, OutgoingMessage, Role, TargetIndicator
 from hub.permissions import Action, require
 from hub.services import enterprise_save, hub_targets_save
 from hub.staff.services import staff_deactivate, viewer_save
@@ -145,6 +147,24 @@ def cancel_import(user, w):
     batch_cancel(batch=batch, by=user)
 
 
+def resend_message(user, w):
+    message = OutgoingMessage.objects.create(
+        hub=w.hub,
+        channel=OutgoingMessage.Channel.SMS,
+        to="+22376000000",
+        template="received",
+        language="fr",
+        body="Votre demande est reçue.",
+        status=OutgoingMessage.Status.FAILED,
+    )
+    messaging_services.resend(message=message, by=user)
+
+
+def mark_inbox_read(user, w):
+    message = InboundMessage.objects.create(hub=w.hub, gateway="default", sender="+22376000000", text="Bonjour")
+    inbound_mark_read(message=message, by=user)
+
+
 PROBES = [
     (A.SUBMIT_CASE, submit_case),
     (A.LOG_VISITS, raise_case_at_visit),
@@ -164,6 +184,8 @@ PROBES = [
     (A.MANAGE_VIEWERS, create_viewer),
     (A.OPEN_HUBS, open_hub),
     (A.IMPORT_RECORDS, cancel_import),
+    (A.FOLLOW_MESSAGES, resend_message),
+    (A.READ_INBOX, mark_inbox_read),
 ]
 """Each write action with a service call it governs, on records within the acting user's reach."""
 

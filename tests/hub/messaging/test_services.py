@@ -6,7 +6,7 @@ import io
 import logging
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
@@ -16,7 +16,7 @@ from hub.messaging import services
 from hub.messaging.gateways import locmem
 from hub.messaging.gateways.base import DeliveryReport, PermanentFailure, TemporaryFailure, gateway_alias_for
 from hub.models import OutgoingMessage, SmsOptOut
-from tests.factories import HubFactory
+from tests.factories import AdminFactory, HubFactory
 
 M = OutgoingMessage
 PHONE = "+22376123456"
@@ -157,23 +157,34 @@ class TestRetries:
 
 
 class TestResend:
-    def test_a_failed_message_is_sent_again_as_a_new_record(self, db, committed, sms_outbox):
+    def test_a_failed_message_is_sent_again_as_a_new_record(self, db, committed, sms_outbox, manager):
         locmem.failures.append(PermanentFailure("no credit left"))
         with committed():
-            failed = queue_sms()
+            failed = queue_sms(hub_id=manager.hub_id)
         with committed():
-            again = services.resend(message=M.objects.get(pk=failed.pk))
+            again = services.resend(message=M.objects.get(pk=failed.pk), by=manager)
 
         again.refresh_from_db()
         assert (again.status, again.resent_from_id, again.body) == (M.Status.SENT, failed.pk, failed.body)
         assert M.objects.get(pk=failed.pk).status == M.Status.FAILED
         assert len(sms_outbox) == 1
 
-    def test_a_message_that_did_not_fail_is_not_sent_again(self, db, committed, sms_outbox):
+    def test_a_message_that_did_not_fail_is_not_sent_again(self, db, committed, sms_outbox, manager):
         with committed():
-            sent = queue_sms()
+            sent = queue_sms(hub_id=manager.hub_id)
         with pytest.raises(ValidationError):
-            services.resend(message=M.objects.get(pk=sent.pk))
+            services.resend(message=M.objects.get(pk=sent.pk), by=manager)
+
+    def test_a_message_to_no_hub_is_resent_by_an_administrator_only(self, db, committed, sms_outbox, manager):
+        locmem.failures.append(PermanentFailure("no credit left"))
+        with committed():
+            failed = queue_sms(template="signup_code")
+        failed.refresh_from_db()
+        with pytest.raises(PermissionDenied):
+            services.resend(message=failed, by=manager)
+        with committed():
+            services.resend(message=failed, by=AdminFactory())
+        assert len(sms_outbox) == 1
 
 
 class TestStop:
