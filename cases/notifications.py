@@ -308,12 +308,14 @@ def send_due_digests(*, digests: list[DueDigest], followup_digests: list[FollowU
 
 
 def send_satisfaction_reminder(*, request: RatingRequest) -> int:
-    """One message per SME user (or the owner) asking to rate the enterprise's resolved cases."""
+    """One message per SME user (or the owner) asking to rate the enterprise's resolved cases; about one
+    case, the message is recorded as the case's (its timeline; a digit in reply rates it)."""
     items = [{"case": case, "rating_url": rating_url(case)} for case in request.cases]
+    about = {"case": request.cases[0]} if len(request.cases) == 1 else {}
     return send(
         recipients=sme_recipients(enterprise=request.enterprise, users=request.sme_users),
         template="satisfaction_reminder",
-        context={"enterprise": request.enterprise, "items": items, "more": 0},
+        context={"enterprise": request.enterprise, "items": items, "more": 0, **about},
     )
 
 
