@@ -5,6 +5,7 @@ import io
 import os
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 
 from hub.messaging import services
@@ -59,3 +60,8 @@ def test_the_rq_worker_sends_through_redis_and_schedules_the_retry(db, settings,
     assert len(sms_outbox) == 1
     assert len(ScheduledJobRegistry(queue=queue)) == 1
     queue.connection.flushdb()
+
+
+def test_the_smpp_receiver_refuses_a_gateway_that_is_not_smpp(db):
+    with pytest.raises(ImproperlyConfigured, match="'default' is not an SMPP gateway"):
+        call_command("smpp_receiver", "default")
