@@ -15,6 +15,7 @@
     percent.textContent = state.percent + " %";
     message.textContent = state.message;
     message.classList.toggle("error", state.failed);
+    if (state.finished) box.querySelector("[data-running]").hidden = true;
     if (state.download) {
       download.querySelector("a").href = state.download;
       download.querySelector("[data-name]").textContent = state.file_name;
