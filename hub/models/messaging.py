@@ -5,6 +5,7 @@ what became of it."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hub.models.enterprises import Enterprise
 from hub.models.hubs import Hub
@@ -21,7 +22,7 @@ class OutgoingMessage(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
         SENDING = "sending", _("Being sent")
-        SENT = "sent", _("Sent")
+        SENT = "sent", pgettext_lazy("message status", "Sent")
         DELIVERED = "delivered", _("Delivered")
         FAILED = "failed", _("Failed")
 
