@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 from phonenumber_field.phonenumber import PhoneNumber
 
 from cases.models import Case, CaseAttachment, CaseEvent, CaseNote, CaseShare
-from hub.models import Enterprise, FollowUp, User
+from hub.models import Enterprise, FollowUp, InboundMessage, OutgoingMessage, User
 from hub.permissions import Action, can, works_in_hub
 from hub.security import end_sessions_and_tokens
 from visits.models import Visit, VisitPhoto, VisitShare
@@ -399,6 +399,28 @@ def _scrub_admin_log(objects: dict[type[models.Model], Iterable[int]]) -> None:
 
 
 @transaction.atomic
+def _addresses(enterprise: Enterprise, users: Iterable[int]) -> set[str]:
+    """The phone numbers and e-mails the enterprise's messages went to or came from."""
+    people = User.objects.filter(pk__in=users).values_list("phone", "email")
+    found = {
+        str(enterprise.owner_phone or ""),
+        enterprise.owner_email,
+        *(str(value or "") for row in people for value in row),
+    }
+    found.discard("")
+    return found
+
+
+def _scrub_messages(*, enterprise: Enterprise, records: _Records, addresses: set[str]) -> None:
+    """The messages sent about the enterprise's cases or to its people, and those received from them: the
+    address and the text go, the record of a message sent and of its delivery stays."""
+    cases = sorted(records.ids(Case))
+    sent = OutgoingMessage.objects.filter(Q(case_id__in=cases) | Q(user_id__in=records.users) | Q(to__in=addresses))
+    sent.update(to="", recipient_name="", subject="", body=ANONYMISED_TEXT)
+    received = InboundMessage.objects.filter(Q(enterprise=enterprise) | Q(case_id__in=cases) | Q(sender__in=addresses))
+    received.update(sender="", text=ANONYMISED_TEXT)
+
+
 def enterprise_anonymise(*, enterprise: Enterprise, by: User | None) -> Enterprise:
     """Remove the personal data of `enterprise` from the database for good, history included, keeping
     every figure the reports aggregate. The attachment and photo files are deleted once the
@@ -407,6 +429,7 @@ def enterprise_anonymise(*, enterprise: Enterprise, by: User | None) -> Enterpri
     _check_may_handle(enterprise=enterprise, by=by)
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     records = _Records(enterprise)
+    addresses = _addresses(enterprise, records.users)
 
     files = {row.file.name for row in records.live(CaseAttachment)} | {
         row.image.name for row in records.live(VisitPhoto)
@@ -455,6 +478,7 @@ def enterprise_anonymise(*, enterprise: Enterprise, by: User | None) -> Enterpri
             username=user.username, first_name="", last_name="", email="", phone=None, history_change_reason=None
         )
 
+    _scrub_messages(enterprise=enterprise, records=records, addresses=addresses)
     _scrub_admin_log({Enterprise: [enterprise.pk], User: records.users, **logged})
 
     def delete_files():

@@ -22,7 +22,7 @@ from PIL import Image
 from rest_framework.authtoken.models import Token
 
 from cases.models import Case, CaseAttachment, CaseEvent, CaseShare, CaseStatus
-from hub.models import Enterprise, FollowUp, User
+from hub.models import Enterprise, FollowUp, InboundMessage, OutgoingMessage, User
 from hub.privacy import ANONYMISED_REASON, ANONYMISED_TEXT, enterprise_anonymise, enterprise_export
 from hub.privacy import enterprise_export_archive as export_archive
 from hub.reports.impact import impact
@@ -310,6 +310,20 @@ def build_enterprise_records(*, hub, other_hub, admin) -> Records:
         action_flag=CHANGE,
         change_message="[]",
     )
+    for to, name in ((PHONE, OWNER), (SME_EMAIL, f"Awa {SME_LAST}")):
+        OutgoingMessage.objects.create(
+            hub=hub,
+            case=records.cases[0] if to == SME_EMAIL else None,
+            channel=OutgoingMessage.Channel.EMAIL if "@" in to else OutgoingMessage.Channel.SMS,
+            to=to,
+            recipient_name=name,
+            template="waiting_sme",
+            language="fr",
+            subject=f"Bonjour {name}",
+            body=f"Bonjour {name}, votre demande attend votre réponse.",
+            status=OutgoingMessage.Status.DELIVERED,
+        )
+    InboundMessage.objects.create(hub=hub, gateway="default", sender=SME_PHONE, text=f"Ici {SME_LAST}, je rappelle")
     return records
 
 
