@@ -6,9 +6,9 @@ import logging
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -60,28 +60,28 @@ def _callback_gateway(alias: str, token: str) -> Gateway:
     return get_gateway(alias)
 
 
-@csrf_exempt
-def delivery_callback(request, alias: str, token: str):
+def _read_callback(request, alias: str, token: str, read: str) -> list:
+    """What the gateway's `read` method finds in the callback: 404 without the token, 403 forged, 400
+    unreadable."""
     gateway = _callback_gateway(alias, token)
     try:
-        reports = gateway.delivery_reports(request)
+        return getattr(gateway, read)(request)
     except ForgedCallback as error:
-        logger.warning("Forged delivery report refused on gateway %s.", alias)
+        logger.warning("Forged callback refused on gateway %s.", alias)
         raise PermissionDenied from error
-    except ValueError:
-        return HttpResponseBadRequest("Unreadable delivery report.")
+    except ValueError as error:
+        raise BadRequest(_("The callback could not be read.")) from error
+
+
+@csrf_exempt
+def delivery_callback(request, alias: str, token: str):
+    reports = _read_callback(request, alias, token, "delivery_reports")
     return JsonResponse({"known": services.record_delivery_reports(gateway=alias, reports=reports)})
 
 
 @csrf_exempt
 def inbound_callback(request, alias: str, token: str):
-    gateway = _callback_gateway(alias, token)
-    try:
-        received = gateway.inbound_messages(request)
-    except ForgedCallback as error:
-        logger.warning("Forged inbound message refused on gateway %s.", alias)
-        raise PermissionDenied from error
-    except ValueError:
-        return HttpResponseBadRequest("Unreadable message.")
-    stored = [inbound.receive_sms(gateway=alias, sms=sms).pk for sms in received]
-    return JsonResponse({"stored": len(stored)})
+    received = _read_callback(request, alias, token, "inbound_messages")
+    for sms in received:
+        inbound.receive_sms(gateway=alias, sms=sms)
+    return JsonResponse({"stored": len(received)})
