@@ -13,6 +13,7 @@ urlpatterns = [
     path("followups/offline/", views.followup_form, name="followup-shell"),
     path("followups/<int:pk>/", views.followup_form, name="followup"),
     path("sw.js", views.service_worker, name="service-worker"),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
     path("library/", views.sheet_list, name="sheets"),
     path("library/<int:pk>/", views.sheet_detail, name="sheet"),
     path("cases/<int:pk>/", views.case_detail, name="case"),

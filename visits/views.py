@@ -17,7 +17,9 @@ from django.template.loader import get_template
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.decorators import decorator_from_middleware
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_POST
@@ -199,6 +201,37 @@ def service_worker(request):
     }
     response = render(request, "visits/sw.js", context, content_type="text/javascript")
     response["Cache-Control"] = "no-cache"
+    return response
+
+
+APP_COLOURS = {"theme_color": "#0b5d3b", "background_color": "#f6f7f8"}
+"""hub/site.css's --brand (the bar) and --bg (the page)."""
+
+
+@cache_control(no_cache=True)
+def manifest(request):
+    """The web app manifest, so that a referent adds the app to the phone's home screen and it opens full
+    screen at /m/, offline too (the service worker caches /m/). Open to anyone, as a browser may ask for it
+    without the session; its language is the page's (the link sends the cookies)."""
+    home = reverse("visits:mobile-home")
+    icon = functools.partial(dict, type="image/png")
+    data = {
+        "id": home,
+        "name": _("HUB IIT"),
+        "short_name": _("HUB IIT"),
+        "lang": get_language(),
+        "start_url": home,
+        "scope": home,
+        "display": "standalone",
+        **APP_COLOURS,
+        "icons": [
+            icon(src=static("visits/icons/icon-192.png"), sizes="192x192"),
+            icon(src=static("visits/icons/icon-512.png"), sizes="512x512"),
+            icon(src=static("visits/icons/maskable-512.png"), sizes="512x512", purpose="maskable"),
+        ],
+    }
+    response = JsonResponse(data, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False})
+    patch_vary_headers(response, ["Cookie", "Accept-Language"])
     return response
 
 
