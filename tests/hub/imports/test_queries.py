@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from cases.models import Case, CaseStatus
 from hub.calendar import HubCalendar
@@ -135,6 +136,32 @@ def test_an_import_stores_what_the_pages_store(hub, manager, directory):
     expected = [calendar.add_working_days(day, hub.first_contact_days) for day in first_visits]
     assert [baseline.due_date for baseline in baselines][4:] == expected
     assert FollowUp.history.count() == 6
+
+
+def test_the_history_written_by_blocks_is_the_records_as_saved(hub, manager, directory):
+    began = timezone.now()
+    services.records_import(hub=hub, kind="enterprises", upload=xlsx("enterprises", enterprises(3, 100)), by=manager)
+    services.records_import(hub=hub, kind="cases", upload=xlsx("cases", cases(3)), by=manager)
+    services.records_import(hub=hub, kind="visits", upload=xlsx("visits", visits(3)), by=manager)
+
+    records = [
+        *Enterprise.objects.filter(name__in=["Entreprise 100", "Entreprise 101", "Entreprise 102"]),
+        *Case.objects.all(),
+    ]
+    records += [*Visit.objects.all(), *FollowUp.objects.all()]
+    assert len(records) == 12
+    for record in records:
+        version = record.history.get()
+        assert (version.history_type, version.history_user, version.history_change_reason) == (
+            "+",
+            manager,
+            "Import fichier.xlsx",
+        )
+        assert began <= version.history_date <= timezone.now()
+        fields = type(record).history.model.tracked_fields
+        assert {f.attname: getattr(version, f.attname) for f in fields} == {
+            f.attname: getattr(record, f.attname) for f in fields
+        }
 
 
 class TestBulkValidation:
