@@ -24,7 +24,9 @@ other caller passes none.
   by blocks at the end of the run (`write_history`, in its transaction) instead of one insert per record.
   A service defers a record's history just before saving it (`defer_history`) and takes it back when the
   save does not happen (`undefer`); the caller drops those of a line that is refused (`history_mark`,
-  `drop_history`).
+  `drop_history`). A row is read from the record when the history is written: each record is saved once
+  in a run (an import stores each line's record once), and a visit's history is deferred only when it links
+  no case (its linked cases' history rows are written one by one, as without `bulk`).
 """
 
 from dataclasses import dataclass, field
