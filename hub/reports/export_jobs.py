@@ -38,7 +38,7 @@ def export_request(*, user: User, kind: str, fmt: str, form: ReportFilterForm, h
     if kind not in KINDS or fmt not in SPREADSHEETS:
         raise ValueError(f"No background export of {kind!r} as {fmt!r}")
     parameters = {
-        "query": {name: form.data.getlist(name) for name in form.fields if name in form.data},
+        "query": {name: _values(form.data, name) for name in form.fields if name in form.data},
         "language": translation.get_language(),
         "time_zone": timezone.get_current_timezone_name(),
     }
@@ -54,6 +54,14 @@ def export_request(*, user: User, kind: str, fmt: str, form: ReportFilterForm, h
     job_id = job.pk
     transaction.on_commit(lambda: export_build.enqueue(job_id), robust=True)
     return job
+
+
+def _values(data, name: str) -> list[str]:
+    """The form's values for `name`, from a query string or a plain dict."""
+    if isinstance(data, QueryDict):
+        return data.getlist(name)
+    value = data[name]
+    return [str(item) for item in value] if isinstance(value, list | tuple) else [str(value)]
 
 
 def export_jobs_visible_to(*, user: User) -> QuerySet[ExportJob]:
