@@ -106,7 +106,7 @@ def _target_lines(targets: dict) -> list[dict]:
 
 @login_required
 def report_export(request, fmt: str):
-    """The report as PDF, CSV or XLSX; a spreadsheet of more than `DIRECT_ROWS` rows is prepared by a
+    """The report as PDF, CSV or XLSX; a spreadsheet of more rows than `DIRECT_ROWS` is prepared by a
     background task, whose page the reader is sent to."""
     if fmt not in CONTENT_TYPES:
         raise Http404
@@ -117,7 +117,7 @@ def report_export(request, fmt: str):
     hub = report_hub(user=request.user, filters=filters)
     if fmt in SPREADSHEETS:
         rows = report_rows(user=request.user, filters=filters)
-        if rows > DIRECT_ROWS:
+        if rows > DIRECT_ROWS[fmt]:
             job = export_request(user=request.user, kind=REPORT, fmt=fmt, form=form, hub=hub, rows=rows)
             return redirect("reports:export-job", token=job.token)
     made = report_file(user=request.user, filters=filters, by=form.cleaned_data["by"], fmt=fmt, hub=hub)
@@ -148,7 +148,7 @@ def report_records(request, kind: str):
     if export in SPREADSHEETS:
         hub = report_hub(user=request.user, filters=filters)
         rows = records.count()
-        if rows > DIRECT_ROWS:
+        if rows > DIRECT_ROWS[export]:
             job = export_request(user=request.user, kind=kind, fmt=export, form=form, hub=hub, rows=rows)
             return redirect("reports:export-job", token=job.token)
         return _attachment(records_file(user=request.user, kind=kind, filters=filters, fmt=export, hub=hub))

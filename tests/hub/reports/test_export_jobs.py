@@ -53,7 +53,7 @@ def data(hub, other_hub, enterprise, referent):
 @pytest.fixture
 def large(monkeypatch):
     """Every spreadsheet counts as large: it is prepared by a task."""
-    monkeypatch.setattr(views, "DIRECT_ROWS", 0)
+    monkeypatch.setattr(views, "DIRECT_ROWS", {"csv": 0, "xlsx": 0})
 
 
 @pytest.fixture
@@ -149,7 +149,7 @@ def test_the_file_is_the_one_the_direct_download_sends(signed_in, url, monkeypat
     direct = signed_in.get(url)
     assert direct.status_code == 200 and not ExportJob.objects.exists()
 
-    monkeypatch.setattr(views, "DIRECT_ROWS", 0)
+    monkeypatch.setattr(views, "DIRECT_ROWS", {"csv": 0, "xlsx": 0})
     job = ask(signed_in, url, django_capture_on_commit_callbacks)
     prepared = signed_in.get(f"/manage/reports/exports/{job.token}/file/")
 
@@ -176,6 +176,15 @@ def test_a_small_export_is_sent_at_once(signed_in):
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="cases-ML-')
     assert not ExportJob.objects.exists()
+
+
+def test_the_rows_that_make_an_export_large_depend_on_its_format(signed_in, monkeypatch, committed):
+    monkeypatch.setattr(views, "DIRECT_ROWS", {"csv": 4, "xlsx": 3})
+    with committed():
+        csv = signed_in.get(f"/manage/reports/records/cases/?{PERIOD}&format=csv")
+        xlsx = signed_in.get(f"/manage/reports/records/cases/?{PERIOD}&format=xlsx")
+    assert (csv.status_code, xlsx.status_code) == (200, 302)
+    assert ExportJob.objects.get().rows_total == 4
 
 
 def test_the_same_export_asked_twice_while_it_waits_is_one_job(signed_in, large, django_capture_on_commit_callbacks):
