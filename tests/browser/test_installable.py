@@ -5,12 +5,14 @@ take; and Background Sync, which sends the outbox with no /m/ page open."""
 
 import io
 import json
+import re
 import time
 
 import pytest
 from PIL import Image
 
-from tests.browser.test_pages import sign_in
+from tests.browser.conftest import screenshot
+from tests.browser.test_pages import assert_fits_the_phone, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -73,3 +75,32 @@ def test_the_app_opens_offline_at_its_start_url(phone, live_server, referent):
 
     assert phone.locator("h1").inner_text() == "Ma journée"
     assert phone.locator('link[rel="manifest"]').count() == 1
+
+
+def test_the_home_page_says_whether_the_storage_is_kept_and_the_room_used(phone, live_server, referent):
+    """In English, the code's own messages (French comes with the catalogue); the sizes in the page's language."""
+    phone.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    sign_in(phone, live_server.url, referent.username)
+    phone.goto(f"{live_server.url}/m/")
+
+    line = phone.locator("#storage")
+    line.wait_for(state="visible")
+    said = line.inner_text()
+    kept = phone.evaluate("navigator.storage.persisted()")
+    answer = "Storage protected" if kept else "The browser may erase these data if it runs short of space"
+    assert re.fullmatch(rf"{answer}\. [\d.,]+\s?MB used, [\d.,]+\s?MB still available", said), said
+    phone.context.add_cookies([{"name": "django_language", "value": "fr", "url": live_server.url}])
+    phone.reload()
+    phone.locator("#storage").wait_for(state="visible")
+    assert_fits_the_phone(phone)
+    screenshot(phone, "installable-home-360")
+
+
+def test_the_storage_line_stays_away_where_the_browser_cannot_tell(phone, live_server, referent):
+    phone.add_init_script("Object.defineProperty(navigator, 'storage', { value: undefined })")
+    sign_in(phone, live_server.url, referent.username)
+    phone.goto(f"{live_server.url}/m/")
+    until(phone, "document.querySelector('#outbox') !== null")
+
+    assert phone.locator("#storage").is_hidden()
+    assert phone.locator("h1").inner_text() == "Ma journée"

@@ -103,9 +103,21 @@
     form.dataset.ready = "1";
   }
 
+  // The home page: whether the browser keeps what the phone holds when it runs short of space (mobile.js asks
+  // it to at each load) and the room used. Where the browser cannot tell, this throws and the line stays hidden.
+  async function showStorage(line) {
+    const { usage, quota } = await navigator.storage.estimate();
+    const mb = (bytes) =>
+      (bytes / 1e6).toLocaleString(document.documentElement.lang, { style: "unit", unit: "megabyte", maximumFractionDigits: 1 });
+    const space = line.dataset.space.replace("%(used)s", mb(usage)).replace("%(free)s", mb(quota - usage));
+    line.textContent = `${line.dataset[(await navigator.storage.persist()) ? "kept" : "lost"]}. ${space}`;
+    line.hidden = false;
+  }
+
   app.page = async function () {
     const form = $("#followup-form");
     if (form) return startForm(form);
+    showStorage($("#storage")).catch(() => {});
     await markKept();
     await refreshCopy();
   };
