@@ -21,7 +21,8 @@ other caller passes none.
 - `new_visits`: client UUIDs of visits known not to be stored (read once): `visit_record` does not ask
   again; a visit stored meanwhile under one of them is caught on insert, as without `bulk`.
 - `history`: the history rows of the records saved (django-simple-history's, the same rows) are written
-  by blocks at the end of the run (`write_history`, in its transaction) instead of one insert per record.
+  by blocks of HISTORY_BLOCK as the run goes and at its end (`flush_history`, `write_history`, in its
+  transaction) instead of one insert per record.
   A service defers a record's history just before saving it (`defer_history`) and takes it back when the
   save does not happen (`undefer`); the caller drops those of a line that is refused (`history_mark`,
   `drop_history`). A row is read from the record when the history is written: each record is saved once
@@ -87,6 +88,13 @@ class Bulk:
         for instance, _kind in self.history[mark:]:
             _forget(instance)
         del self.history[mark:]
+
+    def flush_history(self) -> None:
+        """Write the deferred history rows once a block of them is waiting (`write_history`): the records
+        are not all kept in memory until the end of the run. Precondition: the records deferred are stored
+        (called once a line's record is); a line refused after it makes the whole run roll back."""
+        if len(self.history) >= self.HISTORY_BLOCK:
+            self.write_history()
 
     def write_history(self) -> None:
         """The deferred history rows, named after the importing person and the file as the history rows

@@ -273,6 +273,7 @@ class RecordResource(resources.Resource):
         except BaseException:
             self.bulk.drop_history(mark)
             raise
+        self.bulk.flush_history()
         values = {name: getattr(instance, name, None) for name in self.key_columns}
         self.remember(values, record=record.pk, label=self.line.label, line=self.line.number)
         instance.pk = record.pk

@@ -243,3 +243,19 @@ def broken(model, constraint: str, hub):
     else:
         visit.latitude = 12
     return visit
+
+
+def test_the_history_of_a_long_file_is_written_by_blocks_as_the_import_goes(hub, manager, media, monkeypatch):
+    monkeypatch.setattr(Bulk, "HISTORY_BLOCK", 7)
+    written = []
+    bulk_write = Bulk.write_history
+
+    def write_history(bulk):
+        written.append(len(bulk.history))
+        bulk_write(bulk)
+
+    monkeypatch.setattr(Bulk, "write_history", write_history)
+    services.records_import(hub=hub, kind="enterprises", upload=xlsx("enterprises", enterprises(30)), by=manager)
+
+    assert written == [7, 7, 7, 7, 2]
+    assert Enterprise.history.filter(history_type="+", history_user=manager).count() == Enterprise.objects.count() == 30
