@@ -10,6 +10,7 @@ import urllib.request
 import uuid
 
 import pytest
+import requests
 from defusedxml import ElementTree
 from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -440,3 +441,25 @@ class TestComputation:
         assert (answer.nc, answer.qop, answer.opaque) == ("0000000a", "auth", "op")
         assert digest.parse("Basic abc") is None
         assert digest.parse('Digest username="x", realm="HUB IIT"') is None
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_real_http_client_signs_in_with_digest(live_server, settings, hub):
+    """requests' HTTPDigestAuth over a real connection: the 401, its combined header read, the answer, then the
+    next request answered with the same nonce and nc 2. Plain HTTP here, as a development server with DEBUG."""
+    settings.DEBUG = True
+    referent = ReferentUserFactory(hub=hub, username="awa")
+    key = field_app_token_issue(referent=referent)
+    session = requests.Session()
+    session.auth = HTTPDigestAuth("awa", key)
+
+    first = session.get(f"{live_server.url}{APP}formList", timeout=10)
+    second = session.get(f"{live_server.url}{APP}forms/hubiit_visit/manifest", timeout=10)
+
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert first.history[0].status_code == 401
+    assert first.headers["X-OpenRosa-Version"] == "1.0"
+    assert not second.history  # answered at once with the nonce of the first
+    assert "nc=00000002" in second.request.headers["Authorization"]
+    session.auth = HTTPDigestAuth("awa", "wrong")
+    assert session.get(f"{live_server.url}{APP}formList", timeout=10).status_code == 401
