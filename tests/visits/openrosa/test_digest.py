@@ -3,10 +3,8 @@ counting up): the user name and the referent's key as password, under /openrosa/
 offered first; Basic still works beside it. The answers are computed here as a client computes them,
 from RFC 7616, and once by another client's code (requests' HTTPDigestAuth)."""
 
-import hashlib
 import secrets
 import time
-import urllib.request
 import uuid
 
 import pytest
@@ -14,108 +12,29 @@ import requests
 from defusedxml import ElementTree
 from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from requests.auth import HTTPDigestAuth
 from requests.utils import parse_dict_header
 
 from cases.models import Case
 from tests.factories import ReferentUserFactory
-from tests.visits.openrosa.conftest import OPENROSA, basic, instance, jpeg
+from tests.visits.openrosa.conftest import (
+    OPENROSA,
+    DigestClient,
+    authorization,
+    basic,
+    challenge_of,
+    instance,
+    jpeg,
+    md5,
+)
 from visits.models import FieldAppToken, Visit
 from visits.openrosa import digest
 from visits.openrosa.services import field_app_token_issue
 
 APP = "/openrosa/app/"
 RESPONSE = "{http://openrosa.org/http/response}"
-
-
-def md5(text: str) -> str:
-    return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
-
-
-def challenge_of(response) -> dict[str, str]:
-    """The Digest challenge's parameters, wherever it stands in WWW-Authenticate."""
-    header = response["WWW-Authenticate"]
-    rest = header[header.index("Digest ") + len("Digest ") :]
-    items = urllib.request.parse_http_list(rest)
-    return urllib.request.parse_keqv_list([item for item in items if "=" in item])
-
-
-def authorization(
-    *, username: str, password: str, challenge: dict, method: str, uri: str, nc: int = 1, cnonce: str | None = None
-) -> str:
-    """The Authorization header okhttp-digest writes (RFC 7616 3.4 with qop=auth)."""
-    cnonce = cnonce or secrets.token_hex(8)
-    ha1 = md5(f"{username}:{challenge['realm']}:{password}")
-    ha2 = md5(f"{method}:{uri}")
-    response = md5(f"{ha1}:{challenge['nonce']}:{nc:08x}:{cnonce}:auth:{ha2}")
-    return (
-        f'Digest username="{username}", realm="{challenge["realm"]}", nonce="{challenge["nonce"]}", '
-        f'uri="{uri}", response="{response}", qop=auth, nc={nc:08x}, cnonce="{cnonce}", algorithm=MD5, '
-        f'opaque="{challenge["opaque"]}"'
-    )
-
-
-class DigestClient:
-    """ODK Collect's HTTP client, as far as Digest goes: a first request without credentials, then the
-    answer to the challenge, then each request answered at once with the last nonce and the next nc
-    (okhttp-digest's cache), starting again on a 401."""
-
-    def __init__(self, client, *, username: str, password: str):
-        self.client = client
-        self.username = username
-        self.password = password
-        self.challenge: dict | None = None
-        self.nc = 0
-        self.exchanges: list[int] = []
-
-    def _send(self, method: str, path: str, data=None, headers=None):
-        for value in (data or {}).values():
-            if hasattr(value, "seek"):
-                value.seek(0)
-        call = {"GET": self.client.get, "HEAD": self.client.head, "POST": self.client.post}[method]
-        args = (path, data) if data is not None else (path,)
-        response = call(*args, secure=True, **OPENROSA, **(headers or {}))
-        self.exchanges.append(response.status_code)
-        return response
-
-    def _answer(self, method: str, path: str) -> dict:
-        self.nc += 1
-        header = authorization(
-            username=self.username,
-            password=self.password,
-            challenge=self.challenge,
-            method=method,
-            uri=path,
-            nc=self.nc,
-        )
-        return {"HTTP_AUTHORIZATION": header}
-
-    def request(self, method: str, path: str, data=None):
-        if self.challenge is not None:
-            response = self._send(method, path, data, self._answer(method, path))
-            if response.status_code != 401:
-                return response
-            self.challenge = None  # the cached answer failed: start again without credentials
-        response = self._send(method, path, data)
-        for _attempt in range(3):
-            if response.status_code != 401 or "Digest " not in response.get("WWW-Authenticate", ""):
-                break
-            offered = challenge_of(response)
-            if self.challenge is not None and offered.get("stale") != "true":
-                break  # the answer to this very nonce failed: giving up, as okhttp-digest does
-            self.challenge, self.nc = offered, 0
-            response = self._send(method, path, data, self._answer(method, path))
-        return response
-
-    def get(self, path: str):
-        return self.request("GET", path)
-
-    def head(self, path: str):
-        return self.request("HEAD", path)
-
-    def post(self, path: str, data: dict):
-        return self.request("POST", path, data)
 
 
 def message(response) -> str:
@@ -237,6 +156,8 @@ class TestRefused:
         assert response["X-OpenRosa-Version"] == "1.0"
         assert "stale" not in challenge_of(response)
         assert collect.exchanges == [401, 401]
+        with translation.override("fr"):
+            assert message(response) == gettext("Wrong user name or password.")
 
     def test_a_wrong_key_or_user_name(self, client, referent, hub, key):
         other = ReferentUserFactory(hub=hub)

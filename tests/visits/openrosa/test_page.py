@@ -12,8 +12,7 @@ import pytest
 from django.utils.html import escape
 
 from tests.factories import ManagerFactory
-from tests.visits.openrosa.conftest import prefix
-from tests.visits.openrosa.test_digest import DigestClient
+from tests.visits.openrosa.conftest import DigestClient, prefix
 from visits.models import FieldAppToken
 from visits.openrosa import views
 from visits.openrosa.qr import settings_qr_svg
