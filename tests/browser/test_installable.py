@@ -13,6 +13,8 @@ from PIL import Image
 
 from tests.browser.conftest import screenshot
 from tests.browser.test_pages import assert_fits_the_phone, sign_in
+from tests.factories import PASSWORD, EnterpriseFactory, ReferentUserFactory
+from visits.models import Visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -104,3 +106,118 @@ def test_the_storage_line_stays_away_where_the_browser_cannot_tell(phone, live_s
 
     assert phone.locator("#storage").is_hidden()
     assert phone.locator("h1").inner_text() == "Ma journée"
+
+
+# The records kept in the phone's IndexedDB: [client UUID, state, why it waits].
+OUTBOX = """() => new Promise((resolve) => {
+  const open = indexedDB.open("hubiit-mobile");
+  open.onsuccess = () => {
+    const all = open.result.transaction("outbox").objectStore("outbox").getAll();
+    all.onsuccess = () => resolve(all.result.map((r) => [r.client_uuid, r.state, r.reason]));
+  };
+})"""
+
+
+def save_visit_offline(page, base_url: str, enterprise_name: str) -> str:
+    """Opens the visit form online (its worker running, the directory kept), goes offline and saves a visit
+    for `enterprise_name`; returns its client UUID."""
+    page.goto(f"{base_url}/m/visits/new/")
+    controlled(page)
+    until(page, "document.querySelector('#visit-form[data-ready]') !== null")
+    page.context.set_offline(True)
+    page.fill("#enterprise-search", enterprise_name.split()[0][:4])
+    page.locator("#enterprise-results button", has_text=enterprise_name).click()
+    page.fill("#id_observations", "Presse à vis à régler")
+    page.click("#visit-form button[type=submit]")
+    until(page, "document.querySelectorAll('#outbox-list .state-waiting').length === 1")
+    [(client_uuid, state, _reason)] = page.evaluate(OUTBOX)
+    assert state == "waiting"
+    return client_uuid
+
+
+def fire_sync(page, base_url: str) -> None:
+    """Dispatches the "outbox" sync event to the app's service worker through the DevTools protocol once
+    more, as Chromium does when the network comes back."""
+    session = page.context.new_cdp_session(page)
+    registrations = []
+    session.on("ServiceWorker.workerRegistrationUpdated", lambda event: registrations.extend(event["registrations"]))
+    session.send("ServiceWorker.enable")
+    deadline = time.monotonic() + 10
+    while not any(r["scopeURL"] == f"{base_url}/m/" for r in registrations) and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    [registration] = [r for r in registrations if r["scopeURL"] == f"{base_url}/m/" and not r["isDeleted"]]
+    session.send(
+        "ServiceWorker.dispatchSyncEvent",
+        {"origin": base_url, "registrationId": registration["registrationId"], "tag": "outbox", "lastChance": False},
+    )
+
+
+def wait_for_visits(count: int, timeout: float = 15) -> None:
+    deadline = time.monotonic() + timeout
+    while Visit.objects.count() < count and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+
+def test_a_visit_saved_offline_is_sent_by_background_sync_with_no_page_open(phone, live_server, referent):
+    """Chromium headless has Background Sync, and takes Playwright's emulated network for the real one: saving
+    offline registers the "outbox" tag; back online, with the app's pages closed, Chromium fires the sync
+    event and the worker's handler sends the visit, once."""
+    EnterpriseFactory(hub=referent.hub, name="Huilerie Sanou")
+    sign_in(phone, live_server.url, referent.username)
+    client_uuid = save_visit_offline(phone, live_server.url, "Huilerie Sanou")
+
+    tags = phone.evaluate("navigator.serviceWorker.ready.then((r) => r.sync.getTags())")
+    assert "outbox" in tags
+    context = phone.context
+    phone.close()
+    assert Visit.objects.count() == 0
+
+    context.set_offline(False)
+    wait_for_visits(1)
+
+    visit = Visit.objects.get()
+    assert str(visit.client_uuid) == client_uuid
+    assert visit.referent == referent
+    again = context.new_page()
+    again.goto(f"{live_server.url}/m/")
+    until(again, "document.querySelectorAll('#outbox-sent .state-sent').length === 1")
+    assert again.locator("[data-outbox-count]").first.inner_text() == "0"
+    assert Visit.objects.count() == 1
+
+
+def test_the_worker_sends_nothing_under_another_persons_sign_in(phone, live_server, referent):
+    """The referent's session ended without signing out, and a colleague signed in on the same phone without
+    opening the app yet: the sync handler sends nothing (the CSRF cookie, renewed at each sign-in, is not the
+    one the referent's page kept); once the colleague's page runs, the referent's record stays theirs."""
+    colleague = ReferentUserFactory(hub=referent.hub)
+    EnterpriseFactory(hub=referent.hub, name="Huilerie Sanou")
+    sign_in(phone, live_server.url, referent.username)
+    save_visit_offline(phone, live_server.url, "Huilerie Sanou")
+    [saved] = phone.evaluate(OUTBOX)
+    context = phone.context
+    blank = context.new_page()
+    phone.close()
+    context.clear_cookies()
+    context.request.get(f"{live_server.url}/login/")
+    token = next(c["value"] for c in context.cookies() if c["name"] == "csrftoken")
+    signed_in = context.request.post(
+        f"{live_server.url}/login/",
+        form={"username": colleague.username, "password": PASSWORD, "csrfmiddlewaretoken": token},
+        headers={"Referer": f"{live_server.url}/login/"},
+        max_redirects=0,
+    )
+    assert signed_in.status == 302
+
+    context.set_offline(False)
+    fire_sync(blank, live_server.url)
+    wait_for_visits(1, timeout=3)
+    assert Visit.objects.count() == 0
+
+    home = context.new_page()
+    home.goto(f"{live_server.url}/m/")
+    until(home, "document.querySelector('#outbox') !== null")
+    assert home.evaluate(OUTBOX) == [saved], "the worker did not even try (no refused request, no 'sign in')"
+    fire_sync(blank, live_server.url)
+    wait_for_visits(1, timeout=3)
+    assert Visit.objects.count() == 0
+    assert home.locator("#outbox-list li").count() == 0

@@ -1,14 +1,17 @@
 // The referents' mobile app: an outbox of visits and impact follow-ups in IndexedDB, sent to the API
 // whenever the network allows, the visit form's draft, the offline enterprise picker, GPS and photos shrunk
 // on the phone. Each record is keyed by the UUID made when its form opens, so a resend is stored once.
+// The service worker imports this script too, to send the outbox on a Background Sync: there it has no
+// document, and takes its settings from those the last page kept (`background`).
 "use strict";
 (function () {
-  const cfg = JSON.parse(document.getElementById("app-config").textContent);
+  const doc = self.document;
+  const cfg = doc ? { ...JSON.parse(doc.getElementById("app-config").textContent), lang: doc.documentElement.lang } : { text: {} };
   const text = cfg.text;
   const $ = (selector) => document.querySelector(selector);
   const fill = (template, values) => template.replace(/%\((\w+)\)s/g, (_, key) => values[key]);
   const when = (time) =>
-    new Date(time).toLocaleString(document.documentElement.lang, { dateStyle: "short", timeStyle: "short" });
+    new Date(time).toLocaleString(cfg.lang, { dateStyle: "short", timeStyle: "short" });
   // An element with its properties and children: el("li", { className: "item" }, "text", node)
   function el(tag, properties, ...children) {
     const node = Object.assign(document.createElement(tag), properties);
@@ -44,9 +47,12 @@
     (await store("outbox", "readonly", (s) => s.getAll())).filter((record) => record.user === cfg.user);
   const get = (key) => store("outbox", "readonly", (s) => s.get(key));
   // Every change of the outbox shows at once, whatever else is under way.
+  // A record waiting asks for a Background Sync (Chrome on Android): the service worker sends it once the
+  // network is back, even with no page open.
   async function save(record) {
     await store("outbox", "readwrite", (s) => s.put(record));
     showOutbox();
+    if (doc && record.state === "waiting") navigator.serviceWorker?.ready.then((r) => r.sync?.register("outbox")).catch(() => {});
   }
   async function remove(key) {
     await store("outbox", "readwrite", (s) => s.delete(key));
@@ -58,14 +64,7 @@
       value === undefined ? s.get(key) : value === null ? s.delete(key) : s.put(value, key)
     );
 
-  function uuid() {
-    if (crypto.randomUUID) return crypto.randomUUID();
-    const b = crypto.getRandomValues(new Uint8Array(16));
-    b[6] = (b[6] & 15) | 64;
-    b[8] = (b[8] & 63) | 128;
-    const h = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-  }
+  const uuid = () => crypto.randomUUID();
 
   // ---- Requests. Each gives up after `ms` (one that never answers would hold the outbox forever), with a
   // timer rather than AbortSignal.timeout so that tests can move the clock. The Date header of each answer
@@ -77,16 +76,19 @@
   async function request(url, options, ms) {
     const response = await fetch(url, { credentials: "same-origin", signal: timed(ms), ...options });
     const gap = Date.now() - Date.parse(response.headers.get("Date"));
-    if (!isNaN(gap)) localStorage.hubiitClock = Math.abs(gap) > 300000 ? gap : "";
-    showClock();
+    if (doc) {
+      if (!isNaN(gap)) localStorage.hubiitClock = Math.abs(gap) > 300000 ? gap : "";
+      showClock();
+    }
     return response;
   }
   function csrf() {
+    if (!doc) return cfg.csrf;
     const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
     return match ? decodeURIComponent(match[1]) : "";
   }
   function post(url, body, json, ms) {
-    const headers = { "X-CSRFToken": csrf(), Accept: "application/json", "Accept-Language": document.documentElement.lang };
+    const headers = { "X-CSRFToken": csrf(), Accept: "application/json", "Accept-Language": cfg.lang };
     if (json) headers["Content-Type"] = "application/json";
     return request(url, { method: "POST", body, headers }, ms);
   }
@@ -105,7 +107,7 @@
   // after the others next time; a refusal marks it refused, for the referent to correct, resend or discard.
   // The server's messages, each after the label of its field where the page has one.
   function reasons(value, into, field) {
-    const label = field && document.querySelector(`label[for="id_${field}"], label[data-field="${field}"]`);
+    const label = field && doc && document.querySelector(`label[for="id_${field}"], label[data-field="${field}"]`);
     if (typeof value === "string") into.push(label ? `${label.textContent} : ${value}` : value);
     else if (Array.isArray(value)) value.forEach((v) => reasons(v, into, field));
     else if (value && typeof value === "object") Object.entries(value).forEach(([k, v]) => reasons(v, into, k));
@@ -186,6 +188,7 @@
   // records wait, beside the app's name, a link to the home page's list.
   let renders = 0;
   async function showOutbox() {
+    if (!doc) return;
     const turn = ++renders;
     const all = (await records()).sort((a, b) => b.saved_at - a.saved_at);
     if (turn !== renders) return; // a later call shows a later state
@@ -293,7 +296,7 @@
   // The copy of the follow-ups due, [id, enterprise id, kind, due date, case reference, enterprise name],
   // which the home page and the follow-up form refresh (followup.js): the visit form reads it as it is.
   let followups = [];
-  const shortDate = (iso) => new Date(`${iso}T12:00:00`).toLocaleDateString(document.documentElement.lang);
+  const shortDate = (iso) => new Date(`${iso}T12:00:00`).toLocaleDateString(cfg.lang);
   // A follow-up of the copy -> "6-month follow-up · R-12 · due 1/6"
   const followupName = ([, , kind, date, reference]) =>
     [cfg.kinds[kind], reference, fill(text.due, { date: shortDate(date) })].filter(Boolean).join(" · ");
@@ -587,7 +590,7 @@
       for (const record of await store("outbox", "readonly", (s) => s.getAll())) {
         if (record.state === "sent") await remove(record.client_uuid);
       }
-      for (const key of ["directory", "followups", "sheets"]) await meta(key, null);
+      for (const key of ["directory", "followups", "sheets", "session"]) await meta(key, null);
       if (window.caches) for (const key of await caches.keys()) await caches.delete(key);
       location.href = response.url;
     } catch (error) {
@@ -597,7 +600,8 @@
 
   // ---- On every mobile page: keep the storage, install the offline shell, show the outbox and send it.
   async function start() {
-    if (navigator.storage && navigator.storage.persist) navigator.storage.persist();
+    meta("session", { ...cfg, csrf: csrf() });
+    navigator.storage?.persist?.();
     if ("serviceWorker" in navigator) navigator.serviceWorker.register(cfg.worker).catch(() => {});
     document.querySelectorAll('form[action$="/logout/"]').forEach((form) => form.addEventListener("submit", signOut));
     showClock();
@@ -614,8 +618,21 @@
     await sendAll();
   }
   // What a page's own script (followup.js) uses; it sets `page`, run once every deferred script has run.
-  const app = (window.hubiit = {
-    cfg, text, $, uuid, save, records, store, meta, request, sendAll, localDateTime, followupName,
+  // ---- In the service worker, on a Background Sync: the pass a page would make, as the referent whose page
+  // ran last in this browser (its settings kept in "session", dropped at sign-out), and only while the same
+  // sign-in lasts: Django renews the CSRF cookie at each sign-in, so another person signed in since then
+  // sends nothing of theirs. What still waits makes the sync fail, and the browser tries it again later.
+  async function background() {
+    const session = await meta("session");
+    const cookie = session && (await cookieStore.get("csrftoken"));
+    if (!cookie || cookie.value !== session.csrf) return;
+    Object.assign(text, session.text);
+    Object.assign(cfg, session, { text });
+    await sendAll();
+    if ((await records()).some((record) => record.state === "waiting")) throw new Error(text.offline);
+  }
+  const app = (self.hubiit = {
+    cfg, text, $, uuid, save, records, store, meta, request, sendAll, localDateTime, followupName, background,
   });
-  document.addEventListener("DOMContentLoaded", start);
+  if (doc) document.addEventListener("DOMContentLoaded", start);
 })();

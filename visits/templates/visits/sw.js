@@ -27,6 +27,12 @@ self.addEventListener("activate", (event) => {
   );
 });
 
+{# Background Sync: mobile.js's outbox, sent from here when the network is back, even with no page open. #}
+importScripts("{% static 'visits/mobile.js' %}");
+self.addEventListener("sync", (event) => {
+  if (event.tag === "outbox") event.waitUntil(hubiit.background());
+});
+
 const FOLLOWUP = new RegExp("^{{ followups|escapejs }}\\d+/$");
 
 async function offline(request) {
