@@ -617,7 +617,6 @@
     else if (app.page) await app.page();
     await sendAll();
   }
-  // What a page's own script (followup.js) uses; it sets `page`, run once every deferred script has run.
   // ---- In the service worker, on a Background Sync: the pass a page would make, as the referent whose page
   // ran last in this browser (its settings kept in "session", dropped at sign-out), and only while the same
   // sign-in lasts: Django renews the CSRF cookie at each sign-in, so another person signed in since then
@@ -631,6 +630,8 @@
     await sendAll();
     if ((await records()).some((record) => record.state === "waiting")) throw new Error(text.offline);
   }
+  // What a page's own script (followup.js) uses, and the worker `background`; a page's script sets `page`,
+  // run once every deferred script has run.
   const app = (self.hubiit = {
     cfg, text, $, uuid, save, records, store, meta, request, sendAll, localDateTime, followupName, background,
   });
