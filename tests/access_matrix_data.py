@@ -30,7 +30,15 @@ from cases import services as case_services
 from cases.rating import rating_token
 from hub.followups.questionnaire import questionnaire_token
 from hub.library import services as library_services
-from hub.models import FollowUp, HubHoliday, ImportBatch, InboundMessage, OutgoingMessage, TechnologySheet
+from hub.models import (
+    ExportJob,
+    FollowUp,
+    HubHoliday,
+    ImportBatch,
+    InboundMessage,
+    OutgoingMessage,
+    TechnologySheet,
+)
 from tests.factories import (
     AdminFactory,
     CaseFactory,
@@ -88,6 +96,7 @@ class World:
     files: dict = field(default_factory=dict)
     """Kind -> target -> (pk of the record, token of the file)."""
     markers: dict = field(default_factory=dict)
+    export_tokens: dict = field(default_factory=dict)
     """Kind -> target -> a string found only in that record."""
     rating_token: str = ""
     questionnaire_token: str = ""
@@ -97,6 +106,9 @@ class World:
 
     def file(self, kind: str, target: str) -> tuple[int, uuid.UUID]:
         return (MISSING_PK, MISSING_TOKEN) if target == "missing" else self.files[kind][target]
+
+    def export_token(self, target: str) -> uuid.UUID:
+        return MISSING_TOKEN if target == "missing" else self.export_tokens[target]
 
     def hub_code(self, target: str) -> str:
         return MISSING_HUB if target == "missing" else self.hubs[target].code
@@ -237,6 +249,20 @@ def build_world() -> World:
     }
     w.pks["inbound_message"] = {t: m.pk for t, m in received.items()}
     w.markers["inbound_message"] = {t: m.text for t, m in received.items()}
+
+    jobs = {
+        target: ExportJob.objects.create(
+            requester=by,
+            hub=hub,
+            kind="report",
+            format=ExportJob.Format.CSV,
+            status=ExportJob.Status.READY,
+            file=SimpleUploadedFile("rapport.csv", f"Export {letters[target]}mark\n".encode()),
+            file_name="rapport.csv",
+        )
+        for target, hub, by in (("own", hub1, users["manager"]), ("other_hub", hub2, users["other_manager"]))
+    }
+    w.export_tokens = {t: job.token for t, job in jobs.items()}
 
     w.rating_token = rating_token(cases["own"])
     six_months = FollowUpFactory(case=cases["own"], kind=FollowUp.Kind.MONTH_6)

@@ -89,6 +89,8 @@ HUBS = MappingProxyType(
 REPORT_HUBS = MappingProxyType(
     {"manager": frozenset({"own"}), "other_manager": HUB2, "admin": HUBS["admin"], "viewer": HUBS["viewer"]}
 )
+EXPORT_JOBS = MappingProxyType({"manager": frozenset({"own"}), "other_manager": HUB2, "admin": HUBS["admin"]})
+"""A job of one hub: its requester's, its managers' and the administrators'."""
 REFERENT_FIGURES = MappingProxyType({"manager": frozenset({"own"}), "other_manager": HUB2, "admin": HUBS["admin"]})
 """Figures per referent, and per enterprise, are for hub staff only."""
 
@@ -517,6 +519,21 @@ PAGES: dict[str, tuple[Check, ...]] = {
         Check("reports:export", of(REPORT_READERS, 200), fixed(fmt="pdf"), label="pdf"),
         Check("reports:export", of(AUTHENTICATED, 404), fixed(fmt="exe"), label="unknown"),
     ),
+    # Report exports prepared in the background: their requester's (and, for one hub, its managers' and the
+    # administrators'); a viewer who requested none reaches none.
+    **{
+        f"manage/reports/exports/<uuid:token>/{suffix}": (
+            Check(
+                f"reports:{name}",
+                of(REPORT_READERS, 200),
+                lambda w, target: {"token": w.export_token(target)},
+                scope=EXPORT_JOBS,
+                targets=HUB_TARGETS,
+            ),
+        )
+        for suffix, name in (("", "export-job"), ("progress/", "export-progress"), ("file/", "export-file"))
+    },
+    "manage/reports/exports/progress.js": (Check("reports:export-script", of(AUTHENTICATED, 200)),),
     "manage/reports/targets/": (Check("reports:targets", of(MANAGERS, 200)),),
     "manage/reports/records/<str:kind>/": tuple(
         Check(
@@ -593,6 +610,7 @@ PAGES: dict[str, tuple[Check, ...]] = {
     "m/directory.json": (Check("visits:directory", of(FIELD, 200), lists=STAFF_LISTS),),
     "m/followups.json": (Check("visits:followups-copy", of(FIELD, 200), lists=STAFF_LISTS),),
     "m/sw.js": (Check("visits:service-worker", ALL),),
+    "m/manifest.webmanifest": (Check("visits:manifest", ALL),),
     "m/followups/offline/": (Check("visits:followup-shell", of(FIELD, 200)),),
     "m/followups/<int:pk>/": (
         Check("visits:followup", of(FIELD, 200), pk_of("followup"), scope=STAFF, targets=FOLLOWUPS),
@@ -697,17 +715,25 @@ OPENROSA_ROUTES = {
         {"form_id": FORM_ID, "filename": "enterprises.csv"},
     ),
 }
+OPENROSA_PREFIXES = (
+    ("", "openrosa:", {}),
+    ("app/", "openrosa:app:", {}),
+    ("key/<slug:key>/", "openrosa:", {"key": "made-up-key"}),
+)
+"""Credentials with Basic offered first, credentials with Digest offered first, the key in the address."""
 OPENROSA = {
     **{
-        f"openrosa/{prefix}{route}": (Check(name, {}, fixed(**kwargs, **key), refused=OPENROSA_REFUSED),)
+        f"openrosa/{prefix}{route}": (
+            Check(name.replace("openrosa:", namespace), {}, fixed(**kwargs, **key), refused=OPENROSA_REFUSED),
+        )
         for route, (name, kwargs) in OPENROSA_ROUTES.items()
-        for prefix, key in (("", {}), ("key/<slug:key>/", {"key": "made-up-key"}))
+        for prefix, namespace, key in OPENROSA_PREFIXES
     },
     **{
         f"openrosa/{prefix}submission": (
-            Check("openrosa:submission", {}, fixed(**key), method="post", refused=OPENROSA_REFUSED),
+            Check(f"{namespace}submission", {}, fixed(**key), method="post", refused=OPENROSA_REFUSED),
         )
-        for prefix, key in (("", {}), ("key/<slug:key>/", {"key": "made-up-key"}))
+        for prefix, namespace, key in OPENROSA_PREFIXES
     },
 }
 
