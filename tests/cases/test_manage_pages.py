@@ -8,7 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from cases.models import Case, CaseEvent, CaseNote, CaseStatus
-from hub.models import AdministrativeUnit
+from hub.messaging.gateways import locmem
+from hub.messaging.gateways.base import PermanentFailure
+from hub.messaging.services import queue_message
+from hub.models import AdministrativeUnit, OutgoingMessage
 from tests.factories import (
     CaseFactory,
     CaseNoteFactory,
@@ -157,6 +160,32 @@ class TestCasePage:
             "Changer la meule",
         ):
             assert expected in page
+
+    def test_shows_the_messages_sent_about_the_case_with_their_delivery(self, as_manager, enterprise, committed):
+        case = CaseFactory(enterprise=enterprise, status=S.WAITING_SME)
+        locmem.failures.append(PermanentFailure("number refused"))
+        with committed():
+            for body in ("Merci de nous envoyer les factures", "Votre demande est reçue"):
+                queue_message(
+                    channel=OutgoingMessage.Channel.SMS,
+                    to="+22376123456",
+                    body=body,
+                    template="waiting_sme",
+                    language="fr",
+                    case=case,
+                    hub_id=case.hub_id,
+                    recipient_name="Awa Traoré",
+                )
+
+        page = text(as_manager.get(detail(case)))
+
+        entries = re.findall(
+            r'<li class="item kind-message"><strong>(.*?)</strong>.*?<span class="body">(.*?)</span>', page, re.S
+        )
+        assert entries == [
+            ("SMS à Awa Traoré : échec", "Merci de nous envoyer les factures"),
+            ("SMS à Awa Traoré : envoyé", "Votre demande est reçue"),
+        ]
 
     def test_shows_due_dates_and_flags_the_missed_one(self, as_manager, enterprise):
         case = CaseFactory(enterprise=enterprise, acknowledge_due=timezone.localdate() - datetime.timedelta(days=2))
