@@ -20,10 +20,11 @@ def queue_sms(body: str = "Votre demande est reçue.") -> OutgoingMessage:
     return services.queue_message(channel=M.Channel.SMS, to="+22376123456", body=body, template="t", language="fr")
 
 
-def test_the_database_worker_sends_what_was_queued_once(db, settings, committed, sms_outbox):
+@pytest.mark.django_db(transaction=True)
+def test_the_database_worker_sends_what_was_queued_once(settings, sms_outbox):
+    """On real transactions: the worker checks its connection between tasks, as a long-running process does."""
     settings.TASKS = {"default": settings.TASKS_BACKENDS["database"]}
-    with committed():
-        message = queue_sms()
+    message = queue_sms()
     assert sms_outbox == []
 
     for _ in range(2):
