@@ -20,7 +20,7 @@ def queue_sms(body: str = "Votre demande est reçue.") -> OutgoingMessage:
     return services.queue_message(channel=M.Channel.SMS, to="+22376123456", body=body, template="t", language="fr")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_database_worker_sends_what_was_queued_once(settings, sms_outbox):
     """On real transactions: the worker checks its connection between tasks, as a long-running process does."""
     settings.TASKS = {"default": settings.TASKS_BACKENDS["database"]}
