@@ -47,7 +47,7 @@ from hub.messaging.gateways.http import Response, as_phone, callback_payload, ht
 
 logger = logging.getLogger(__name__)
 BASE_URL = "https://api.orange.com"
-TOKEN_PATH = "/oauth/v3/token"  # noqa: S105 - a path, not a secret
+TOKEN_PATH = "/oauth/v3/token"  # noqa: S105 - a path, not a secret  # nosec B105
 PROVIDER = "Orange"
 DELIVERED = "DeliveredToTerminal"
 FAILED = {"DeliveryImpossible"}
