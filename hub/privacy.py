@@ -255,7 +255,8 @@ def enterprise_export(*, enterprise: Enterprise, by: User | None) -> dict:
     """Everything the programme holds about `enterprise`, as plain JSON data: its row, its SME users
     (never their password), its cases with notes, timeline, attachments (metadata; the files are in the
     zip of `enterprise_export_archive`) and shared items, its visits with photos (metadata) and shared
-    items, its follow-ups, and the history of each. Internal notes are included, marked as such: review
+    items, its follow-ups, the e-mails and text messages sent to its people or received from them, and the
+    history of each. Internal notes are included, marked as such: review
     them before handing the export over. Staff are named, nothing more."""
     _check_may_handle(enterprise=enterprise, by=by)
     labels = _Labels()
@@ -306,6 +307,7 @@ def enterprise_export(*, enterprise: Enterprise, by: User | None) -> dict:
         _fields(followup, labels)
         for followup in FollowUp.objects.filter(enterprise=enterprise).order_by("due_date", "pk")
     ]
+    sent, received = _messages(enterprise=enterprise, records=records)
     history = {
         "enterprise": _history(Enterprise.history.filter(id=enterprise.pk), labels),
         "users": _history(records.historical(User), labels),
@@ -328,6 +330,8 @@ def enterprise_export(*, enterprise: Enterprise, by: User | None) -> dict:
         "cases": cases,
         "visits": visits,
         "followups": followups,
+        "messages_sent": [_fields(message, labels) for message in sent],
+        "messages_received": [_fields(message, labels) for message in received],
         "history": history,
     }
 
@@ -411,13 +415,19 @@ def _addresses(enterprise: Enterprise, users: Iterable[int]) -> set[str]:
     return found
 
 
-def _scrub_messages(*, enterprise: Enterprise, records: _Records, addresses: set[str]) -> None:
-    """The messages sent about the enterprise's cases or to its people, and those received from them: the
-    address and the text go, the record of a message sent and of its delivery stays."""
+def _messages(*, enterprise: Enterprise, records: _Records) -> tuple[models.QuerySet, models.QuerySet]:
+    """The messages sent about the enterprise's cases or to its people, and those received from them."""
+    addresses = _addresses(enterprise, records.users)
     cases = sorted(records.ids(Case))
     sent = OutgoingMessage.objects.filter(Q(case_id__in=cases) | Q(user_id__in=records.users) | Q(to__in=addresses))
-    sent.update(to="", recipient_name="", subject="", body=ANONYMISED_TEXT)
     received = InboundMessage.objects.filter(Q(enterprise=enterprise) | Q(case_id__in=cases) | Q(sender__in=addresses))
+    return sent.order_by("created_at", "pk"), received.order_by("received_at", "pk")
+
+
+def _scrub_messages(messages: tuple[models.QuerySet, models.QuerySet]) -> None:
+    """The address and the text go; the record of a message sent and of its delivery stays."""
+    sent, received = messages
+    sent.update(to="", recipient_name="", subject="", body=ANONYMISED_TEXT)
     received.update(sender="", text=ANONYMISED_TEXT)
 
 
@@ -429,7 +439,9 @@ def enterprise_anonymise(*, enterprise: Enterprise, by: User | None) -> Enterpri
     _check_may_handle(enterprise=enterprise, by=by)
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     records = _Records(enterprise)
-    addresses = _addresses(enterprise, records.users)
+    messages = [
+        list(queryset.values_list("pk", flat=True)) for queryset in _messages(enterprise=enterprise, records=records)
+    ]
 
     files = {row.file.name for row in records.live(CaseAttachment)} | {
         row.image.name for row in records.live(VisitPhoto)
@@ -478,7 +490,9 @@ def enterprise_anonymise(*, enterprise: Enterprise, by: User | None) -> Enterpri
             username=user.username, first_name="", last_name="", email="", phone=None, history_change_reason=None
         )
 
-    _scrub_messages(enterprise=enterprise, records=records, addresses=addresses)
+    _scrub_messages(
+        (OutgoingMessage.objects.filter(pk__in=messages[0]), InboundMessage.objects.filter(pk__in=messages[1]))
+    )
     _scrub_admin_log({Enterprise: [enterprise.pk], User: records.users, **logged})
 
     def delete_files():

@@ -387,6 +387,14 @@ def test_the_export_holds_everything_about_the_enterprise_and_nothing_more(recor
     assert visit["photos"][0]["caption"] == f"Atelier de {OWNER}"
     assert visit["shares"][0]["partner_name"] == "Centre de formation"
     assert sorted(followup["kind"] for followup in data["followups"]) == ["baseline", "m6"]
+    assert [(message["to"], message["body"]) for message in data["messages_sent"]] == [
+        (PHONE, f"Bonjour {OWNER}, votre demande attend votre réponse."),
+        (SME_EMAIL, f"Bonjour Awa {SME_LAST}, votre demande attend votre réponse."),
+    ]
+    assert data["messages_sent"][1]["case"] == records.cases[0].reference
+    assert [(message["sender"], message["text"]) for message in data["messages_received"]] == [
+        (SME_PHONE, f"Ici {SME_LAST}, je rappelle")
+    ]
 
     history = data["history"]
     assert [entry["type"] for entry in history["enterprise"]] == ["created", "changed"]
