@@ -23,10 +23,11 @@ import logging
 import re
 import unicodedata
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cases import services as case_services
@@ -35,6 +36,7 @@ from cases.rating import RATING_MAX_AGE
 from cases.selectors import active_sme_users
 from hub.backends import phone_in_e164
 from hub.messaging.gateways.base import InboundSms
+from hub.messaging.services import queue_message
 from hub.models import Enterprise, InboundMessage, OutgoingMessage, Role, SmsOptOut, User
 from hub.permissions import Action, can, works_in_hub
 
@@ -90,6 +92,25 @@ def receive_sms(*, gateway: str, sms: InboundSms) -> InboundMessage:
     return message
 
 
+def _confirm(message: InboundMessage, *, phone: str, stopped: bool) -> None:
+    """Tell the number, once, in its hub's language, that it was taken off or put back on the messages."""
+    language = message.hub.language if message.hub and message.hub.language else settings.LANGUAGE_CODE
+    with translation.override(language):
+        body = (
+            _("HUB IIT: you will no longer get our information messages. Answer START to get them again.")
+            if stopped
+            else _("HUB IIT: you will get our messages again. Answer STOP to end them.")
+        )
+    queue_message(
+        channel=OutgoingMessage.Channel.SMS,
+        to=phone,
+        body=body,
+        template="stopped" if stopped else "started",
+        language=language,
+        hub_id=message.hub_id,
+    )
+
+
 def _understand(message: InboundMessage, *, phone: str | None) -> None:
     """Set the message's outcome, hub, enterprise and case, doing what it asks."""
     if phone is None:
@@ -100,11 +121,13 @@ def _understand(message: InboundMessage, *, phone: str | None) -> None:
     _place(message, enterprise=enterprises[0] if enterprises else None)
     word = keyword(message.text)
     if word in STOP_WORDS:
-        SmsOptOut.objects.get_or_create(phone=phone)
+        if SmsOptOut.objects.get_or_create(phone=phone)[1]:
+            _confirm(message, phone=phone, stopped=True)
         message.outcome = Outcome.OPT_OUT
         return
     if word in START_WORDS:
-        SmsOptOut.objects.filter(phone=phone).delete()
+        if SmsOptOut.objects.filter(phone=phone).delete()[0]:
+            _confirm(message, phone=phone, stopped=False)
         message.outcome = Outcome.READ
         return
     if word in RATINGS and (case := _case_to_rate(phone=phone)) is not None:

@@ -193,6 +193,18 @@ class TestStopAndStart:
             queue_message(channel="sms", to=AWA, template="test", language="fr", body="Bonjour", essential=False)
         assert [sms.to for sms in sms_outbox] == [AWA]
 
+    def test_the_number_is_told_once_in_french_that_it_stopped_then_started(self, awa, committed, sms_outbox):
+        with committed():
+            receive(AWA, "STOP")
+            receive(AWA, "stop")
+            receive(AWA, "START")
+            receive(AWA, "START")
+
+        assert [(sms.to, sms.body) for sms in sms_outbox] == [
+            (AWA, "HUB IIT : vous ne recevrez plus nos SMS d'information. Répondez START pour les recevoir à nouveau."),
+            (AWA, "HUB IIT : vous recevrez à nouveau nos SMS. Répondez STOP pour ne plus les recevoir."),
+        ]
+
     def test_stop_is_understood_before_a_waiting_case(self, waiting, awa):
         message = receive(AWA, "STOP")
 
