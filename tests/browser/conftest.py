@@ -2,6 +2,7 @@
 
 import os
 import tempfile
+import threading
 from pathlib import Path
 
 import pytest
@@ -30,15 +31,51 @@ def chromium():
         browser.close()
 
 
+class RequestsInFlight:
+    """Counts the requests the live server is handling, so that a test ends only once the last one (a page the
+    service worker was caching when the test closed its browser) has left the database, which the teardown
+    then empties: a request still reading it would break that flush, and the next test would find its rows."""
+
+    def __init__(self, server):
+        self.count = 0
+        self.idle = threading.Condition()
+        handle = server.process_request_thread
+
+        def counted(request, client_address):
+            with self.idle:
+                self.count += 1
+            try:
+                handle(request, client_address)
+            finally:
+                with self.idle:
+                    self.count -= 1
+                    self.idle.notify_all()
+
+        server.process_request_thread = counted
+
+    def wait(self, timeout: float = 10) -> None:
+        with self.idle:
+            assert self.idle.wait_for(lambda: self.count == 0, timeout), "the live server is still answering"
+
+
+def settle(live_server) -> None:
+    """Wait until the live server has answered every request the closed browser left it (`RequestsInFlight`)."""
+    server = live_server.thread.httpd
+    in_flight = server.__dict__.get("in_flight") or server.__dict__.setdefault("in_flight", RequestsInFlight(server))
+    in_flight.wait()
+
+
 @pytest.fixture
 def phone(chromium, live_server):
     """A fresh phone-sized page; fails the test on any request to another host."""
+    settle(live_server)
     context = chromium.new_context(viewport=PHONE, locale="en-US")
     page = context.new_page()
     foreign = []
     page.on("request", lambda request: None if request.url.startswith(live_server.url) else foreign.append(request.url))
     yield page
     context.close()
+    settle(live_server)
     assert foreign == [], f"requests to other hosts: {foreign}"
 
 

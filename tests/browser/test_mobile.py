@@ -11,7 +11,7 @@ from django.contrib.staticfiles import finders
 from cases.models import Case, CaseStatus
 from hub.models import AdministrativeUnit
 from hub.static_storage import served_content
-from tests.browser.conftest import PHONE, screenshot
+from tests.browser.conftest import PHONE, screenshot, settle
 from tests.browser.test_pages import assert_fits_the_phone, sign_in
 from tests.factories import CaseFactory, EnterpriseFactory, SheetFactory
 from visits.models import Visit
@@ -40,9 +40,11 @@ def field_phone(chromium, live_server):
         return context, context.new_page()
 
     contexts = []
+    settle(live_server)
     yield open_phone
     for context in contexts:
         context.close()
+    settle(live_server)
 
 
 def outbox_states(page, state: str) -> int:
