@@ -133,9 +133,10 @@ def sheets_scope(queryset: QuerySet, *, user: User) -> QuerySet:
     return scope(queryset, user=user)
 
 
-def works_in_hub(user: User, hub_id: int) -> bool:
-    """Staff work in their own hub, administrators in every hub; what they may do there is `can`'s."""
-    return user.role == Role.ADMIN or user.hub_id == hub_id
+def works_in_hub(user: User, hub_id: int | None) -> bool:
+    """Staff work in their own hub, administrators in every hub; what they may do there is `can`'s. What
+    belongs to no hub (a message to an unknown number) is the administrators' only."""
+    return user.role == Role.ADMIN or (hub_id is not None and user.hub_id == hub_id)
 
 
 def manages_hub(user: User, hub) -> bool:

@@ -37,7 +37,7 @@ from cases.selectors import active_sme_users
 from hub.backends import phone_in_e164
 from hub.messaging.gateways.base import InboundSms
 from hub.messaging.services import queue_message
-from hub.models import Enterprise, InboundMessage, OutgoingMessage, Role, SmsOptOut, User
+from hub.models import Enterprise, InboundMessage, OutgoingMessage, SmsOptOut, User
 from hub.permissions import Action, can, works_in_hub
 
 logger = logging.getLogger(__name__)
@@ -200,8 +200,7 @@ def _done(service, **arguments) -> bool:
 def inbound_mark_read(*, message: InboundMessage, by: User) -> InboundMessage:
     """A manager marks a message to read as read. Raises PermissionDenied when `by` may not read the
     message's hub's messages, ValidationError when the message was not to read."""
-    reaches = works_in_hub(by, message.hub_id) if message.hub_id is not None else by.role == Role.ADMIN
-    if not can(by, Action.READ_INBOX) or not reaches:
+    if not can(by, Action.READ_INBOX) or not works_in_hub(by, message.hub_id):
         raise PermissionDenied(_("You cannot read this hub's text messages."))
     if message.outcome == Outcome.READ:
         return message

@@ -27,7 +27,7 @@ from hub.messaging.gateways.base import (
     gateway_alias_for,
     get_gateway,
 )
-from hub.models import OutgoingMessage, Role, SmsOptOut, User
+from hub.models import OutgoingMessage, SmsOptOut, User
 from hub.permissions import Action, can, works_in_hub
 
 logger = logging.getLogger(__name__)
@@ -141,8 +141,7 @@ def _record(message: OutgoingMessage, *, status: str, **fields) -> str:
 def resend(*, message: OutgoingMessage, by: User) -> OutgoingMessage:
     """A failed message queued again as a new record, so that the log keeps the failure. Raises
     PermissionDenied when `by` may not follow the message's hub's messages."""
-    reaches = works_in_hub(by, message.hub_id) if message.hub_id is not None else by.role == Role.ADMIN
-    if not can(by, Action.FOLLOW_MESSAGES) or not reaches:
+    if not can(by, Action.FOLLOW_MESSAGES) or not works_in_hub(by, message.hub_id):
         raise PermissionDenied(_("You cannot send this hub's messages."))
     if message.status != M.Status.FAILED:
         raise ValidationError(_("Only a message that failed can be sent again."))
