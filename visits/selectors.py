@@ -1,14 +1,20 @@
-from django.conf import settings
-from django.db.models import Max, Q, QuerySet
-from django.utils import timezone
+import datetime
 
-from cases.models import OPEN_STATUSES, Case
-from cases.selectors import cases_visible_to
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Max, Q, QuerySet, When, Window
+from django.db.models.functions import Coalesce, Least, Left, RowNumber
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import MOVE_LABELS, OPEN_STATUSES, Case, CaseEvent, CaseNote, CaseStatus
+from cases.selectors import cases_visible_to, moves_offered
+from hub.calendar import hub_today
 from hub.followups.selectors import followups_due_for_referent
-from hub.models import Enterprise, Referent, User
+from hub.models import Enterprise, Referent, Role, User
 from hub.permissions import scope
 from hub.selectors import enterprises_visible_to, in_region
-from visits.models import Visit
+from visits.models import Purpose, Visit
 
 FIELD_FOLLOWUPS = 50
 """How many follow-ups due the referent's home lists and the phone keeps, the earliest due first."""
@@ -82,4 +88,143 @@ def field_followups(*, user: User) -> dict:
             [pk, enterprise, kind, day.isoformat(), reference or "", name]
             for pk, enterprise, kind, day, reference, name in followups
         ]
+    }
+
+
+FIELD_DAY_CASES = 60
+"""How many open cases the phone's copy of the referent's day keeps, the most urgent first."""
+
+FIELD_DAY_ENTRIES = 5
+FIELD_DAY_TEXT = 400
+FIELD_DAY_DESCRIPTION = 800
+FIELD_DAY_NAME = 60
+"""The copy of the day keeps of each case its description cut to FIELD_DAY_DESCRIPTION characters and its
+last FIELD_DAY_ENTRIES timeline entries, each text cut to FIELD_DAY_TEXT characters and each author's name to
+FIELD_DAY_NAME (a name may have 301). So 40 cases with every text and field at its longest, in French, take
+about 191 KB of compact JSON, within the 200 KB (204,800 bytes) the phone keeps for it (tests/visits/
+test_day_copy.py); the cut is counted in characters, so text written mostly in letters of two bytes or more
+in UTF-8 would go over."""
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _name(first: str | None, last: str | None, username: str | None) -> str:
+    """`User.get_full_name`, or the user name, cut; empty for a deleted user."""
+    return _cut(f"{first or ''} {last or ''}".strip() or username or "", FIELD_DAY_NAME)
+
+
+def _last_per_case(rows: QuerySet, *, case: str, newest: list[str]) -> QuerySet:
+    """The FIELD_DAY_ENTRIES newest of `rows` for each case, by a window over the cases in the same query."""
+    order = [F(field).desc() for field in newest]
+    return rows.annotate(rank=Window(RowNumber(), partition_by=F(case), order_by=order)).filter(
+        rank__lte=FIELD_DAY_ENTRIES
+    )
+
+
+def _next_due() -> Least:
+    """`Case.next_due` of an open case in SQL, to order by it."""
+    stage = models.Case(
+        When(status=CaseStatus.NEW, then="acknowledge_due"),
+        When(status=CaseStatus.QUALIFIED, then="assign_due"),
+        When(status=CaseStatus.ASSIGNED, then="first_contact_due"),
+    )
+    return Least(Coalesce(stage, "resolve_due"), Coalesce("resolve_due", stage))
+
+
+def _field_timelines(*, user: User, case_ids: list[int]) -> dict[int, list[list[str]]]:
+    """The last FIELD_DAY_ENTRIES entries of each case's timeline that `user` may read, newest first, as
+    [time, kind, author, text]: notes by their visibility (the rule of `case_notes_visible_to`), status
+    changes and visits linked to the case. Three queries, each bounded per case."""
+    longest = FIELD_DAY_TEXT + 1
+    notes = CaseNote.objects.filter(case__in=case_ids)
+    if user.role == Role.SME:
+        notes = notes.filter(visibility=CaseNote.Visibility.SME)
+    notes = _last_per_case(notes, case="case", newest=["created_at", "pk"]).values_list(
+        "case_id", "created_at", "visibility", "author__first_name", "author__last_name", "author__username",
+        Left("body", longest),
+    )  # fmt: skip
+    events = _last_per_case(
+        CaseEvent.objects.filter(case__in=case_ids), case="case", newest=["created_at", "pk"]
+    ).values_list(
+        "case_id", "created_at", "from_status", "to_status", "actor__first_name", "actor__last_name",
+        "actor__username", Left("note", longest),
+    )  # fmt: skip
+    visits = _last_per_case(
+        scope(Visit.cases.through.objects.filter(case__in=case_ids), user=user, hub_field="visit__hub"),
+        case="case",
+        newest=["visit__started_at", "visit"],
+    ).values_list(
+        "case_id", "visit__started_at", "visit__purpose", "visit__referent__first_name",
+        "visit__referent__last_name", "visit__referent__username", Left("visit__recommendations", longest),
+        Left("visit__observations", longest),
+    )  # fmt: skip
+    entries: dict[int, list[tuple]] = {pk: [] for pk in case_ids}
+    for case, at, visibility, first, last, username, body in notes:
+        entries[case].append((at, visibility, _name(first, last, username), body))
+    for case, at, before, after, first, last, username, note in events:
+        change = (
+            _("%(from)s → %(to)s") % {"from": CaseStatus(before).label, "to": CaseStatus(after).label}
+            if before
+            else str(CaseStatus(after).label)
+        )
+        entries[case].append((at, "status", _name(first, last, username), f"{change}\n{note}" if note else change))
+    for case, at, purpose, first, last, username, recommendations, observations in visits:
+        title = _("Visit: %(purpose)s") % {"purpose": Purpose(purpose).label}
+        body = recommendations or observations
+        entries[case].append((at, "visit", _name(first, last, username), f"{title}\n{body}" if body else title))
+    return {
+        case: [
+            [timezone.localtime(at).isoformat(timespec="seconds"), kind, name, _cut(text, FIELD_DAY_TEXT)]
+            for at, kind, name, text in sorted(rows, key=lambda row: row[0], reverse=True)[:FIELD_DAY_ENTRIES]
+        ]
+        for case, rows in entries.items()
+    }
+
+
+def _field_case(case: Case, *, user: User, now: datetime.datetime, timeline: list[list[str]]) -> dict:
+    enterprise = case.enterprise
+    due = case.next_due
+    return {
+        "id": case.pk,
+        "reference": case.reference,
+        "title": case.title,
+        "status": case.status,
+        "status_label": case.get_status_display(),
+        "version": case.version,
+        "description": _cut(case.description_head, FIELD_DAY_DESCRIPTION),
+        "next_due": due.isoformat() if due else None,
+        "overdue": due is not None and due < hub_today(hub=case.hub, now=now),
+        "enterprise": {
+            "id": enterprise.pk,
+            "name": enterprise.name,
+            "contact": enterprise.owner_name,
+            "phone": str(enterprise.owner_phone or ""),
+            "address": enterprise.address,
+            "place": enterprise.commune or enterprise.region.name,
+        },
+        "moves": [[move, str(MOVE_LABELS[case.status, move])] for move in moves_offered(case=case, user=user)],
+        "timeline": timeline,
+    }
+
+
+def field_day(*, user: User) -> dict:
+    """The copy of the referent's day that the phone keeps so that a case's page reads offline: their open
+    assigned cases, at most FIELD_DAY_CASES, the overdue first and then by due date (ordering by
+    `Case.next_due` does both), each with its enterprise's contact, the moves `user` may make and the last of
+    its timeline. Four queries, whatever the number of cases."""
+    now = timezone.now()
+    cases = list(
+        cases_visible_to(user=user)
+        .filter(assigned_to=user, status__in=OPEN_STATUSES)
+        .select_related("hub", "enterprise__region")
+        .defer("description")
+        .annotate(description_head=Left("description", FIELD_DAY_DESCRIPTION + 1), due=_next_due())
+        .order_by(F("due").asc(nulls_last=True), "pk")[:FIELD_DAY_CASES]
+    )
+    timelines = _field_timelines(user=user, case_ids=[case.pk for case in cases])
+    return {
+        "refreshed": timezone.localtime(now).isoformat(),
+        "cases": [_field_case(case, user=user, now=now, timeline=timelines[case.pk]) for case in cases],
     }
