@@ -167,7 +167,7 @@ def followups_copy(request):
     return JsonResponse(field_followups(user=request.user))
 
 
-SHELL_STATIC = ["hub/site.css", "visits/mobile.js", "visits/followup.js"]
+SHELL_STATIC = ["hub/site.css", "visits/mobile.js", "visits/visit_form.js", "visits/followup.js"]
 
 
 @functools.cache

@@ -3,6 +3,7 @@
 import gzip
 import json
 
+import brotli
 from django.core.cache import cache
 from django.core.management import call_command
 from django.test import override_settings
@@ -89,6 +90,26 @@ def test_responses_are_compressed_when_accepted(client, manager, enterprise):
     response = client.get("/api/v1/cases/", HTTP_ACCEPT_ENCODING="gzip")
     assert response["Content-Encoding"] == "gzip"
     assert len(json.loads(gzip.decompress(response.content))["results"]) == 30
+
+
+def test_the_mobile_pages_go_out_in_brotli_padded_at_random_to_a_browser_that_accepts_it(client, referent):
+    client.force_login(referent)
+    pages = [client.get("/m/", HTTP_ACCEPT_ENCODING="gzip, deflate, br, zstd") for _ in range(8)]
+    assert {page["Content-Encoding"] for page in pages} == {"br"}
+    assert "Accept-Encoding" in pages[0]["Vary"]
+    html = brotli.decompress(pages[0].content).decode()
+    assert html.rstrip().endswith("-->") and "</html>" in html
+    assert len({len(brotli.decompress(page.content)) for page in pages}) > 1
+    gzipped = client.get("/m/", HTTP_ACCEPT_ENCODING="gzip")
+    assert gzipped["Content-Encoding"] == "gzip"
+    assert len(pages[0].content) < len(gzipped.content)
+
+
+def test_the_api_stays_gzip_even_for_a_browser_that_accepts_brotli(client, manager, enterprise):
+    CaseFactory.create_batch(30, enterprise=enterprise)
+    client.force_login(manager)
+    response = client.get("/api/v1/cases/", HTTP_ACCEPT_ENCODING="gzip, br")
+    assert response["Content-Encoding"] == "gzip"
 
 
 def test_api_messages_follow_accept_language(client, manager):

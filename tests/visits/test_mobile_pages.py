@@ -90,7 +90,7 @@ class TestVisitForm:
     def test_the_form_loads_the_script_and_its_configuration(self, as_referent, referent):
         html = text(as_referent.get(VISIT_NEW))
         scripts = [attrs.get("src") for tag, attrs in Tags(html).tags if tag == "script"]
-        assert static("visits/mobile.js") in scripts
+        assert scripts[-2:] == [static("visits/mobile.js"), static("visits/visit_form.js")]
         config = re.search(r'<script id="app-config" type="application/json">(.*?)</script>', html, re.DOTALL)
         assert config is not None
         app = json.loads(config.group(1))
@@ -242,6 +242,7 @@ class TestServiceWorker:
             "/m/library/",
             static("hub/site.css"),
             static("visits/mobile.js"),
+            static("visits/visit_form.js"),
             static("visits/followup.js"),
         ]
         assert 'if (event.request.method !== "GET"' in source
@@ -251,7 +252,8 @@ class TestServiceWorker:
         """A new worker (one that caches less, say) renames the cache, so that phones drop the old copies."""
         digest = hashlib.sha256()
         worker = get_template("visits/sw.js").origin.name
-        for path in [*map(finders.find, ["hub/site.css", "visits/mobile.js", "visits/followup.js"]), worker]:
+        shell = ["hub/site.css", "visits/mobile.js", "visits/visit_form.js", "visits/followup.js"]
+        for path in [*map(finders.find, shell), worker]:
             digest.update(Path(path).read_bytes())
         assert f'const CACHE = "hubiit-mobile-{digest.hexdigest()[:12]}";' in text(client.get(SERVICE_WORKER))
 

@@ -36,6 +36,7 @@ def test_the_visit_form_with_a_pilot_sized_directory_fits_the_budget(referent):
         static("hub/favicon.svg"),
         static("hub/site.css"),
         static("visits/mobile.js"),
+        static("visits/visit_form.js"),
         "/m/sw.js",
         "/m/directory.json",
     ]
