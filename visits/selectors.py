@@ -95,15 +95,16 @@ FIELD_DAY_CASES = 60
 """How many open cases the phone's copy of the referent's day keeps, the most urgent first."""
 
 FIELD_DAY_ENTRIES = 5
-FIELD_DAY_TEXT = 400
+FIELD_DAY_TEXT = 320
 FIELD_DAY_DESCRIPTION = 800
 FIELD_DAY_NAME = 60
 """The copy of the day keeps of each case its description cut to FIELD_DAY_DESCRIPTION characters and its
 last FIELD_DAY_ENTRIES timeline entries, each text cut to FIELD_DAY_TEXT characters and each author's name to
-FIELD_DAY_NAME (a name may have 301). So 40 cases with every text and field at its longest, in French, take
-about 191 KB of compact JSON, within the 200 KB (204,800 bytes) the phone keeps for it (tests/visits/
-test_day_copy.py); the cut is counted in characters, so text written mostly in letters of two bytes or more
-in UTF-8 would go over."""
+FIELD_DAY_NAME (a name may have 301). 40 cases with every text and field at its longest, in French with one
+letter in nine accented, then take 187,066 bytes of compact JSON, within the 200 KB (204,800 bytes) the phone
+keeps for it (tests/visits/test_day_copy.py); a demo referent's 9 cases take 10 KB. The cuts count
+characters: text mostly in letters of two bytes or more in UTF-8 would go over, and so would FIELD_DAY_CASES
+cases all at their longest (about 280 KB)."""
 
 
 def _cut(text: str, limit: int) -> str:
