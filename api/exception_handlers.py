@@ -10,7 +10,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from api.serializers.cases import CaseSerializer
 from api.serializers.hub import FollowUpSerializer
 from api.serializers.visits import VisitSerializer
-from cases.services import CaseChanged
+from cases.services import CaseActionConflict, CaseActionStale, CaseChanged
 from hub.followups.services import FollowUpConflict
 from hub.uploads import StorageFailure
 from visits.services import VisitConflict
@@ -42,6 +42,12 @@ def exception_handler(exc, context):
     if isinstance(exc, CaseChanged):
         current = CaseSerializer(exc.case, context=context).data
         return Response({"detail": str(exc), "current": current}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, CaseActionStale):
+        current = CaseSerializer(exc.case, context=context).data
+        body = {"detail": str(exc), "code": "case_changed", "changes": exc.changes, "current": current}
+        return Response(body, status=status.HTTP_412_PRECONDITION_FAILED)
+    if isinstance(exc, CaseActionConflict):
+        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, VisitConflict):
         response = Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
         if exc.visit is not None:

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from cases.models import Case, CaseAttachment, CaseEvent, CaseNote
+from cases.models import Case, CaseActionReceipt, CaseAttachment, CaseEvent, CaseNote
 
 
 class CaseEventInline(admin.TabularInline):
@@ -78,3 +78,19 @@ class CaseAttachmentAdmin(SimpleHistoryAdmin):
     list_select_related = ["case"]
     readonly_fields = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
     exclude = ["file"]
+
+
+@admin.register(CaseActionReceipt)
+class CaseActionReceiptAdmin(admin.ModelAdmin):
+    """What arrived from the phones' outboxes: read only, the note or the event holds what was done."""
+
+    list_display = ["client_uuid", "case", "kind", "author", "made_at", "received_at", "applied_on", "case_version"]
+    list_filter = ["kind"]
+    search_fields = ["client_uuid", "case__reference"]
+    list_select_related = ["case", "author"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -333,3 +333,41 @@ class CaseShare(SharedItem):
     def save(self, *args, **kwargs):
         self.hub_id = self.case.hub_id
         super().save(*args, **kwargs)
+
+
+class CaseActionReceipt(models.Model):
+    """An action on a case that the mobile app queued offline, stored once per client UUID: a resend answers
+    with what was stored. The note or the event holds what was done; the receipt only says it arrived."""
+
+    class Kind(models.TextChoices):
+        NOTE = "note", _("Internal note")
+        MESSAGE = "message", _("Message to the SME")
+        MOVE = "move", _("Status change")
+
+    client_uuid = models.UUIDField(_("client identifier"), unique=True, editable=False)
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="action_receipts", verbose_name=_("case")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    content_hash = models.CharField(_("content hash"), max_length=64, editable=False)
+    made_at = models.DateTimeField(_("made on the phone at"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    note = models.ForeignKey(
+        CaseNote, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("note")
+    )
+    event = models.ForeignKey(
+        CaseEvent, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("event")
+    )
+    applied_on = models.PositiveIntegerField(_("applied on version"))
+    case_version = models.PositiveIntegerField(_("case version after"))
+
+    class Meta:
+        verbose_name = _("queued case action")
+        verbose_name_plural = _("queued case actions")
+        ordering = ["received_at", "pk"]
+
+    def __str__(self):
+        return f"{self.case_id}: {self.kind} {self.client_uuid}"

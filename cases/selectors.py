@@ -4,6 +4,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import formats
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -136,6 +138,41 @@ def _history_changes(case: Case) -> list[TimelineEntry]:
                 )
             )
     return entries
+
+
+CHANGES_TOLD = ("status", "assigned_to", "priority", "resolve_due", "title", "domain")
+"""The fields of a case that a referent acting on an older version is told about."""
+
+
+def case_changes_since(*, case: Case, version: int) -> list[str]:
+    """What changed in `case` since `version`, one sentence per field of CHANGES_TOLD, such as "Status: In
+    progress → Closed"; one general sentence when the history does not hold that version or only other
+    fields changed."""
+    then = case.history.filter(version=version).order_by("-history_date", "-history_id").first()
+    if then is None:
+        return [_("This case was changed by someone else since you last read it.")]
+    fields = [Case._meta.get_field(name) for name in CHANGES_TOLD]
+    changed = [field for field in fields if getattr(then, field.attname) != getattr(case, field.attname)]
+    reassigned = then.assigned_to_id != case.assigned_to_id
+    people = User.objects.in_bulk([then.assigned_to_id, case.assigned_to_id]) if reassigned else {}
+
+    def shown(record, field) -> str:
+        value = getattr(record, field.attname)
+        if value is None or value == "":
+            return "—"
+        if field.is_relation:
+            person = people.get(value)
+            return (person.get_full_name() or person.username) if person else "—"
+        if field.choices:
+            return str(dict(field.flatchoices).get(value, value))
+        return formats.localize(value)
+
+    sentences = [
+        _("%(field)s: %(before)s → %(after)s")
+        % {"field": capfirst(field.verbose_name), "before": shown(then, field), "after": shown(case, field)}
+        for field in changed
+    ]
+    return sentences or [_("Other details of this case were changed since you last read it.")]
 
 
 def case_shares(*, case: Case) -> QuerySet[CaseShare]:

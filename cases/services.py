@@ -2,11 +2,13 @@
 by `cases.notifications` once the change is committed."""
 
 import datetime
+import hashlib
+import json
 import uuid
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +18,7 @@ from cases.models import (
     OPEN_STATUSES,
     TRANSITIONS,
     Case,
+    CaseActionReceipt,
     CaseAttachment,
     CaseEvent,
     CaseNote,
@@ -25,7 +28,13 @@ from cases.models import (
     Priority,
     ReferenceCounter,
 )
-from cases.selectors import DueDigest, RatingRequest, due_digests, satisfaction_reminders_due
+from cases.selectors import (
+    DueDigest,
+    RatingRequest,
+    case_changes_since,
+    due_digests,
+    satisfaction_reminders_due,
+)
 from hub.calendar import HubCalendar, LocalDays, hub_local_date
 from hub.followups.selectors import (
     FollowUpDigest,
@@ -49,6 +58,23 @@ class CaseChanged(Exception):
     def __init__(self, case: Case):
         super().__init__(_("This case was changed by someone else in the meantime. Reload it and try again."))
         self.case = case
+
+
+class CaseActionStale(Exception):
+    """A queued move was made on a version of the case older than the current one; `changes` says what
+    changed since, `case` is the case as it is now."""
+
+    def __init__(self, case: Case, *, changes: list[str]):
+        super().__init__(_("This case changed since you made this action on your phone: check it and try again."))
+        self.case = case
+        self.changes = changes
+
+
+class CaseActionConflict(Exception):
+    """The client UUID is already stored for another action."""
+
+    def __init__(self):
+        super().__init__(_("Another action was already recorded with this identifier."))
 
 
 def _lock(case: Case, *, expected_version: int | None) -> Case:
@@ -473,3 +499,90 @@ def cases_return_to_triage(*, referent: User, by: User) -> list[Case]:
         )
         returned.append(case)
     return returned
+
+
+Kind = CaseActionReceipt.Kind
+
+
+def _action_hash(**content) -> str:
+    """SHA-256 of the action's content in a canonical form: equal for an exact resend."""
+    made_at = content["made_at"]
+    content["made_at"] = made_at.astimezone(datetime.UTC).isoformat() if made_at else None
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+def _stored_action(*, client_uuid: uuid.UUID, content_hash: str, by: User) -> CaseActionReceipt | None:
+    """The receipt stored under `client_uuid`, if it is this exact action of `by`; raises
+    CaseActionConflict for any other action stored under it."""
+    stored = CaseActionReceipt.objects.filter(client_uuid=client_uuid).first()
+    if stored is not None and (stored.author_id != by.pk or stored.content_hash != content_hash):
+        raise CaseActionConflict
+    return stored
+
+
+def case_queued_action(
+    *,
+    case: Case,
+    by: User,
+    client_uuid: uuid.UUID,
+    kind: str,
+    version: int,
+    body: str = "",
+    to_status: str = "",
+    resolution_summary: str = "",
+    made_at: datetime.datetime | None = None,
+) -> tuple[CaseActionReceipt, bool]:
+    """Apply an action the referent `by` made on `case` on their phone, `version` being the case's version
+    the phone had then, and keep its receipt, in one transaction; the same action resent returns the receipt
+    stored. Returns (receipt, created).
+
+    A note or a message is added whatever the version; a move is refused with CaseActionStale when the case
+    is no longer at `version`. Raises CaseActionConflict when `client_uuid` is stored for another action, and
+    ValidationError or PermissionDenied as `case_add_note` and `case_transition` do.
+    """
+    if not can(by, Action.WORK_ON_CASES):
+        raise PermissionDenied(_("Your role cannot work on cases."))
+    content_hash = _action_hash(
+        case=case.pk,
+        kind=kind,
+        version=version,
+        body=body,
+        to_status=to_status,
+        resolution_summary=resolution_summary,
+        made_at=made_at,
+    )
+    if stored := _stored_action(client_uuid=client_uuid, content_hash=content_hash, by=by):
+        return stored, False
+    receipt = CaseActionReceipt(
+        client_uuid=client_uuid, case=case, author=by, kind=kind, content_hash=content_hash, made_at=made_at
+    )
+    try:
+        with transaction.atomic():
+            if kind == Kind.MOVE:
+                if not to_status:
+                    raise ValidationError({"to_status": _("Choose the status to move the case to.")})
+                case = case_transition(
+                    case=case,
+                    to_status=to_status,
+                    by=by,
+                    note=body,
+                    resolution_summary=resolution_summary,
+                    expected_version=version,
+                )
+                receipt.applied_on = version
+                receipt.event = case.events.latest("pk")
+            elif kind in (Kind.NOTE, Kind.MESSAGE):
+                visibility = CaseNote.Visibility.SME if kind == Kind.MESSAGE else CaseNote.Visibility.INTERNAL
+                receipt.note = case_add_note(case=case, by=by, body=body, visibility=visibility)
+                receipt.applied_on = case.version
+            else:
+                raise ValidationError({"kind": _("Unknown kind of action.")})
+            receipt.case_version = case.version
+            receipt.save()
+    except CaseChanged as changed:
+        raise CaseActionStale(changed.case, changes=case_changes_since(case=changed.case, version=version)) from None
+    except IntegrityError:
+        if stored := _stored_action(client_uuid=client_uuid, content_hash=content_hash, by=by):
+            return stored, False
+        raise
+    return receipt, True

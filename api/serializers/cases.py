@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from api.serializers import ids
 from api.serializers.fields import RowSerializer, SelectableFieldsMixin, VisibleRelatedField
-from cases.models import Case, CaseNote, CaseStatus, Priority, next_due
+from cases.models import Case, CaseActionReceipt, CaseNote, CaseStatus, Priority, next_due
 from hub.classifications import TechnologyDomain
 from hub.library.selectors import partners_visible_to
 from hub.models import Enterprise, Partner, Role, User
@@ -148,3 +148,52 @@ class CaseNoteSerializer(serializers.ModelSerializer):
 class RateSerializer(serializers.Serializer):
     rating = serializers.IntegerField(min_value=1, max_value=5)
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
+class CaseActionSerializer(serializers.Serializer):
+    """An action the referent made on the case on their phone, sent from its outbox."""
+
+    client_uuid = serializers.UUIDField(help_text=_("Chosen by the phone; the same action resent is stored once."))
+    kind = serializers.ChoiceField(choices=CaseActionReceipt.Kind.choices)
+    version = serializers.IntegerField(
+        min_value=1, help_text=_("The case version the phone had; a move made on an older one answers 412.")
+    )
+    body = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=10000,
+        help_text=_("The text of the note or message; for a move, an optional note to it."),
+    )
+    to_status = serializers.ChoiceField(
+        choices=CaseStatus.choices, required=False, allow_blank=True, default="", help_text=_("For a move.")
+    )
+    resolution_summary = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=10000, help_text=_("For a move to resolved.")
+    )
+    made_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class CaseActionReceiptSerializer(serializers.ModelSerializer):
+    """What was stored for the action, and the case as it is now."""
+
+    case = CaseSerializer(read_only=True)
+
+    class Meta:
+        model = CaseActionReceipt
+        fields = ["client_uuid", "kind", "applied_on", "case_version", "note", "case"]
+        read_only_fields = fields
+        extra_kwargs = {
+            "applied_on": {"help_text": _("The case version the action was applied on.")},
+            "case_version": {"help_text": _("The case version once the action was applied.")},
+            "note": {"help_text": _("The note or message written, by its id; null for a move.")},
+        }
+
+
+class CaseChangedSerializer(serializers.Serializer):
+    """The 412 answer to a move made on an older version of the case."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    changes = serializers.ListField(child=serializers.CharField())
+    current = CaseSerializer()

@@ -1,4 +1,4 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -6,6 +6,9 @@ from rest_framework.response import Response
 from api.permissions import Allows
 from api.serializers.cases import (
     AssignSerializer,
+    CaseActionReceiptSerializer,
+    CaseActionSerializer,
+    CaseChangedSerializer,
     CaseNoteSerializer,
     CaseSerializer,
     CaseSummarySerializer,
@@ -27,9 +30,10 @@ WRITE_ACTIONS = {
     "qualify": Action.TRIAGE_CASES,
     "assign": Action.ASSIGN_CASES,
     "rate": Action.RATE_CASES,
+    "queued_action": Action.WORK_ON_CASES,
 }
 """Capability a role needs for each write; transitions and notes are decided by the transition table
-and the note rules in the case services."""
+and the note rules in the case services. The actions queued on the phone are the hub staff's."""
 
 
 class CaseViewSet(
@@ -130,3 +134,30 @@ class CaseViewSet(
         serializer.is_valid(raise_exception=True)
         share = services.case_share(case=case, by=request.user, **serializer.validated_data)
         return Response(ShareSerializer(share).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=CaseActionSerializer,
+        responses={
+            201: CaseActionReceiptSerializer,
+            200: OpenApiResponse(CaseActionReceiptSerializer, description="Already stored with the same content."),
+            400: OpenApiResponse(description="Invalid action, one message per field: nothing stored."),
+            403: OpenApiResponse(description="Your role, or you, cannot make this action: nothing stored."),
+            404: OpenApiResponse(description="No such case among those you may read."),
+            409: OpenApiResponse(description="This client_uuid is stored for another action."),
+            412: OpenApiResponse(
+                CaseChangedSerializer, description="A move made on an older version of the case: nothing stored."
+            ),
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="actions", url_name="actions")
+    def queued_action(self, request, pk=None, format=None):
+        """A note, a message to the SME or a status move the referent made on their phone, keyed by the
+        phone's client_uuid: stored once however often it is sent."""
+        serializer = CaseActionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        receipt, created = services.case_queued_action(
+            case=self.get_object(), by=request.user, **serializer.validated_data
+        )
+        receipt.case = self.get_queryset().get(pk=receipt.case_id)
+        data = CaseActionReceiptSerializer(receipt, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
