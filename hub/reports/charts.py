@@ -195,7 +195,7 @@ def draw_monthly_activity(
         _empty(fig, _("No case received and no visit in this period."), sizes)
         return
     ax = fig.add_subplot()
-    _legend(ax, _patches([(PRIMARY, _("Cases received")), (SECONDARY, _("Visits"))]), sizes)
+    _legend(ax, _patches([(PRIMARY, str(FIGURES["activity.cases_received"].label)), (SECONDARY, _("Visits"))]), sizes)
     _plain_axes(ax, value_axis="y", sizes=sizes)
     count = len(rows)
     positions = list(range(count))
@@ -262,7 +262,12 @@ def draw_breakdown(fig: Figure | SubFigure, rows: Sequence[dict], *, title: str 
         return
     labels = [wrap_label(row.get("label") or row.get("key") or "") for row in groups]
     ax = fig.add_subplot()
-    _legend(ax, _patches([(PRIMARY, _("Cases received")), (SECONDARY, _("Visits"))]), sizes, beside=labels)
+    _legend(
+        ax,
+        _patches([(PRIMARY, str(FIGURES["activity.cases_received"].label)), (SECONDARY, _("Visits"))]),
+        sizes,
+        beside=labels,
+    )
     _plain_axes(ax, value_axis="x", sizes=sizes)
     height = 0.4
     positions = list(range(len(groups)))
@@ -353,7 +358,7 @@ def draw_backlog(
     bars = ax.bar(positions, counts, 0.6, **PRIMARY)
     ax.set_xticks(positions, [plain(age_band(band)) for band in bands])
     _label_bars(ax, bars, [format_number(v) for v in counts], sizes)
-    ax.set_ylabel(_("Open cases"), fontsize=sizes.label, color=DARK_GREY)
+    ax.set_ylabel(str(FIGURES["backlog.open_cases"].label), fontsize=sizes.label, color=DARK_GREY)
     _integer_axis(ax.yaxis)
     ax.set_ylim(0, _headroom(max(counts), factor=1.15))
 

@@ -61,6 +61,15 @@ def test_the_page_shows_every_figure_of_the_catalogue_and_no_other(client, manag
     assert shown == set(figures.FIGURES)
     facts = "".join(re.findall(r'<dl class="facts">(.*?)</dl>', page, flags=re.DOTALL))
     assert facts.count("<dd") == facts.count("<dd data-figure=") > 0  # every value listed is the catalogue's
+    key_figures = re.search(r'<section class="figures".*?</section>', page, flags=re.DOTALL).group(0)
+    assert key_figures.count('<div class="figure"') == key_figures.count('<div class="figure" data-figure=') > 0
+    tables = re.findall(r'<table class="stack">(.*?)</table>', page, flags=re.DOTALL)
+    assert len(tables) >= 6  # by month, the breakdown, the delays, the answer rate, per enterprise, the targets
+    for table in tables:
+        for row in re.findall(r"<tr>(.*?)</tr>", table.partition("<tbody>")[2], flags=re.DOTALL):
+            cells = re.findall(r"<td[^>]*>", row)
+            if len(cells) > 1:  # a row's name, then each of its figures is the catalogue's
+                assert all("data-figure=" in cell for cell in cells[1:]), row
 
 
 def test_the_pdf_shows_every_figure_of_the_catalogue_and_no_other(manager, data, pdf_tables, monkeypatch):
