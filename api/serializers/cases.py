@@ -177,6 +177,9 @@ class CaseActionSerializer(serializers.Serializer):
 class CaseActionReceiptSerializer(serializers.ModelSerializer):
     """What was stored for the action, and the case as it is now."""
 
+    kind = serializers.CharField(read_only=True, help_text=_("As sent: note, message or move."))
+    """A plain string here: the request carries the choices, and one choice set in two components would need
+    a name of its own in the schema settings."""
     case = CaseSerializer(read_only=True)
 
     class Meta:
