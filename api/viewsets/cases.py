@@ -153,11 +153,10 @@ class CaseViewSet(
     def queued_action(self, request, pk=None, format=None):
         """A note, a message to the SME or a status move the referent made on their phone, keyed by the
         phone's client_uuid: stored once however often it is sent."""
+        case = self.get_object()
         serializer = CaseActionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        receipt, created = services.case_queued_action(
-            case=self.get_object(), by=request.user, **serializer.validated_data
-        )
+        receipt, created = services.case_queued_action(case=case, by=request.user, **serializer.validated_data)
         receipt.case = self.get_queryset().get(pk=receipt.case_id)
         data = CaseActionReceiptSerializer(receipt, context=self.get_serializer_context()).data
         return Response(data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)

@@ -152,12 +152,12 @@ def test_an_invalid_action_gets_a_message_on_its_field(api, awa, case, fields, f
 def test_another_hubs_case_answers_like_a_missing_one(api, awa, other_enterprise):
     foreign = CaseFactory(enterprise=other_enterprise, status=S.IN_PROGRESS)
     client = api(awa)
-    refused = send(client, foreign, note())
-    missing = client.post(
-        reverse("case-actions", kwargs={"pk": 999999}), note(), format="json", HTTP_ACCEPT_LANGUAGE="en"
-    )
-    assert refused.status_code == missing.status_code == 404
-    assert refused.json() == missing.json()
+    missing_url = reverse("case-actions", kwargs={"pk": 999999})
+    for action in (note(), {}):
+        refused = send(client, foreign, action)
+        missing = client.post(missing_url, action, format="json", HTTP_ACCEPT_LANGUAGE="en")
+        assert refused.status_code == missing.status_code == 404
+        assert refused.json() == missing.json()
     assert not foreign.notes.exists()
 
 
