@@ -119,8 +119,10 @@ def _name(first: str | None, last: str | None, username: str | None) -> str:
 def _last_per_case(rows: QuerySet, *, case: str, newest: list[str]) -> QuerySet:
     """The FIELD_DAY_ENTRIES newest of `rows` for each case, by a window over the cases in the same query."""
     order = [F(field).desc() for field in newest]
-    return rows.annotate(rank=Window(RowNumber(), partition_by=F(case), order_by=order)).filter(
-        rank__lte=FIELD_DAY_ENTRIES
+    return (
+        rows.order_by()
+        .annotate(rank=Window(RowNumber(), partition_by=F(case), order_by=order))
+        .filter(rank__lte=FIELD_DAY_ENTRIES)
     )
 
 
