@@ -45,7 +45,8 @@ class CaseViewSet(
     viewsets.GenericViewSet,
 ):
     """Support requests. Every change after creation is an explicit action going through the case services;
-    actions accept the `version` the client read and answer 409 with the current case when it is stale."""
+    actions accept the `version` the client read and answer 409 with the current case when it is stale; a move
+    queued on a phone (`actions/`) answers 412 with what changed since."""
 
     serializer_class = CaseSerializer
     summary_serializer_class = CaseSummarySerializer
