@@ -183,8 +183,8 @@ def test_long_author_names_are_cut(referent):
 
 
 def test_internal_notes_reach_only_those_who_may_read_them(hub, enterprise):
-    """A referent reads internal notes; an SME user never does, not even of a case wrongly assigned to them
-    (which `Case.clean` refuses), and reads no visit."""
+    """Referents read internal notes (the timeline above); an SME user never does, not even of a case wrongly
+    assigned to them (which `Case.clean` refuses), and reads no visit."""
     sme = SmeUserFactory(hub=hub, enterprise=enterprise)
     case = CaseFactory(enterprise=enterprise, assigned_to=sme, status=S.WAITING_SME)
     note(case, minutes=3, body="Interne : promoteur difficile à joindre.")
