@@ -345,9 +345,7 @@ class CaseActionReceipt(models.Model):
         MOVE = "move", _("Status change")
 
     client_uuid = models.UUIDField(_("client identifier"), unique=True, editable=False)
-    case = models.ForeignKey(
-        Case, on_delete=models.CASCADE, related_name="action_receipts", verbose_name=_("case")
-    )
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="action_receipts", verbose_name=_("case"))
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
     )
