@@ -50,6 +50,7 @@ from hub.services import check_not_anonymised
 from hub.uploads import document_type, removed_on_error
 
 S = CaseStatus
+Kind = CaseActionReceipt.Kind
 
 
 class CaseChanged(Exception):
@@ -499,9 +500,6 @@ def cases_return_to_triage(*, referent: User, by: User) -> list[Case]:
         )
         returned.append(case)
     return returned
-
-
-Kind = CaseActionReceipt.Kind
 
 
 def _action_hash(**content) -> str:

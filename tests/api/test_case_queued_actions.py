@@ -164,8 +164,9 @@ def test_another_hubs_case_answers_like_a_missing_one(api, awa, other_enterprise
     assert not foreign.notes.exists()
 
 
-def test_the_enterprise_cannot_use_the_phones_outbox(api, sme_user, case):
-    response = send(api(sme_user), case, note(kind="message"))
+@pytest.mark.parametrize("user_fixture", ["sme_user", "viewer"])
+def test_the_enterprise_and_regional_viewers_cannot_use_the_phones_outbox(api, request, case, user_fixture):
+    response = send(api(request.getfixturevalue(user_fixture)), case, note(kind="message"))
     assert response.status_code == 403
     assert not case.notes.exists()
 
