@@ -3,8 +3,6 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from hub.devtools.bench import driver, stages, table
-
 STAGES = ("prepare", "measure")
 
 
@@ -17,6 +15,8 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
+        from hub.devtools.bench import driver  # the tooling, imported only when the command is run or asked about
+
         parser.add_argument(
             "--sizes",
             default=",".join(str(size) for size in driver.DEFAULT_SIZES),
@@ -65,6 +65,8 @@ class Command(BaseCommand):
         parser.add_argument("--result-file", help="Internal: with --stage.")
 
     def handle(self, *args, **options):
+        from hub.devtools.bench import driver, table
+
         if options["stage"]:
             self._stage(**options)
             return
@@ -105,6 +107,8 @@ class Command(BaseCommand):
 
     @staticmethod
     def _stage(*, stage, size, enterprises, seed, result_file, **options):
+        from hub.devtools.bench import stages
+
         if not size or not result_file:
             raise CommandError("--stage needs --size and --result-file.")
         if stage == "prepare":

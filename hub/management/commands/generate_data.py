@@ -7,16 +7,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from hub.classifications import COUNTRY_TIME_ZONES
-from hub.devtools.datagen import (
-    DEFAULT_START,
-    REFERENCE_DATE,
-    Spec,
-    free_usernames,
-    generate,
-    hub_create,
-    targets_for,
-    users_create,
-)
 from hub.models import Hub, Role, User
 
 NAMES = {"ML": "Mali", "NE": "Niger"}
@@ -33,6 +23,8 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
+        from hub.devtools.datagen import DEFAULT_START, REFERENCE_DATE  # the tooling, only when the command runs
+
         parser.add_argument("--enterprises", type=int, default=150)
         parser.add_argument("--cases", type=int, default=300)
         parser.add_argument("--visits", type=int, default=240)
@@ -44,6 +36,8 @@ class Command(BaseCommand):
         parser.add_argument("--end", type=datetime.date.fromisoformat, default=REFERENCE_DATE)
 
     def handle(self, *args, enterprises, cases, visits, seed, hub, start, end, **options):
+        from hub.devtools.datagen import Spec, free_usernames, generate
+
         if min(enterprises, cases, visits) < 0 or enterprises < 1:
             raise CommandError("Give at least one enterprise and no negative counts.")
         began = time.perf_counter()
@@ -80,6 +74,8 @@ class Command(BaseCommand):
         return datetime.datetime.combine(start, datetime.time(8), tzinfo=zone) - datetime.timedelta(days=30)
 
     def _hub(self, *, code: str, start: datetime.date, end: datetime.date, **volume: int) -> Hub:
+        from hub.devtools.datagen import hub_create, targets_for
+
         days = (end - start).days + 1
         targets = {}
         for year in range(start.year, end.year + 1):
@@ -99,6 +95,8 @@ class Command(BaseCommand):
 
     @staticmethod
     def _manager(hub: Hub, *, joined: datetime.datetime) -> User:
+        from hub.devtools.datagen import users_create
+
         manager = User.objects.filter(hub=hub, role=Role.MANAGER).order_by("pk").first()
         if manager is None:
             username = f"{hub.code.lower()}-coordinator"
