@@ -609,6 +609,8 @@ PAGES: dict[str, tuple[Check, ...]] = {
     "m/visits/<int:pk>/": (Check("visits:visit", of(FIELD, 200), pk_of("visit"), scope=STAFF, targets=VISITS),),
     "m/directory.json": (Check("visits:directory", of(FIELD, 200), lists=STAFF_LISTS),),
     "m/followups.json": (Check("visits:followups-copy", of(FIELD, 200), lists=STAFF_LISTS),),
+    "m/day.json": (Check("visits:day", of(FIELD, 200), lists=STAFF_LISTS),),
+    "m/cases/offline/": (Check("visits:case-shell", of(FIELD, 200)),),
     "m/sw.js": (Check("visits:service-worker", ALL),),
     "m/manifest.webmanifest": (Check("visits:manifest", ALL),),
     "m/followups/offline/": (Check("visits:followup-shell", of(FIELD, 200)),),
@@ -738,6 +740,7 @@ OPENROSA = {
 }
 
 CASE_API = {
+    "actions": (api("case-actions", of(HUB_STAFF, 400), pk_of("case"), scope=STAFF, targets=CASES, method="post"),),
     "detail": (api("case-detail", READERS, pk_of("case"), scope=RECORDS, targets=CASES),),
     "assign": (api("case-assign", of(MANAGERS, 400), pk_of("case"), scope=STAFF, targets=CASES, method="post"),),
     "notes": (

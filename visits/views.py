@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST
 
 from cases import services as case_services
 from cases.forms import NoteForm, TransitionForm
-from cases.models import MOVE_LABELS, OPEN_STATUSES, CaseNote, CaseStatus
+from cases.models import MOVE_LABELS, OPEN_STATUSES, TRANSITIONS, CaseNote, CaseStatus
 from cases.selectors import case_notes_visible_to, case_shares, cases_visible_to, moves_offered, overdue_condition
 from hub.classifications import TechnologyDomain
 from hub.followups.forms import BASELINE_FIELDS, FollowUpRecordForm
@@ -37,7 +37,7 @@ from hub.library.selectors import sheets_found, sheets_latest, sheets_shared_in_
 from hub.models import FollowUp
 from hub.permissions import Action, access, require
 from visits.models import Purpose, VisitPhoto
-from visits.selectors import FIELD_FOLLOWUPS, field_directory, field_followups, visits_visible_to
+from visits.selectors import FIELD_FOLLOWUPS, field_day, field_directory, field_followups, visits_visible_to
 from visits.services import MAX_NEEDS_PER_VISIT, MAX_PHOTOS_PER_VISIT
 
 
@@ -55,7 +55,7 @@ def mobile_home(request):
         .filter(referent=request.user, follow_up_date__gte=today)
         .order_by("follow_up_date")[:10],
         "recent_visits": visits_visible_to(user=request.user).filter(referent=request.user)[:5],
-        "app": app_config(request, followups=True),
+        "app": app_config(request, followups=True, day=True),
     }
     return render(request, "visits/mobile_home.html", context)
 
@@ -65,11 +65,12 @@ def _followups_prefix() -> str:
     return reverse("visits:followup", args=[0]).removesuffix("0/")
 
 
-def app_config(request, *, visit_form: bool = False, followups: bool = False) -> dict:
+def app_config(request, *, visit_form: bool = False, followups: bool = False, day: bool = False) -> dict:
     """What the mobile script needs, read from the page (no inline script): URLs, the signed-in referent
     and the messages it shows, in the page's language: the outbox's on every page; with `visit_form`, the
-    visit form's; with `followups`, what followup.js needs (the home page and a follow-up's form). Each page
-    gets only its own, to keep its first load light."""
+    visit form's; with `followups`, what followup.js needs (the home page and a follow-up's form); with
+    `day`, what day.js needs (the home page and a case's page). Each page gets only its own, to keep its
+    first load light."""
     config = {
         "user": request.user.pk,
         "visits": reverse("visit-list"),
@@ -103,6 +104,10 @@ def app_config(request, *, visit_form: bool = False, followups: bool = False) ->
             "signOutFailed": _("Could not sign out (no network?): try again once connected. The app works meanwhile."),
             "kept": _("Kept on this phone"),
             "due": _("due %(date)s"),
+            "changed": _("Case changed meanwhile"),
+            "asNote": _("Keep as a note"),
+            "held": _("Waits for the earlier change to this case."),
+            "internal": str(CaseNote.Visibility.INTERNAL.label),
         },
     }
     if visit_form:
@@ -124,6 +129,20 @@ def app_config(request, *, visit_form: bool = False, followups: bool = False) ->
             pickEnterprise=_("Choose the enterprise in the list."),
             tooManyWomen=_("Women reached cannot outnumber the people reached."),
         )
+    if day:
+        config["day"] = reverse("visits:day")
+        config["actions"] = reverse("case-actions", args=[0])
+        config["transitions"] = _offline_moves(request.user)
+        config["text"].update(
+            refreshed=_("Copy of your day on this phone: %(time)s"),
+            notKept=_("This case is not among those kept on this phone: open it once online to read it offline."),
+            onPhoneAction=_("Saved on the phone: it will be sent in order."),
+            pending=_("Waiting to be sent"),
+            confirm=_("Confirm: %(label)s"),
+            summary=_("Resolution summary"),
+            note=_("Note"),
+            sme=str(CaseNote.Visibility.SME.label),
+        )
     if followups:
         config["collect"] = reverse("followup-collect", args=[0])
         config["followupsCopy"] = reverse("visits:followups-copy")
@@ -135,6 +154,16 @@ def app_config(request, *, visit_form: bool = False, followups: bool = False) ->
             onPhone=_("Recorded on this phone, waiting to be sent"),
         )
     return config
+
+
+def _offline_moves(user) -> dict[str, list[list[str]]]:
+    """The moves `user`'s role may make from each status, with their labels, as the phone offers them
+    offline: referring to a partner needs the hub's list of partners, so it stays online."""
+    moves: dict[str, list[list[str]]] = {}
+    for (before, after), roles in TRANSITIONS.items():
+        if user.role in roles and after not in (CaseStatus.QUALIFIED, CaseStatus.ASSIGNED, CaseStatus.REFERRED):
+            moves.setdefault(before, []).append([after, str(MOVE_LABELS[before, after])])
+    return moves
 
 
 @never_cache
@@ -167,7 +196,15 @@ def followups_copy(request):
     return JsonResponse(field_followups(user=request.user))
 
 
-SHELL_STATIC = ["hub/site.css", "visits/mobile.js", "visits/visit_form.js", "visits/followup.js"]
+@never_cache
+@require(Action.LOG_VISITS)
+def day_copy(request):
+    """The copy of the referent's day (visits.selectors.field_day), asked by the phone once a page has
+    loaded, so that it weighs nothing on the first load."""
+    return JsonResponse(field_day(user=request.user), json_dumps_params={"ensure_ascii": False})
+
+
+SHELL_STATIC = ["hub/site.css", "visits/mobile.js", "visits/visit_form.js", "visits/followup.js", "visits/day.js"]
 
 
 @functools.cache
@@ -189,15 +226,18 @@ def service_worker(request):
             reverse("visits:mobile-home"),
             reverse("visits:visit-new"),
             reverse("visits:followup-shell"),
+            reverse("visits:case-shell"),
             reverse("visits:sheets"),
             *map(static, SHELL_STATIC),
         ],
         "static_prefix": settings.STATIC_URL,
         "scope": reverse("visits:mobile-home"),
         "photos": reverse("visits:mobile-home") + "photos/",
-        "copies": [reverse("visits:directory"), reverse("visits:followups-copy")],
-        "followups": _followups_prefix(),
-        "followup_shell": reverse("visits:followup-shell"),
+        "copies": [reverse("visits:directory"), reverse("visits:followups-copy"), reverse("visits:day")],
+        "shells": [
+            (_followups_prefix(), reverse("visits:followup-shell"), False),
+            (reverse("visits:case", args=[0]).removesuffix("0/"), reverse("visits:case-shell"), True),
+        ],
     }
     response = render(request, "visits/sw.js", context, content_type="text/javascript")
     response["Cache-Control"] = "no-cache"
@@ -283,8 +323,23 @@ def sheet_detail(request, pk: int):
     return render(request, "visits/mobile_sheet.html", context)
 
 
+@never_cache
+@require(Action.LOG_VISITS)
+def case_shell(request):
+    """A case's page with nothing in it: offline, the service worker serves it for any case, and day.js
+    fills it from the copy of the referent's day."""
+    context = {"case": None, "note_form": _note_form(), "app": app_config(request, day=True)}
+    return render(request, "visits/mobile_case.html", context)
+
+
+def _note_form() -> NoteForm:
+    return NoteForm(initial={"visibility": CaseNote.Visibility.INTERNAL})
+
+
 @require(Action.LOG_VISITS)
 def case_detail(request, pk: int):
+    """Its notes and moves go through the phone's outbox (day.js); without script, the forms post to
+    `case_action`."""
     case = access(cases_visible_to(user=request.user).select_related("hub"), pk=pk)
     moves = moves_offered(case=case, user=request.user) if case.assigned_to_id == request.user.pk else []
     context = {
@@ -294,10 +349,10 @@ def case_detail(request, pk: int):
             (move, MOVE_LABELS[case.status, move], TransitionForm(moves=moves, hub=case.hub, auto_id=f"{move}-%s"))
             for move in moves
         ],
-        "note_form": NoteForm(initial={"visibility": CaseNote.Visibility.INTERNAL}),
+        "note_form": _note_form(),
         "share_form": ShareForm(hub_id=case.hub_id, domain=case.domain),
         "shares": case_shares(case=case),
-        "app": app_config(request),
+        "app": app_config(request, day=True),
     }
     return render(request, "visits/mobile_case.html", context)
 

@@ -239,20 +239,22 @@ class TestServiceWorker:
             HOME,
             VISIT_NEW,
             "/m/followups/offline/",
+            "/m/cases/offline/",
             "/m/library/",
             static("hub/site.css"),
             static("visits/mobile.js"),
             static("visits/visit_form.js"),
             static("visits/followup.js"),
+            static("visits/day.js"),
         ]
         assert 'if (event.request.method !== "GET"' in source
-        assert f'if (["{DIRECTORY}", "/m/followups.json"].includes(url.pathname)) return;' in source
+        assert f'if (["{DIRECTORY}", "/m/followups.json", "/m/day.json"].includes(url.pathname)) return;' in source
 
     def test_its_cache_is_named_after_the_shell_files_and_itself(self, client, db):
         """A new worker (one that caches less, say) renames the cache, so that phones drop the old copies."""
         digest = hashlib.sha256()
         worker = get_template("visits/sw.js").origin.name
-        shell = ["hub/site.css", "visits/mobile.js", "visits/visit_form.js", "visits/followup.js"]
+        shell = ["hub/site.css", "visits/mobile.js", "visits/visit_form.js", "visits/followup.js", "visits/day.js"]
         for path in [*map(finders.find, shell), worker]:
             digest.update(Path(path).read_bytes())
         assert f'const CACHE = "hubiit-mobile-{digest.hexdigest()[:12]}";' in text(client.get(SERVICE_WORKER))

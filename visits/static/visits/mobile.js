@@ -1,6 +1,7 @@
-// The referents' mobile app: an outbox of visits and impact follow-ups in IndexedDB, sent to the API
-// whenever the network allows, the visit form's draft, the offline enterprise picker, GPS and photos shrunk
-// on the phone. Each record is keyed by the UUID made when its form opens, so a resend is stored once.
+// The referents' mobile app: an outbox in IndexedDB of the visits, impact follow-ups and actions on cases
+// made on the phone, sent to the API whenever the network allows, in the order they were made. Each record
+// is keyed by the UUID made when its form opens, so a resend is stored once. The forms have scripts of their
+// own (visit_form.js, followup.js, day.js).
 // The service worker imports this script too, to send the outbox on a Background Sync: there it has no
 // document, and takes its settings from those the last page kept (`background`).
 "use strict";
@@ -124,12 +125,14 @@
     return into;
   }
   // A 409's answer carries the record stored under this UUID, which is not this copy: the message says only
-  // that. A follow-up the server no longer has for this referent (cancelled by a reopening, moved to another
-  // hub) answers 404: refused too, so that it can be discarded.
+  // that. A 412 refuses a move made on a case that someone else changed since: its answer says what changed.
+  // A follow-up or a case the server no longer has for this referent (cancelled by a reopening, moved to
+  // another hub) answers 404: refused too, so that it can be discarded.
   async function answered(record, response) {
     const code = response.status;
-    if ([400, 409, 413, 415].includes(code) || (record.url && code === 404)) {
-      const said = code === 409 ? [text.conflict] : reasons(await response.json().catch(() => ({})), []);
+    if ([400, 409, 412, 413, 415].includes(code) || (record.url && code === 404)) {
+      const answer = code === 409 ? {} : await response.json().catch(() => ({}));
+      const said = code === 409 ? [text.conflict] : code === 412 ? [answer.detail, ...(answer.changes || [])] : reasons(answer, []);
       Object.assign(record, { state: "refused", code, reason: said.join(" ") || response.statusText });
     } else {
       Object.assign(record, { tried: Date.now(), reason: [401, 403].includes(code) ? text.signIn : text.server });
@@ -140,7 +143,9 @@
     if (!record.server_id) {
       const response = await post(record.url || cfg.visits, JSON.stringify(record.payload), true);
       if (!response.ok) return answered(record, response);
-      record.server_id = (await response.json()).id;
+      const answer = await response.json();
+      record.server_id = answer.id;
+      if (record.case) await rebase(record.case, answer.applied_on, answer.case_version);
       await save(record);
     }
     for (const photo of record.photos) {
@@ -156,6 +161,16 @@
     }
     // The server has it all: the phone keeps only what the list shows.
     Object.assign(record, { state: "sent", reason: "", payload: null, photos: [], sent_at: Date.now() });
+  }
+  // An action applied on the case's version it was made on moved the case to `version`: the later actions
+  // made on that version of the case follow it (someone else's change in between leaves them as they are).
+  async function rebase(id, from, version) {
+    for (const later of await records()) {
+      if (later.case === id && later.state === "waiting" && later.payload.version === from) {
+        later.payload.version = version;
+        await save(later);
+      }
+    }
   }
   // The records this page saved or resent show as being sent until their attempt ends.
   const sending = new Set();
@@ -181,17 +196,36 @@
     }
     return queued;
   }
+  // Records go in the order they were saved, those that failed last time after the others, so that one that
+  // stalls holds up nothing else; but an action on a case waits until every earlier one on that case is sent,
+  // and goes in the same pass once they are.
   async function pass() {
     queued = null;
-    const waiting = (await records()).filter((record) => record.state === "waiting");
-    for (const { client_uuid } of waiting.sort((a, b) => (a.tried || 0) - (b.tried || 0))) {
-      const record = await get(client_uuid);
-      if (record && record.state === "waiting") await sendOne(record);
-      else sending.delete(client_uuid); // another tab sent it, or it was discarded
+    let waiting = (await records()).filter((record) => record.state === "waiting");
+    waiting.sort((a, b) => (a.tried || 0) - (b.tried || 0) || a.saved_at - b.saved_at);
+    while (waiting.length) {
+      const later = [];
+      for (const { client_uuid } of waiting) {
+        const record = await get(client_uuid);
+        if (record?.state !== "waiting") sending.delete(client_uuid); // another tab sent it, or it was discarded
+        else if (await held(record)) later.push(record);
+        else await sendOne(record);
+      }
+      if (later.length === waiting.length) break;
+      waiting = later;
     }
+    waiting.forEach((record) => sending.delete(record.client_uuid));
     const sent = (await records()).filter((r) => r.state === "sent").sort((a, b) => b.sent_at - a.sent_at);
     for (const old of sent.slice(KEEP_SENT)) await remove(old.client_uuid);
     showOutbox(); // what another tab did shows here too
+  }
+
+  async function held(record) {
+    const before = (await records()).some(
+      (other) => record.case && other.case === record.case && other.saved_at < record.saved_at && other.state !== "sent"
+    );
+    if (before && record.reason !== text.held) await save(Object.assign(record, { reason: text.held }));
+    return before;
   }
 
   // ---- The outbox as the referent sees it: its list where the page has one, and on every page how many
@@ -236,7 +270,8 @@
       if (record.code === 400 && !record.server_id && record.page) {
         actions.append(button(text.correct, () => correct(record)));
       }
-      if (record.code !== 409) actions.append(button(text.retry, () => retry(record)));
+      if (record.code === 412 && record.payload.kind === "move") actions.append(button(text.asNote, () => asNote(record)));
+      else if (record.code !== 409) actions.append(button(text.retry, () => retry(record)));
       actions.append(button(text.discard, () => discard(record)));
       item.append(actions);
     }
@@ -248,6 +283,15 @@
     sending.add(record.client_uuid);
     await save(record);
     sendAll();
+  }
+  // A move refused because the case changed meanwhile is kept as a note saying what the referent did: the
+  // server stored nothing under its UUID, which the note takes.
+  function asNote(record) {
+    const { to_status, body, resolution_summary } = record.payload;
+    const note = [record.move || to_status, resolution_summary, body].filter(Boolean).join("\n");
+    Object.assign(record.payload, { kind: "note", body: note, to_status: "", resolution_summary: "" });
+    Object.assign(record, { label: `${record.ref} · ${text.internal}`, code: 0 });
+    return retry(record);
   }
   // Says what discarding loses: a visit stored already only its photos not sent, a copy refused for its UUID
   // nothing the server holds, anything else all of it.
@@ -293,7 +337,7 @@
       for (const record of await store("outbox", "readonly", (s) => s.getAll())) {
         if (record.state === "sent") await remove(record.client_uuid);
       }
-      for (const key of ["directory", "followups", "sheets", "session"]) await meta(key, null);
+      for (const key of ["directory", "followups", "day", "sheets", "session"]) await meta(key, null);
       if (window.caches) for (const key of await caches.keys()) await caches.delete(key);
       location.href = response.url;
     } catch (error) {
@@ -315,6 +359,7 @@
     const sendNow = $("#send-now");
     if (sendNow) sendNow.addEventListener("click", sendAll);
     window.addEventListener("online", sendAll);
+    document.addEventListener("visibilitychange", () => document.visibilityState === "visible" && sendAll());
     setInterval(() => navigator.onLine && sendAll(), 60000);
     if (app.page) await app.page();
     await sendAll();
@@ -336,7 +381,7 @@
   // script sets `page`, run once every deferred script has run.
   const app = (self.hubiit = {
     cfg, text, $, el, fill, when, button, uuid, timed, save, get, records, store, meta, request, sending, sendAll,
-    draftKey, localDateTime, followupName, background,
+    draftKey, localDateTime, shortDate, followupName, background,
   });
   if (doc) document.addEventListener("DOMContentLoaded", start);
 })();

@@ -6,7 +6,8 @@ IndexedDB, where an enterprise found online joins the directory's, and a stale c
 overwrite a copy offline. The sheets a referent
 keeps for offline reading sit in a cache of their own, "hubiit-saved", which a new version leaves alone.
 Offline, a follow-up never opened online is served the follow-up shell, which names it from the copy of the
-follow-ups due; a server error (a 503 while the database restarts) is answered the same way as no network. Signing
+follow-ups due; a case's page is always served the case shell, which day.js fills from the copy of the
+referent's day, refreshed more often than the page kept when it was last opened; a server error (a 503 while the database restarts) is answered the same way as no network. Signing
 out empties the caches: the next page opened online puts the shell back.
 Django comments, not script ones: the phone downloads none of this.
 {% endcomment %}"use strict";
@@ -33,12 +34,13 @@ self.addEventListener("sync", (event) => {
   if (event.tag === "outbox") event.waitUntil(hubiit.background());
 });
 
-const FOLLOWUP = new RegExp("^{{ followups|escapejs }}\\d+/$");
+const SHELLS = [{% for prefix, shell, first in shells %}[new RegExp("^{{ prefix|escapejs }}\\d+/$"), "{{ shell|escapejs }}", {{ first|yesno:"1,0" }}]{% if not forloop.last %}, {% endif %}{% endfor %}];
 
 async function offline(request) {
-  const cached = await caches.match(request, { ignoreSearch: true, ignoreVary: true });
-  if (cached) return cached;
-  if (FOLLOWUP.test(new URL(request.url).pathname)) return caches.match("{{ followup_shell|escapejs }}", { ignoreVary: true });
+  const path = new URL(request.url).pathname;
+  const [, shell, first] = SHELLS.find(([pattern]) => pattern.test(path)) || [];
+  const cached = !first && (await caches.match(request, { ignoreSearch: true, ignoreVary: true }));
+  return cached || (shell && caches.match(shell, { ignoreVary: true }));
 }
 
 async function networkFirst(request) {
