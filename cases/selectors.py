@@ -144,6 +144,18 @@ CHANGES_TOLD = ("status", "assigned_to", "priority", "resolve_due", "title", "do
 """The fields of a case that a referent acting on an older version is told about."""
 
 
+def case_version_to_check(*, case: Case, version: int, user: User) -> int:
+    """The version a move `user` made on `version` of `case` is checked against: the current one when every
+    change since was `user`'s own (a visit of theirs sent before it, which dates the first contact), so that
+    only someone else's change makes it stale; `version` otherwise. A change with no known author counts as
+    someone else's."""
+    current = Case.objects.values_list("version", flat=True).get(pk=case.pk)
+    later = case.history.filter(version__gt=version)
+    if current > version and later.filter(version=current).exists() and not later.exclude(history_user=user).exists():
+        return current
+    return version
+
+
 def case_changes_since(*, case: Case, version: int) -> list[str]:
     """What changed in `case` since `version`, one sentence per field of CHANGES_TOLD, such as "Status: In
     progress → Closed"; one general sentence when the history does not hold that version or only other

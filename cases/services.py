@@ -32,6 +32,7 @@ from cases.selectors import (
     DueDigest,
     RatingRequest,
     case_changes_since,
+    case_version_to_check,
     due_digests,
     satisfaction_reminders_due,
 )
@@ -534,9 +535,10 @@ def case_queued_action(
     the phone had then, and keep its receipt, in one transaction; the same action resent returns the receipt
     stored. Returns (receipt, created).
 
-    A note or a message is added whatever the version; a move is refused with CaseActionStale when the case
-    is no longer at `version`. Raises CaseActionConflict when `client_uuid` is stored for another action, and
-    ValidationError or PermissionDenied as `case_add_note` and `case_transition` do.
+    A note or a message is added whatever the version; a move is refused with CaseActionStale when someone
+    else changed the case since `version` (`case_version_to_check`). Raises CaseActionConflict when
+    `client_uuid` is stored for another action, and ValidationError or PermissionDenied as `case_add_note`
+    and `case_transition` do.
     """
     if not can(by, Action.WORK_ON_CASES):
         raise PermissionDenied(_("Your role cannot work on cases."))
@@ -559,15 +561,16 @@ def case_queued_action(
             if kind == Kind.MOVE:
                 if not to_status:
                     raise ValidationError({"to_status": _("Choose the status to move the case to.")})
+                checked = case_version_to_check(case=case, version=version, user=by)
                 case = case_transition(
                     case=case,
                     to_status=to_status,
                     by=by,
                     note=body,
                     resolution_summary=resolution_summary,
-                    expected_version=version,
+                    expected_version=checked,
                 )
-                receipt.applied_on = version
+                receipt.applied_on = checked
                 receipt.event = case.events.latest("pk")
             elif kind in (Kind.NOTE, Kind.MESSAGE):
                 visibility = CaseNote.Visibility.SME if kind == Kind.MESSAGE else CaseNote.Visibility.INTERNAL

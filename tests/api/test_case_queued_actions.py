@@ -1,6 +1,7 @@
 """Actions a referent queued offline on the phone, sent to POST /api/v1/cases/<id>/actions/: stored once per
 client UUID, moves refused with 412 and what changed when the case moved on, nothing stored when refused."""
 
+import datetime
 import threading
 import uuid
 
@@ -226,3 +227,45 @@ def test_concurrent_sends_of_one_action_store_it_once_and_all_get_it():
     assert all(response.json() == responses[0].json() for response in responses)
     assert case.notes.count() == 1
     assert CaseActionReceipt.objects.count() == 1
+
+
+def test_a_move_made_before_the_referents_own_visit_was_sent_is_not_stale(api, awa, case):
+    """Offline, the referent logged a visit on the case, then resolved it: the visit, sent first, dated the
+    case's first contact and so moved its version on. Their own change does not make the move stale."""
+    case.received_at = datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)
+    case.first_contact_at = None
+    case.save()
+    visit = {
+        "client_uuid": str(uuid.uuid4()),
+        "enterprise": case.enterprise_id,
+        "started_at": "2026-11-20T09:30:00Z",
+        "duration_minutes": 45,
+        "purpose": "follow_up",
+        "observations": "Moteur rebobiné",
+        "cases": [case.pk],
+    }
+    assert api(awa).post("/api/v1/visits/", visit, format="json").status_code == 201
+    case.refresh_from_db()
+    assert case.version == 2
+
+    move = {"client_uuid": str(uuid.uuid4()), "kind": "move", "version": 1, "to_status": "waiting_sme"}
+    response = send(api(awa), case, move)
+
+    assert response.status_code == 201, response.json()
+    assert (response.json()["applied_on"], response.json()["case_version"]) == (2, 3)
+
+
+def test_a_move_is_stale_when_someone_else_changed_the_case_after_the_referent(api, hub, manager, awa, case):
+    first = {"client_uuid": str(uuid.uuid4()), "kind": "move", "version": 1, "to_status": "waiting_sme"}
+    assert send(api(awa), case, first).status_code == 201
+    moussa = ReferentUserFactory(hub=hub, first_name="Moussa", last_name="Diarra")
+    case_assign(case=case, referent=moussa, by=manager)
+    case_assign(case=case, referent=awa, by=manager)
+
+    later = {"client_uuid": str(uuid.uuid4()), "kind": "move", "version": 1, "to_status": "resolved"}
+    response = send(api(awa), case, {**later, "resolution_summary": "Réglé."})
+
+    assert response.status_code == 412
+    assert response.json()["changes"] == ["Status: In progress → Waiting for the SME"]
+    case.refresh_from_db()
+    assert (case.status, case.version) == (S.WAITING_SME, 4)
