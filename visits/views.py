@@ -65,12 +65,14 @@ def _followups_prefix() -> str:
     return reverse("visits:followup", args=[0]).removesuffix("0/")
 
 
-def app_config(request, *, visit_form: bool = False, followups: bool = False, day: bool = False) -> dict:
+def app_config(
+    request, *, visit_form: bool = False, followups: bool = False, day: bool = False, sheets: bool = False
+) -> dict:
     """What the mobile script needs, read from the page (no inline script): URLs, the signed-in referent
     and the messages it shows, in the page's language: the outbox's on every page; with `visit_form`, the
     visit form's; with `followups`, what followup.js needs (the home page and a follow-up's form); with
-    `day`, what day.js needs (the home page and a case's page). Each page gets only its own, to keep its
-    first load light."""
+    `day`, what day.js needs (the home page and a case's page); with `sheets`, what sheets.js needs (the
+    library's pages). Each page gets only its own, to keep its first load light."""
     config = {
         "user": request.user.pk,
         "visits": reverse("visit-list"),
@@ -102,7 +104,6 @@ def app_config(request, *, visit_form: bool = False, followups: bool = False, da
                 "Some records are not sent yet. They stay on this phone, but only you can send them. Sign out anyway?"
             ),
             "signOutFailed": _("Could not sign out (no network?): try again once connected. The app works meanwhile."),
-            "kept": _("Kept on this phone"),
             "due": _("due %(date)s"),
             "changed": _("Case changed meanwhile"),
             "asNote": _("Keep as a note"),
@@ -142,6 +143,14 @@ def app_config(request, *, visit_form: bool = False, followups: bool = False, da
             summary=_("Resolution summary"),
             note=_("Note"),
             sme=str(CaseNote.Visibility.SME.label),
+        )
+    if sheets:
+        config["sheetsRoom"] = SHEETS_ROOM_BYTES
+        config["text"].update(
+            kept=_("Kept on this phone"),
+            remove=_("Remove from the phone"),
+            room=_("%(used)s MB of the %(room)s MB kept for sheets"),
+            noRoom=_("The %(room)s MB kept for sheets are full: remove a sheet from the phone first."),
         )
     if followups:
         config["collect"] = reverse("followup-collect", args=[0])
@@ -204,7 +213,14 @@ def day_copy(request):
     return JsonResponse(field_day(user=request.user), json_dumps_params={"ensure_ascii": False})
 
 
-SHELL_STATIC = ["hub/site.css", "visits/mobile.js", "visits/visit_form.js", "visits/followup.js", "visits/day.js"]
+SHELL_STATIC = [
+    "hub/site.css",
+    "visits/mobile.js",
+    "visits/visit_form.js",
+    "visits/followup.js",
+    "visits/day.js",
+    "visits/sheets.js",
+]
 
 
 @functools.cache
@@ -293,6 +309,11 @@ def followup_form(request, pk: int | None = None):
 
 SHEETS_LISTED = 10
 """How many sheets each list of the phone's library shows."""
+SHEET_PAGE_BYTES = 20_000
+"""What a sheet's page takes in the phone's cache, about: its text is a few kilobytes, the rest is headers."""
+SHEETS_ROOM_BYTES = 25_000_000
+"""The room the phone gives the sheets kept offline, pictures included: a small part of what Chrome lets a
+site keep on a phone of 16 GB, so that the outbox never runs short."""
 
 
 @require(Action.LOG_VISITS)
@@ -306,19 +327,23 @@ def sheet_list(request):
         "found": found[:30] if found is not None else None,
         "shared": sheets_shared_in_cases_of(user=request.user)[:SHEETS_LISTED],
         "latest": sheets_latest(user=request.user)[:SHEETS_LISTED],
-        "app": app_config(request),
+        "app": app_config(request, sheets=True),
     }
     return render(request, "visits/mobile_sheets.html", context)
 
 
 @require(Action.LOG_VISITS)
 def sheet_detail(request, pk: int):
+    """The sheet with its pictures, which the phone keeps with it for offline reading."""
     sheet = access(sheets_visible_to(user=request.user), pk=pk)
+    pictures = list(sheet.attachments.filter(content_type__startswith="image/"))
     context = {
         "sheet": sheet,
         "body": render_body(sheet.body),
         "partners": sheet.partners.all(),
-        "app": app_config(request),
+        "pictures": pictures,
+        "offline_bytes": SHEET_PAGE_BYTES + sum(picture.size for picture in pictures),
+        "app": app_config(request, sheets=True),
     }
     return render(request, "visits/mobile_sheet.html", context)
 

@@ -1,22 +1,28 @@
 """The referent's whole day offline (issue #21), in Chromium at 360 px under the production Content Security
 Policy: a case read from the copy of the day, a note, a move and a message to the SME saved on the phone with
 a follow-up and a visit, kept across a reload and a closed browser, then sent with no page open, each stored
-once and in the order it was made; and a move refused because a manager reassigned the case meanwhile, shown
-with what changed and kept as a note."""
+once and in the order it was made; a move refused because a manager reassigned the case meanwhile, shown
+with what changed and kept as a note; and a technology sheet kept with its picture within the room given to
+the sheets."""
 
+import io
 import time
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image
 
 from cases import services as case_services
 from cases.models import Case, CaseActionReceipt, CaseEvent, CaseNote, CaseStatus
+from hub.library.services import sheet_attach
 from hub.models import FollowUp
 from tests.browser.conftest import screenshot
 from tests.browser.test_installable import OUTBOX, controlled, until
 from tests.browser.test_mobile_followups import six_month_followup
 from tests.browser.test_pages import assert_fits_the_phone, sign_in
-from tests.factories import CaseFactory, EnterpriseFactory, ManagerFactory, ReferentUserFactory
+from tests.factories import CaseFactory, EnterpriseFactory, ManagerFactory, ReferentUserFactory, SheetFactory
+from visits import views
 from visits.models import Visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -168,3 +174,52 @@ def test_a_move_refused_because_the_case_was_reassigned_shows_what_changed_and_i
     assert kept.visibility == CaseNote.Visibility.INTERNAL
     assert "Mark as resolved" in kept.body and "Moteur rebobiné" in kept.body
     assert Case.objects.get(pk=case.pk).assigned_to == colleague
+
+
+def jpeg(colour) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (400, 300), colour).save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+def test_a_sheet_kept_with_its_picture_reads_offline_within_the_room_given_to_sheets(
+    english, live_server, referent, settings, tmp_path, monkeypatch
+):
+    phone = english
+    settings.MEDIA_ROOT = tmp_path / "media"
+    manager = ManagerFactory(hub=referent.hub)
+    fumoir = SheetFactory(hub=referent.hub, title="Fumoir amélioré FTT", body="## Principe\nFumer sans brûler.")
+    sheet_attach(sheet=fumoir, by=manager, upload=SimpleUploadedFile("fumoir.jpg", jpeg((120, 60, 20))))
+    four = SheetFactory(hub=referent.hub, title="Four à pain", body="Cuire au bois.")
+    sheet_attach(sheet=four, by=manager, upload=SimpleUploadedFile("four.jpg", jpeg((20, 60, 120))))
+    monkeypatch.setattr(views, "SHEETS_ROOM_BYTES", views.SHEET_PAGE_BYTES + 15_000)  # one sheet, not two
+    sign_in(phone, live_server.url, referent.username)
+    phone.goto(f"{live_server.url}/m/library/")
+    controlled(phone)
+
+    phone.goto(f"{live_server.url}/m/library/{fumoir.pk}/")
+    until(phone, "document.querySelector('#sheet-pictures img').complete")
+    phone.click("#keep-sheet")
+    until(phone, "document.querySelector('#keep-sheet').disabled")
+    phone.goto(f"{live_server.url}/m/library/{four.pk}/")
+    phone.click("#keep-sheet")
+    until(phone, "!document.querySelector('#keep-status').hidden")
+    assert "remove a sheet" in phone.locator("#keep-status").inner_text()
+    assert not phone.locator("#keep-sheet").is_disabled()
+
+    phone.context.set_offline(True)
+    phone.goto(f"{live_server.url}/m/library/")
+    until(phone, "!document.querySelector('#kept').hidden")
+    assert "MB of the" in phone.locator("#kept-room").inner_text()
+    phone.locator("#kept-sheets").get_by_role("link", name="Fumoir amélioré FTT").click()
+    until(phone, "document.querySelector('#sheet-pictures img')?.complete")
+    assert "Fumer sans brûler." in phone.locator("main").inner_text()
+    assert phone.evaluate("document.querySelector('#sheet-pictures img').naturalWidth") == 400
+    assert_fits_the_phone(phone)
+    screenshot(phone, "mobile-sheet-kept")
+
+    phone.goto(f"{live_server.url}/m/library/")
+    until(phone, "!document.querySelector('#kept').hidden")
+    phone.locator("#kept-sheets button", has_text="Remove from the phone").click()
+    until(phone, "document.querySelector('#kept').hidden")
+    assert phone.evaluate("caches.open('hubiit-saved').then((c) => c.keys()).then((k) => k.length)") == 0

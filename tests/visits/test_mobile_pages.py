@@ -246,6 +246,7 @@ class TestServiceWorker:
             static("visits/visit_form.js"),
             static("visits/followup.js"),
             static("visits/day.js"),
+            static("visits/sheets.js"),
         ]
         assert 'if (event.request.method !== "GET"' in source
         assert f'if (["{DIRECTORY}", "/m/followups.json", "/m/day.json"].includes(url.pathname)) return;' in source
@@ -254,7 +255,14 @@ class TestServiceWorker:
         """A new worker (one that caches less, say) renames the cache, so that phones drop the old copies."""
         digest = hashlib.sha256()
         worker = get_template("visits/sw.js").origin.name
-        shell = ["hub/site.css", "visits/mobile.js", "visits/visit_form.js", "visits/followup.js", "visits/day.js"]
+        shell = [
+            "hub/site.css",
+            "visits/mobile.js",
+            "visits/visit_form.js",
+            "visits/followup.js",
+            "visits/day.js",
+            "visits/sheets.js",
+        ]
         for path in [*map(finders.find, shell), worker]:
             digest.update(Path(path).read_bytes())
         assert f'const CACHE = "hubiit-mobile-{digest.hexdigest()[:12]}";' in text(client.get(SERVICE_WORKER))

@@ -305,24 +305,6 @@
     location.href = `${record.page}?edit=${record.client_uuid}`;
   }
 
-  // ---- Sheets kept for offline reading: the page in a cache of its own, its title in the list.
-  const keptSheets = async () => (await meta("sheets")) || [];
-  async function keepSheet(event) {
-    const button = event.target;
-    await (await caches.open("hubiit-saved")).add(location.pathname);
-    const sheets = (await keptSheets()).filter((sheet) => sheet.url !== location.pathname);
-    sheets.unshift({ url: location.pathname, title: button.dataset.title });
-    await meta("sheets", sheets);
-    Object.assign(button, { textContent: text.kept, disabled: true });
-  }
-  async function showKeptSheets() {
-    const list = $("#kept-sheets");
-    if (!list) return;
-    const sheets = await keptSheets();
-    list.replaceChildren(...sheets.map((sheet) => el("li", {}, el("a", { href: sheet.url }, sheet.title))));
-    $("#kept").hidden = !sheets.length;
-  }
-
   // ---- Signing out needs the server: offline it is refused, and the app stays as it is. Once the server has
   // signed the referent out, the phone drops what it no longer needs: the records sent (their content is on
   // the server), the copies, the sheets kept and the cached pages. The records not sent yet and the draft
@@ -353,9 +335,6 @@
     document.querySelectorAll('form[action$="/logout/"]').forEach((form) => form.addEventListener("submit", signOut));
     showClock();
     showOutbox();
-    const keep = $("#keep-sheet");
-    if (keep) keep.addEventListener("click", keepSheet);
-    showKeptSheets();
     const sendNow = $("#send-now");
     if (sendNow) sendNow.addEventListener("click", sendAll);
     window.addEventListener("online", sendAll);
