@@ -67,7 +67,7 @@ class CaseActionStale(Exception):
     changed since, `case` is the case as it is now."""
 
     def __init__(self, case: Case, *, changes: list[str]):
-        super().__init__(_("This case changed since you made this action on your phone: check it and try again."))
+        super().__init__(_("Someone else changed this case after you made this change on your phone:"))
         self.case = case
         self.changes = changes
 

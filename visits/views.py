@@ -105,7 +105,6 @@ def app_config(
             ),
             "signOutFailed": _("Could not sign out (no network?): try again once connected. The app works meanwhile."),
             "due": _("due %(date)s"),
-            "changed": _("Case changed meanwhile"),
             "asNote": _("Keep as a note"),
             "held": _("Waits for the earlier change to this case."),
             "internal": str(CaseNote.Visibility.INTERNAL.label),

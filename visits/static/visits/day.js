@@ -153,6 +153,7 @@
   const previous = app.page;
   app.page = async function () {
     if (previous) await previous();
+    window.addEventListener("online", refresh);
     if (box()) return startCase();
     await refresh();
   };
