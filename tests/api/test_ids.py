@@ -38,8 +38,8 @@ PEOPLE = ("author", "collected_by", "confirmed_by", "shared_by")
 """People who need not be referents: the id of a user, a referent's being the one /referents/ lists."""
 COUNTS = {("Activity", "visits"), ("BreakdownRow", "visits"), ("Impact", "followups"), ("Turnover", "enterprises")}
 """Report figures named after what they count: numbers, not ids."""
-NESTED = {("Targets", "hubs")}
-"""Whole records (each hub's targets), not ids."""
+NESTED = {("Targets", "hubs"), ("CaseActionReceipt", "case")}
+"""Whole records (each hub's targets, the case a phone's action was applied to), not ids."""
 DESCRIPTIONS = {
     "hubs": {ids.HUB},
     "enterprises": {ids.ENTERPRISE},

@@ -14,8 +14,9 @@ from PIL import Image
 from rest_framework.authtoken.models import Token
 
 from cases.models import CaseAttachment
+from cases.services import case_queued_action
 from hub.messaging.services import send_message
-from tests.factories import CaseNoteFactory, FollowUpFactory, PartnerFactory, VisitFactory
+from tests.factories import CaseFactory, CaseNoteFactory, FollowUpFactory, PartnerFactory, VisitFactory
 from visits.services import visit_add_photo
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
@@ -47,6 +48,8 @@ def records(hub, enterprise, referent, manager, sme_user, settings):
     picture = io.BytesIO()
     Image.new("RGB", (40, 30)).save(picture, format="PNG")
     visit_add_photo(visit=visit, by=referent, upload=SimpleUploadedFile("p.png", picture.getvalue()))
+    worked = CaseFactory(enterprise=enterprise, assigned_to=referent, status="in_progress")
+    case_queued_action(case=worked, by=referent, client_uuid=uuid.uuid4(), kind="note", version=1, body="Vu.")
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label)
