@@ -7,8 +7,8 @@ from django.db.models.functions import Coalesce, Least, Left, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import MOVE_LABELS, OPEN_STATUSES, Case, CaseEvent, CaseNote, CaseStatus
-from cases.selectors import cases_visible_to, moves_offered
+from cases.models import OPEN_STATUSES, Case, CaseEvent, CaseNote, CaseStatus
+from cases.selectors import cases_visible_to
 from hub.calendar import hub_today
 from hub.followups.selectors import followups_due_for_referent
 from hub.models import Enterprise, Referent, Role, User
@@ -207,7 +207,6 @@ def _field_case(case: Case, *, user: User, now: datetime.datetime, timeline: lis
             "address": enterprise.address,
             "place": enterprise.commune or enterprise.region.name,
         },
-        "moves": [[move, str(MOVE_LABELS[case.status, move])] for move in moves_offered(case=case, user=user)],
         "timeline": timeline,
     }
 
@@ -215,8 +214,8 @@ def _field_case(case: Case, *, user: User, now: datetime.datetime, timeline: lis
 def field_day(*, user: User) -> dict:
     """The copy of the referent's day that the phone keeps so that a case's page reads offline: their open
     assigned cases, at most FIELD_DAY_CASES, the overdue first and then by due date (ordering by
-    `Case.next_due` does both), each with its enterprise's contact, the moves `user` may make and the last of
-    its timeline. Four queries, whatever the number of cases."""
+    `Case.next_due` does both), each with its enterprise's contact and the last of its timeline (the moves the
+    phone offers come with the page: `visits.views.app_config`). Four queries, whatever the number of cases."""
     now = timezone.now()
     cases = list(
         cases_visible_to(user=user)

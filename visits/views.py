@@ -105,9 +105,7 @@ def app_config(
             ),
             "signOutFailed": _("Could not sign out (no network?): try again once connected. The app works meanwhile."),
             "due": _("due %(date)s"),
-            "asNote": _("Keep as a note"),
             "held": _("Waits for the earlier change to this case."),
-            "internal": str(CaseNote.Visibility.INTERNAL.label),
         },
     }
     if visit_form:
@@ -141,7 +139,9 @@ def app_config(
             confirm=_("Confirm: %(label)s"),
             summary=_("Resolution summary"),
             note=_("Note"),
+            internal=str(CaseNote.Visibility.INTERNAL.label),
             sme=str(CaseNote.Visibility.SME.label),
+            asNote=_("Keep as a note"),
         )
     if sheets:
         config["sheetsRoom"] = SHEETS_ROOM_BYTES

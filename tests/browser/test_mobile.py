@@ -266,7 +266,10 @@ def test_the_home_lists_my_cases_and_a_case_moves_on_from_the_phone(field_phone,
     page.get_by_role("link", name=case.reference).click()
     page.locator("details.move summary", has_text="Passer en cours").click()
     page.locator("details.move[open] button").click()
-    page.wait_for_load_state("load")
+    # Through the outbox: once the server has it, the page shows the case as the server has it.
+    page.wait_for_function(
+        "document.querySelector('#case-status.in_progress') && !document.querySelector('#case-pending li')"
+    )
     assert Case.objects.get().status == CaseStatus.IN_PROGRESS
     assert_fits_the_phone(page)
     screenshot(page, "mobile-case")

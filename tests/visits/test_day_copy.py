@@ -127,21 +127,6 @@ def test_each_case_carries_its_enterprise_contact_and_what_the_page_shows(refere
     }
 
 
-def test_a_case_offers_the_referents_moves_with_their_labels(referent):
-    CaseFactory(hub=referent.hub, assigned_to=referent, status=S.IN_PROGRESS)
-    CaseFactory(hub=referent.hub, assigned_to=referent, status=S.ASSIGNED, resolve_due=days(1))
-
-    with translation.override("en"):
-        assigned, in_progress = field_day(user=referent)["cases"]
-
-    assert assigned["moves"] == [["in_progress", "Start work"], ["referred", "Refer to a partner"]]
-    assert in_progress["moves"] == [
-        ["waiting_sme", "Wait for the SME"],
-        ["resolved", "Mark as resolved"],
-        ["referred", "Refer to a partner"],
-    ]
-
-
 def test_the_timeline_holds_the_last_entries_newest_first_with_texts_cut(referent):
     manager = ManagerFactory(hub=referent.hub, first_name="Mariam", last_name="Coulibaly")
     case = CaseFactory(hub=referent.hub, assigned_to=referent, status=S.IN_PROGRESS)

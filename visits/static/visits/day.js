@@ -8,15 +8,20 @@
   const { cfg, text, $, el, fill, when, shortDate, uuid, save, records, meta, request, sendAll } = app;
   const actionsUrl = (id) => cfg.actions.replace("/0/", `/${id}/`);
 
-  // Asked once the page has loaded: the copy weighs nothing on the page's first load.
+  // Asked once the page has loaded: the copy weighs nothing on the page's first load. It names its referent:
+  // another person signed in on the same phone never reads it.
+  const mine = async () => {
+    const day = await meta("day");
+    return day?.user === cfg.user ? day : null;
+  };
   async function refresh() {
     try {
       const response = await request(cfg.day);
-      if (response.ok) await meta("day", await response.json());
+      if (response.ok) await meta("day", { ...(await response.json()), user: cfg.user });
     } catch (error) {
       // Offline, or no answer in time: the copy kept serves.
     }
-    const day = await meta("day");
+    const day = await mine();
     const line = $("#day-refreshed");
     if (line && day) Object.assign(line, { textContent: fill(text.refreshed, { time: when(day.refreshed) }), hidden: false });
     return day;
@@ -133,7 +138,7 @@
   async function startCase() {
     const online = box().dataset;
     const id = Number(online.case || (location.pathname.match(/\/(\d+)\/$/) || [])[1]);
-    const day = online.case ? refresh() : meta("day");
+    const day = online.case ? refresh() : mine();
     shown = online.case
       ? { id, version: Number(online.version), reference: $("#case-ref").textContent, status: online.status }
       : ((await day) || { cases: [] }).cases.find((c) => c.id === id);
@@ -149,6 +154,16 @@
     await showPending();
     box().dataset.ready = "1";
   }
+
+  // A move refused because someone else changed the case meanwhile, kept as a note saying what the referent
+  // did: the server stored nothing under its UUID, which the note takes.
+  app.asNote = function (record) {
+    const { to_status, body, resolution_summary } = record.payload;
+    const note = [record.move || to_status, resolution_summary, body].filter(Boolean).join("\n");
+    Object.assign(record.payload, { kind: "note", body: note, to_status: "", resolution_summary: "" });
+    Object.assign(record, { label: `${record.ref} · ${text.internal}`, code: 0 });
+    return app.retry(record);
+  };
 
   const previous = app.page;
   app.page = async function () {

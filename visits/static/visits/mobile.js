@@ -270,7 +270,8 @@
       if (record.code === 400 && !record.server_id && record.page) {
         actions.append(button(text.correct, () => correct(record)));
       }
-      if (record.code === 412 && record.payload.kind === "move") actions.append(button(text.asNote, () => asNote(record)));
+      // A stale move can be kept as a note where the case's script runs (day.js: the home and case pages).
+      if (record.code === 412) app.asNote && actions.append(button(text.asNote, () => app.asNote(record)));
       else if (record.code !== 409) actions.append(button(text.retry, () => retry(record)));
       actions.append(button(text.discard, () => discard(record)));
       item.append(actions);
@@ -283,15 +284,6 @@
     sending.add(record.client_uuid);
     await save(record);
     sendAll();
-  }
-  // A move refused because the case changed meanwhile is kept as a note saying what the referent did: the
-  // server stored nothing under its UUID, which the note takes.
-  function asNote(record) {
-    const { to_status, body, resolution_summary } = record.payload;
-    const note = [record.move || to_status, resolution_summary, body].filter(Boolean).join("\n");
-    Object.assign(record.payload, { kind: "note", body: note, to_status: "", resolution_summary: "" });
-    Object.assign(record, { label: `${record.ref} · ${text.internal}`, code: 0 });
-    return retry(record);
   }
   // Says what discarding loses: a visit stored already only its photos not sent, a copy refused for its UUID
   // nothing the server holds, anything else all of it.
@@ -359,7 +351,7 @@
   // What a page's own script (visit_form.js, followup.js, day.js) uses, and the worker `background`; a page's
   // script sets `page`, run once every deferred script has run.
   const app = (self.hubiit = {
-    cfg, text, $, el, fill, when, button, uuid, timed, save, get, records, store, meta, request, sending, sendAll,
+    cfg, text, $, el, fill, when, button, uuid, timed, save, get, records, store, meta, request, sending, sendAll, retry,
     draftKey, localDateTime, shortDate, followupName, background,
   });
   if (doc) document.addEventListener("DOMContentLoaded", start);

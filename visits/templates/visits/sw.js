@@ -80,14 +80,8 @@ self.addEventListener("fetch", (event) => {
   else if (url.pathname.startsWith("{{ scope|escapejs }}") && !url.pathname.startsWith("{{ photos|escapejs }}")) {
     event.respondWith(networkFirst(event.request));
     if (event.request.mode === "navigate") event.waitUntil(keepShell());
-  } else if (event.request.destination === "image") event.respondWith(keptPicture(event.request));
-});
-
-{# A kept sheet's pictures are files of the library, outside /m/: offline, from the sheets' cache. #}
-async function keptPicture(request) {
-  try {
-    return await fetch(request);
-  } catch (error) {
-    return (await caches.match(request, { cacheName: "hubiit-saved", ignoreVary: true })) || Response.error();
+  } else if (event.request.destination === "image") {
+    {# A kept sheet's pictures are files of the library, outside /m/: offline, from the sheets' cache. #}
+    event.respondWith(fetch(event.request).catch(() => caches.match(event.request, { ignoreVary: true })));
   }
-}
+});
