@@ -227,6 +227,5 @@ def field_day(*, user: User) -> dict:
     )
     timelines = _field_timelines(user=user, case_ids=[case.pk for case in cases])
     return {
-        "refreshed": timezone.localtime(now).isoformat(),
         "cases": [_field_case(case, user=user, now=now, timeline=timelines[case.pk]) for case in cases],
     }

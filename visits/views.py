@@ -204,11 +204,12 @@ def followups_copy(request):
     return JsonResponse(field_followups(user=request.user))
 
 
-@never_cache
+@cache_control(private=True, no_cache=True)
+@decorator_from_middleware(ConditionalGetMiddleware)
 @require(Action.LOG_VISITS)
 def day_copy(request):
     """The copy of the referent's day (visits.selectors.field_day), asked by the phone once a page has
-    loaded, so that it weighs nothing on the first load."""
+    loaded, so that it weighs nothing on the first load; revalidated as the directory copy is."""
     return JsonResponse(field_day(user=request.user), json_dumps_params={"ensure_ascii": False})
 
 

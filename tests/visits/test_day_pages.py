@@ -64,14 +64,19 @@ class TestAccess:
 
 
 class TestDayCopy:
-    def test_a_referent_gets_the_copy_of_their_day_never_kept_by_http(self, as_referent, case):
+    def test_a_referent_gets_the_copy_of_their_day_revalidated_at_each_load(self, as_referent, case):
         response = as_referent.get(DAY)
 
         assert response.status_code == 200
         assert response["Content-Type"] == "application/json"
-        assert {"no-cache", "no-store"} <= {part.strip() for part in response["Cache-Control"].split(",")}
+        assert {"private", "no-cache"} <= {part.strip() for part in response["Cache-Control"].split(",")}
         copy = response.json()
-        assert set(copy) == {"refreshed", "cases"}
+        assert set(copy) == {"cases"}
+        unchanged = as_referent.get(DAY, HTTP_IF_NONE_MATCH=response["ETag"])
+        assert (unchanged.status_code, unchanged.content) == (304, b"")
+        case.title = "Séchoir solaire réparé"
+        case.save()
+        assert as_referent.get(DAY, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 200
         assert [(day["id"], day["version"], day["status"]) for day in copy["cases"]] == [(case.pk, 7, S.IN_PROGRESS)]
 
     def test_another_hubs_referent_never_gets_these_cases(self, client, other_referent, other_enterprise, case):

@@ -17,7 +17,7 @@
   async function refresh() {
     try {
       const response = await request(cfg.day);
-      if (response.ok) await meta("day", { ...(await response.json()), user: cfg.user });
+      if (response.ok) await meta("day", { ...(await response.json()), user: cfg.user, refreshed: Date.now() });
     } catch (error) {
       // Offline, or no answer in time: the copy kept serves.
     }
