@@ -156,10 +156,14 @@ def case_version_to_check(*, case: Case, version: int, user: User) -> int:
     return version
 
 
-def case_changes_since(*, case: Case, version: int) -> list[str]:
+def case_changes_since(*, case: Case, version: int, user: User | None = None) -> list[str]:
     """What changed in `case` since `version`, one sentence per field of CHANGES_TOLD, such as "Status: In
     progress → Closed"; one general sentence when the history does not hold that version or only other
-    fields changed."""
+    fields changed. With `user`, from the version before someone else's first change: what `user` changed
+    themselves is not told them."""
+    if user is not None:
+        others = case.history.filter(version__gt=version).exclude(history_user=user).order_by("version").first()
+        version = others.version - 1 if others else version
     then = case.history.filter(version=version).order_by("-history_date", "-history_id").first()
     if then is None:
         return [_("This case was changed by someone else since you last read it.")]

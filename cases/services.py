@@ -580,8 +580,14 @@ def case_queued_action(
                 raise ValidationError({"kind": _("Unknown kind of action.")})
             receipt.case_version = case.version
             receipt.save()
-    except CaseChanged as changed:
-        raise CaseActionStale(changed.case, changes=case_changes_since(case=changed.case, version=version)) from None
+    except (CaseChanged, ValidationError) as refused:
+        # A resend that waited on the first send's lock finds the case moved by that very action.
+        if stored := _stored_action(client_uuid=client_uuid, content_hash=content_hash, by=by):
+            return stored, False
+        if isinstance(refused, ValidationError):
+            raise
+        changes = case_changes_since(case=refused.case, version=version, user=by)
+        raise CaseActionStale(refused.case, changes=changes) from None
     except IntegrityError:
         if stored := _stored_action(client_uuid=client_uuid, content_hash=content_hash, by=by):
             return stored, False

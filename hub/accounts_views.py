@@ -32,6 +32,17 @@ BACKEND = "django.contrib.auth.backends.ModelBackend"
 SIGN_UP_SESSION_KEY = "sign_up"
 
 
+class SignOutView(auth_views.LogoutView):
+    """Signing out also empties the browser's HTTP cache for the site (`Clear-Site-Data: "cache"`), where
+    the referents' phones keep the copies of their day, directory and follow-ups to revalidate them; the
+    phone's own storage (the records not sent yet) is left to the mobile app."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache"'
+        return response
+
+
 @never_cache
 @sensitive_post_parameters("password1", "password2")
 def signup(request):

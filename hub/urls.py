@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from hub import views
+from hub import accounts_views, views
 from hub.security import LockoutAuthenticationForm
 
 urlpatterns = [
@@ -19,7 +19,7 @@ urlpatterns = [
         ),
         name="login",
     ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", accounts_views.SignOutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("manage/", views.manage_home, name="manage-home"),
     path("manage/cases/", include("cases.manage_urls")),

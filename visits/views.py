@@ -75,6 +75,7 @@ def app_config(
     library's pages). Each page gets only its own, to keep its first load light."""
     config = {
         "user": request.user.pk,
+        "rendered": int(timezone.now().timestamp() * 1000),
         "visits": reverse("visit-list"),
         "worker": reverse("visits:service-worker"),
         "home": reverse("visits:mobile-home"),

@@ -266,6 +266,6 @@ def test_a_move_is_stale_when_someone_else_changed_the_case_after_the_referent(a
     response = send(api(awa), case, {**later, "resolution_summary": "Réglé."})
 
     assert response.status_code == 412
-    assert response.json()["changes"] == ["Status: In progress → Waiting for the SME"]
+    assert response.json()["changes"] == ["Other details of this case were changed since you last read it."]
     case.refresh_from_db()
     assert (case.status, case.version) == (S.WAITING_SME, 4)

@@ -156,24 +156,57 @@ def test_a_move_refused_because_the_case_was_reassigned_shows_what_changed_and_i
 
     phone.context.set_offline(True)
     move(phone, "Mark as resolved", "resolution_summary", "Moteur rebobiné")
-    until(phone, "document.querySelectorAll('#outbox-list .state-waiting').length === 1")
+    write(phone, "sme", "Le moulin est réparé")
+    until(phone, "document.querySelectorAll('#outbox-list .state-waiting').length === 2")
     case_services.case_assign(case=Case.objects.get(pk=case.pk), referent=colleague, by=manager, note="Congé")
 
     phone.context.set_offline(False)
     phone.goto(f"{live_server.url}/m/")
     until(phone, "document.querySelectorAll('#outbox-list .state-refused').length === 1")
     refused = phone.locator("#outbox-list .state-refused").inner_text()
-    assert "Moussa Diarra" in refused
+    assert "Assigned referent:" in refused and "Moussa Diarra" in refused
     assert Case.objects.get(pk=case.pk).status != CaseStatus.RESOLVED
+    # The message made after the move waits for it: the referent's actions on a case keep their order.
+    held = phone.locator("#outbox-list .state-waiting").inner_text()
+    assert "Waits for the earlier change to this case." in held
+    assert not CaseNote.objects.exists()
     assert_fits_the_phone(phone)
     screenshot(phone, "mobile-move-refused")
 
     phone.locator("#outbox-list .state-refused button", has_text="Keep as a note").click()
-    until(phone, "document.querySelectorAll('#outbox-sent .state-sent').length === 1")
-    kept = CaseNote.objects.get()
+    until(phone, "document.querySelectorAll('#outbox-sent .state-sent').length === 2")
+    kept, message = CaseNote.objects.order_by("created_at")
     assert kept.visibility == CaseNote.Visibility.INTERNAL
     assert "Mark as resolved" in kept.body and "Moteur rebobiné" in kept.body
+    assert (message.visibility, message.body) == (CaseNote.Visibility.SME, "Le moulin est réparé")
     assert Case.objects.get(pk=case.pk).assigned_to == colleague
+
+
+def test_a_colleague_signed_in_on_the_same_phone_never_reads_the_referents_copy(english, live_server, referent, day):
+    """The referent's session ended without signing out; a colleague signs in on the same phone and opens one
+    of the referent's cases offline before any page of theirs refreshed the copy: the shell shows nothing."""
+    phone = english
+    case, _followup = day
+    colleague = ReferentUserFactory(hub=referent.hub)
+    sign_in(phone, live_server.url, referent.username)
+    open_home(phone, live_server.url)
+    phone.context.clear_cookies()
+    phone.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    sign_in(phone, live_server.url, colleague.username)
+
+    # The phone forgot what the referent left and the worker cached the app again, as the colleague's.
+    until(phone, f"window.hubiit.meta('day').then((day) => day?.user === {colleague.pk})")
+    shell = "caches.match('/m/cases/offline/').then((page) => page?.text())"
+    until(phone, f"{shell}.then((html) => html?.includes('\"user\":{colleague.pk},'))")
+
+    phone.context.set_offline(True)
+    phone.goto(f"{live_server.url}/m/cases/{case.pk}/")
+    until(phone, "!document.querySelector('#case-saved').hidden")
+
+    assert "not among those kept on this phone" in phone.locator("#case-saved").inner_text()
+    main = phone.locator("main").inner_text()
+    assert "Moulin" not in main and "Awa Dembélé" not in main and "Rue 12" not in main
+    assert phone.locator("form[data-queue=note]").is_hidden()
 
 
 def jpeg(colour) -> bytes:

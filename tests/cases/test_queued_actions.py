@@ -1,12 +1,15 @@
 """The service behind the phone's outbox of case actions, and what a referent is told changed since the
 version their phone had."""
 
+import contextlib
 import datetime
 import uuid
+from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
+from simple_history.models import HistoricalRecords
 
 from cases import services
 from cases.models import CaseActionReceipt, CaseStatus, Priority
@@ -106,4 +109,57 @@ def test_changes_in_other_fields_or_an_unknown_version_get_one_general_sentence(
     ]
     assert case_changes_since(case=case, version=99) == [
         "This case was changed by someone else since you last read it."
+    ]
+
+
+def test_a_move_resent_while_its_first_send_held_the_case_answers_the_stored_receipt(case, awa, monkeypatch):
+    """The phone gave up waiting and sent the move again; the resend looked for its receipt before the first
+    send was committed, then found the case moved by that very move: it answers the stored receipt, not a
+    refusal."""
+    action = {
+        "case": case,
+        "by": awa,
+        "client_uuid": uuid.uuid4(),
+        "kind": "move",
+        "version": 1,
+        "to_status": "waiting_sme",
+    }
+    first, _ = case_queued_action(**action)
+    looked = services._stored_action
+    calls = []
+
+    def not_committed_yet(**kwargs):
+        calls.append(kwargs)
+        return None if len(calls) == 1 else looked(**kwargs)
+
+    monkeypatch.setattr(services, "_stored_action", not_committed_yet)
+    again, created = case_queued_action(**action)
+
+    assert (again, created) == (first, False)
+    assert CaseActionReceipt.objects.count() == 1
+    assert case.events.count() == 1
+
+
+@contextlib.contextmanager
+def acting_as(user):
+    """The history records `user` as the author of what is done inside, as the middleware does for a request."""
+    HistoricalRecords.context.request = SimpleNamespace(user=user)
+    try:
+        yield
+    finally:
+        del HistoricalRecords.context.request
+
+
+def test_what_the_referent_changed_themselves_is_not_told_them(case, awa, manager, hub):
+    moussa = ReferentUserFactory(hub=hub, first_name="Moussa", last_name="Diarra")
+    with acting_as(awa):
+        case_transition(case=case, to_status=S.WAITING_SME, by=awa)
+    with acting_as(manager):
+        case_assign(case=case, referent=moussa, by=manager)
+    case.refresh_from_db()
+
+    assert case_changes_since(case=case, version=1, user=awa) == ["Assigned referent: Awa Traoré → Moussa Diarra"]
+    assert case_changes_since(case=case, version=1) == [
+        "Status: In progress → Waiting for the SME",
+        "Assigned referent: Awa Traoré → Moussa Diarra",
     ]

@@ -505,3 +505,11 @@ class TestInvitation:
         user.set_unusable_password()
         user.save()
         assert client.get(f"/accounts/invitation/{signing.dumps(user.pk, salt='cases.rating')}/").status_code == 410
+
+
+def test_signing_out_empties_the_browsers_http_cache_of_the_site(client, referent):
+    """The phones keep the copies of the referent's day, directory and follow-ups in the HTTP cache."""
+    client.force_login(referent)
+    response = client.post("/logout/")
+    assert response.status_code == 302
+    assert response["Clear-Site-Data"] == '"cache"'

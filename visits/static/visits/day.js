@@ -56,8 +56,7 @@
 
   // The moves offered from the status the case will have once what waits on the phone is sent.
   function showMoves(status, label) {
-    const status_line = $("#case-status");
-    Object.assign(status_line, { className: `status ${status}`, textContent: label });
+    Object.assign($("#case-status"), { className: `status ${status}`, textContent: label });
     const moves = cfg.transitions[status] || [];
     $("#moves").hidden = !moves.length;
     $("#move-forms").replaceChildren(
@@ -82,15 +81,15 @@
   // What this referent saved for the case and the phone has not sent yet, listed above the timeline; a move
   // waiting changes the status shown and the moves offered.
   async function showPending() {
-    const mine = (await records()).filter((r) => r.case === shown.id && r.state !== "sent");
+    const waiting = (await records()).filter((r) => r.case === shown.id && r.state !== "sent");
     $("#case-pending").replaceChildren(
-      ...mine.map((r) =>
+      ...waiting.map((r) =>
         el("li", { className: `item state-${r.state}` }, el("strong", {}, r.move || text[r.payload.kind === "message" ? "sme" : "internal"]), " ",
           el("span", { className: "muted" }, r.state === "refused" ? r.reason : text.pending), " ", el("span", {}, r.payload.body || r.payload.resolution_summary))
       )
     );
-    const move = mine.filter((r) => r.payload.kind === "move" && r.state === "waiting").pop();
-    if (move && $("#moves")) showMoves(move.payload.to_status, move.move);
+    const move = waiting.filter((r) => r.payload.kind === "move" && r.state === "waiting").pop();
+    if (move && $("#moves")) showMoves(move.payload.to_status, `${text.pending} – ${move.move}`);
   }
 
   async function queue(event) {
@@ -161,7 +160,7 @@
     const { to_status, body, resolution_summary } = record.payload;
     const note = [record.move || to_status, resolution_summary, body].filter(Boolean).join("\n");
     Object.assign(record.payload, { kind: "note", body: note, to_status: "", resolution_summary: "" });
-    Object.assign(record, { label: `${record.ref} · ${text.internal}`, code: 0 });
+    Object.assign(record, { label: `${record.ref} · ${text.internal}`, move: "", code: 0 });
     return app.retry(record);
   };
 

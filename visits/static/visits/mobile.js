@@ -31,7 +31,8 @@
   const followupName = ([, , kind, date, reference]) =>
     [cfg.kinds[kind], reference, fill(text.due, { date: shortDate(date) })].filter(Boolean).join(" · ");
 
-  // ---- IndexedDB: "outbox" holds one record per visit or follow-up, "meta" the copies and the drafts.
+  // ---- IndexedDB: "outbox" holds one record per visit, follow-up or action on a case, "meta" the copies
+  // and the drafts.
   let opened;
   function database() {
     opened = opened || new Promise((resolve, reject) => {
@@ -308,20 +309,33 @@
     try {
       const response = await post(event.target.action);
       if (!response.ok) throw new Error(response.status);
-      for (const record of await store("outbox", "readonly", (s) => s.getAll())) {
-        if (record.state === "sent") await remove(record.client_uuid);
-      }
-      for (const key of ["directory", "followups", "day", "sheets", "session"]) await meta(key, null);
-      if (window.caches) for (const key of await caches.keys()) await caches.delete(key);
+      await forget();
       location.href = response.url;
     } catch (error) {
       notice("signing-out", text.signOutFailed);
     }
   }
+  async function forget() {
+    for (const record of await store("outbox", "readonly", (s) => s.getAll())) {
+      if (record.state === "sent") await remove(record.client_uuid);
+    }
+    for (const key of ["directory", "followups", "day", "sheets", "session"]) await meta(key, null);
+    for (const key of await caches.keys()) await caches.delete(key);
+  }
 
   // ---- On every mobile page: keep the storage, install the offline shell, show the outbox and send it.
+  // A page fresh from the server (rendered after the last one that ran here) for another person than that
+  // page's: someone signed in without the last one signing out. The phone forgets what the last one left
+  // (their unsent records stay theirs) and the worker caches the app again, as the new person's. A page
+  // kept from before, for someone else than the last fresh one, shows and sends nothing.
   async function start() {
-    meta("session", { ...cfg, csrf: csrf() });
+    const last = await meta("session");
+    if (last && last.user !== cfg.user) {
+      if (cfg.rendered < last.rendered) return notice("stale", text.signIn);
+      await forget();
+      navigator.serviceWorker?.controller?.postMessage("shell");
+    }
+    if (!last || cfg.rendered > last.rendered) meta("session", { ...cfg, csrf: csrf() });
     navigator.storage?.persist?.();
     if ("serviceWorker" in navigator) navigator.serviceWorker.register(cfg.worker).catch(() => {});
     document.querySelectorAll('form[action$="/logout/"]').forEach((form) => form.addEventListener("submit", signOut));

@@ -13,7 +13,7 @@
     const keeping = event.target;
     const sheets = (await kept()).filter((sheet) => sheet.url !== location.pathname);
     const bytes = Number(keeping.dataset.bytes);
-    const used = sheets.reduce((sum, sheet) => sum + sheet.bytes, 0);
+    const used = sheets.reduce((sum, sheet) => sum + (sheet.bytes || 0), 0);
     if (used + bytes > cfg.sheetsRoom) {
       return Object.assign($("#keep-status"), { textContent: fill(text.noRoom, { room: megabytes(cfg.sheetsRoom) }), hidden: false });
     }

@@ -1,7 +1,7 @@
 {% load static %}{% comment %}
 The offline shell of the mobile app. Pages are fetched from the network first and kept for when it
-fails; static files are served from the cache. Writes (POST) are never touched: the page's outbox sends
-them itself. Neither are the copies of the directory and of the follow-ups due: the page keeps them in
+fails; static files are served from the cache. Writes (POST) are never touched: the outbox sends them
+itself, from a page or from here (mobile.js, imported for Background Sync). Neither are the copies of the directory and of the follow-ups due: the page keeps them in
 IndexedDB, where an enterprise found online joins the directory's, and a stale cached answer would
 overwrite a copy offline. The sheets a referent
 keeps for offline reading sit in a cache of their own, "hubiit-saved", which a new version leaves alone.
@@ -26,6 +26,11 @@ self.addEventListener("activate", (event) => {
       .then((old) => Promise.all(old.map((key) => caches.delete(key))))
       .then(() => self.clients.claim())
   );
+});
+
+{# Another person signed in without the last one signing out: mobile.js emptied the caches and asks for the shell. #}
+self.addEventListener("message", (event) => {
+  if (event.data === "shell") event.waitUntil(keepShell());
 });
 
 {# Background Sync: mobile.js's outbox, sent from here when the network is back, even with no page open. #}
@@ -53,7 +58,10 @@ async function networkFirst(request) {
     if (copy) return copy;
     throw error;
   }
-  if (response.ok && !response.redirected) cache.put(request, response.clone());
+  const path = new URL(request.url).pathname;
+  if (response.ok && !response.redirected && !SHELLS.some(([pattern, , first]) => first && pattern.test(path))) {
+    cache.put(request, response.clone());
+  }
   if (response.status < 500) return response;
   return (await offline(request)) || response;
 }
