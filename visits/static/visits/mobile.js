@@ -326,14 +326,14 @@
   // ---- On every mobile page: keep the storage, install the offline shell, show the outbox and send it.
   // A page fresh from the server (rendered after the last one that ran here) for another person than that
   // page's: someone signed in without the last one signing out. The phone forgets what the last one left
-  // (their unsent records stay theirs) and the worker caches the app again, as the new person's. A page
-  // kept from before, for someone else than the last fresh one, shows and sends nothing.
+  // (their unsent records stay theirs) and loads the page again, which has the worker cache the app as the
+  // new person's. A page kept from before, for someone else than the last fresh one, shows and sends nothing.
   async function start() {
     const last = await meta("session");
     if (last && last.user !== cfg.user) {
       if (cfg.rendered < last.rendered) return notice("stale", text.signIn);
       await forget();
-      navigator.serviceWorker?.controller?.postMessage("shell");
+      return location.reload();
     }
     if (!last || cfg.rendered > last.rendered) meta("session", { ...cfg, csrf: csrf() });
     navigator.storage?.persist?.();

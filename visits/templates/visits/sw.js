@@ -28,11 +28,6 @@ self.addEventListener("activate", (event) => {
   );
 });
 
-{# Another person signed in without the last one signing out: mobile.js emptied the caches and asks for the shell. #}
-self.addEventListener("message", (event) => {
-  if (event.data === "shell") event.waitUntil(keepShell());
-});
-
 {# Background Sync: mobile.js's outbox, sent from here when the network is back, even with no page open. #}
 importScripts("{% static 'visits/mobile.js' %}");
 self.addEventListener("sync", (event) => {
@@ -58,10 +53,7 @@ async function networkFirst(request) {
     if (copy) return copy;
     throw error;
   }
-  const path = new URL(request.url).pathname;
-  if (response.ok && !response.redirected && !SHELLS.some(([pattern, , first]) => first && pattern.test(path))) {
-    cache.put(request, response.clone());
-  }
+  if (response.ok && !response.redirected) cache.put(request, response.clone());
   if (response.status < 500) return response;
   return (await offline(request)) || response;
 }
