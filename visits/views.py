@@ -40,15 +40,21 @@ from visits.models import Purpose, VisitPhoto
 from visits.selectors import FIELD_FOLLOWUPS, field_day, field_directory, field_followups, visits_visible_to
 from visits.services import MAX_NEEDS_PER_VISIT, MAX_PHOTOS_PER_VISIT
 
+HOME_CASES = 20
+"""How many overdue cases and other open cases the home page lists each: a referent far behind still gets a
+page that loads on a weak signal (the copy of the day keeps more for offline reading)."""
+
 
 @require(Action.LOG_VISITS)
 def mobile_home(request):
     today = timezone.localdate()
     my_cases = cases_visible_to(user=request.user).filter(assigned_to=request.user, status__in=OPEN_STATUSES)
+    overdue = my_cases.filter(overdue_condition(today=today))
     context = {
         "today": today,
-        "overdue_cases": my_cases.filter(overdue_condition(today=today)).order_by("resolve_due"),
-        "open_cases": my_cases.exclude(overdue_condition(today=today)).order_by("resolve_due")[:20],
+        "overdue_count": overdue.count(),
+        "overdue_cases": overdue.order_by("resolve_due")[:HOME_CASES],
+        "open_cases": my_cases.exclude(overdue_condition(today=today)).order_by("resolve_due")[:HOME_CASES],
         "due_followups": followups_due_for_referent(user=request.user, today=today)[:FIELD_FOLLOWUPS],
         "due_soon_days": DUE_SOON_DAYS,
         "next_steps": visits_visible_to(user=request.user)

@@ -403,3 +403,22 @@ def test_the_home_lists_my_overdue_and_open_cases_with_their_links(as_referent, 
     assert f'href="{page(late)}"' not in open_section
     assert "Collègue" not in html
     assert "Terminée" not in html
+
+
+def test_the_home_lists_at_most_twenty_overdue_cases_but_counts_them_all(as_referent, referent, enterprise):
+    """A referent far behind still gets a page that loads on a weak signal."""
+    late = timezone.localdate() - datetime.timedelta(days=3)
+    for number in range(25):
+        CaseFactory(
+            enterprise=enterprise,
+            assigned_to=referent,
+            status=S.IN_PROGRESS,
+            resolve_due=late - datetime.timedelta(days=number),
+            title=f"Demande en retard {number:02}",
+        )
+
+    html = text(as_referent.get(HOME))
+
+    assert '<span class="count">25</span>' in html
+    shown = re.findall(r"Demande en retard (\d\d)", html)
+    assert sorted(shown) == [f"{number:02}" for number in range(5, 25)]
