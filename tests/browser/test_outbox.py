@@ -12,6 +12,7 @@ import pytest
 from django.utils import timezone
 from PIL import Image
 
+from cases.models import CaseEvent, CaseNote
 from hub.models import FollowUp
 from tests.browser.conftest import screenshot
 from tests.browser.test_mobile import BAMAKO, field_phone, log_visit, open_form, wait_for_states  # noqa: F401
@@ -411,3 +412,49 @@ def test_every_mobile_page_shows_how_many_records_wait(phone, live_server, refer
         assert badge.inner_text() == "1 to send"
         assert badge.get_attribute("href") == "/m/#outbox"
     assert_fits_the_phone(page)
+
+
+def test_a_case_action_that_never_answers_holds_only_the_later_actions_on_its_case(phone, live_server, referent):
+    """The note on the first case stalls: the move made after it on the same case waits for it, a note on
+    another case goes meanwhile; once the stalled request gives up and the server answers again, the first
+    case's actions go, in order."""
+    stalled_case = CaseFactory(hub=referent.hub, assigned_to=referent, status="in_progress", title="Pompe solaire")
+    other_case = CaseFactory(hub=referent.hub, assigned_to=referent, status="in_progress", title="Moulin à mil")
+    _context, page = phone(service_workers="block")
+    page.clock.install()
+    sign_in(page, live_server.url, referent.username)
+    stalled_api = f"**/api/v1/cases/{stalled_case.pk}/actions/"
+    page.route(stalled_api, lambda route: None)  # never answers
+
+    page.goto(f"{live_server.url}/m/cases/{stalled_case.pk}/")
+    page.wait_for_selector("#case[data-ready]")
+    page.fill("#id_body", "Pompe amorcée")
+    page.click("form[data-queue=note] button[type=submit]")
+    page.locator("details.move summary", has_text="Wait for the SME").click()
+    page.locator("details.move[open] button").click()
+    page.wait_for_function("document.querySelectorAll('#case-pending li').length === 2")
+
+    page.goto(f"{live_server.url}/m/cases/{other_case.pk}/")
+    page.wait_for_selector("#case[data-ready]")
+    page.fill("#id_body", "Moulin nettoyé")
+    page.click("form[data-queue=note] button[type=submit]")
+    page.clock.fast_forward(31_000)  # the stalled request gives up; it is tried again after the others
+    wait_until(lambda: CaseNote.objects.filter(case=other_case).exists())
+    page.wait_for_function("document.querySelector('#outbox-list').innerText.includes('Waits for the earlier change')")
+    assert list(CaseNote.objects.values_list("body", flat=True)) == ["Moulin nettoyé"]
+    assert not CaseEvent.objects.filter(case=stalled_case).exists()
+
+    page.unroute(stalled_api)
+    page.clock.fast_forward(31_000)  # the server answers again: the first case's actions go, note then move
+    wait_until(lambda: CaseEvent.objects.filter(case=stalled_case).exists())
+    note = CaseNote.objects.get(case=stalled_case)
+    move = CaseEvent.objects.get(case=stalled_case)
+    assert (note.body, move.to_status) == ("Pompe amorcée", "waiting_sme")
+    assert note.created_at < move.created_at
+
+
+def wait_until(condition, timeout: float = 15) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert condition()
