@@ -3,12 +3,11 @@ managers assigning the same case at once leave exactly one assignment, and impac
 recorded once however many requests race."""
 
 import datetime
-import threading
 import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from cases.models import Case, CaseEvent, CaseStatus
@@ -16,33 +15,12 @@ from cases.services import CaseChanged, case_assign, case_transition
 from hub.followups.services import Collection, followup_collect, followups_plan_for_case
 from hub.models import FollowUp
 from tests.factories import CaseFactory, EnterpriseFactory, HubFactory, ManagerFactory, ReferentUserFactory
+from tests.threads import race
 from visits.models import Purpose, Visit
 from visits.services import VisitConflict, VisitInput, visit_record
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 RACERS = 6
-
-
-def race(work, count: int = RACERS) -> list:
-    """Run `work(index)` in `count` threads released together; each thread has its own connection."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = work(index)
-        except Exception as error:  # the outcome, success or refusal, is what the test inspects
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def test_runs_on_postgresql():
@@ -64,7 +42,7 @@ def test_concurrent_replays_of_one_visit_store_it_once():
     hub = HubFactory(code="CC")
     referent = ReferentUserFactory(hub=hub)
     data = visit_input(EnterpriseFactory(hub=hub), uuid.uuid4())
-    results = race(lambda index: visit_record(data=data, by=referent))
+    results = race(lambda index: visit_record(data=data, by=referent), count=RACERS)
     assert all(isinstance(result, tuple) for result in results), results
     assert {visit.pk for visit, _created in results} == {Visit.objects.get().pk}
     assert sum(created for _visit, created in results) == 1
@@ -75,7 +53,9 @@ def test_concurrent_submissions_of_one_uuid_with_other_content_store_one_and_ref
     referent = ReferentUserFactory(hub=hub)
     enterprise = EnterpriseFactory(hub=hub)
     client_uuid = uuid.uuid4()
-    results = race(lambda index: visit_record(data=visit_input(enterprise, client_uuid, f"v{index}"), by=referent))
+    results = race(
+        lambda index: visit_record(data=visit_input(enterprise, client_uuid, f"v{index}"), by=referent), count=RACERS
+    )
     stored = Visit.objects.get()
     winners = [result for result in results if isinstance(result, tuple)]
     assert len(winners) == 1
@@ -135,7 +115,9 @@ def test_two_resolutions_of_one_case_at_once_plan_each_follow_up_once():
 
 def test_concurrent_plans_of_one_resolved_case_plan_each_follow_up_once():
     case = resolved_without_follow_ups(HubFactory(code="CG"))
-    results = race(lambda index: followups_plan_for_case(case=Case.objects.select_related("hub").get(pk=case.pk)))
+    results = race(
+        lambda index: followups_plan_for_case(case=Case.objects.select_related("hub").get(pk=case.pk)), count=RACERS
+    )
     assert not [result for result in results if isinstance(result, Exception)], results
     planned = FollowUp.objects.filter(case=case)
     assert sorted(planned.values_list("kind", flat=True)) == ["m12", "m6"]
@@ -146,7 +128,9 @@ def test_first_visits_logged_at_once_by_two_referents_plan_one_baseline():
     hub = HubFactory(code="CH")
     enterprise = EnterpriseFactory(hub=hub)
     referents = [ReferentUserFactory(hub=hub) for _ in range(RACERS)]
-    results = race(lambda index: visit_record(data=visit_input(enterprise, uuid.uuid4()), by=referents[index]))
+    results = race(
+        lambda index: visit_record(data=visit_input(enterprise, uuid.uuid4()), by=referents[index]), count=RACERS
+    )
     assert all(isinstance(result, tuple) for result in results), results
     assert Visit.objects.count() == RACERS
     baseline = FollowUp.objects.get()
@@ -161,7 +145,8 @@ def test_concurrent_replays_of_one_collection_record_it_once_and_all_get_it():
     data = Collection(collected_on=timezone.localdate(), answers={"jobs_created": 2, "satisfaction": 4})
     client_uuid = uuid.uuid4()
     results = race(
-        lambda index: followup_collect(followup=six, data=data, by=case.assigned_to, client_uuid=client_uuid)
+        lambda index: followup_collect(followup=six, data=data, by=case.assigned_to, client_uuid=client_uuid),
+        count=RACERS,
     )
     assert all(isinstance(result, tuple) for result in results), results
     assert {followup.pk for followup, _recorded in results} == {six.pk}

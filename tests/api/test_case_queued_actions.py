@@ -2,17 +2,17 @@
 client UUID, moves refused with 412 and what changed when the case moved on, nothing stored when refused."""
 
 import datetime
-import threading
 import uuid
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from cases.models import CaseActionReceipt, CaseEvent, CaseNote, CaseStatus
 from cases.services import case_assign
 from tests.factories import CaseFactory, HubFactory, ReferentUserFactory
+from tests.threads import race
 
 S = CaseStatus
 
@@ -186,28 +186,6 @@ def test_a_note_costs_eight_queries(api, awa, case, django_assert_num_queries):
     assert response.status_code == 201
 
 
-def race(work, count: int) -> list:
-    """Run `work()` in `count` threads released together, each on its own connection."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = work()
-        except Exception as error:  # the test inspects every outcome, failures included
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL: make test-postgres")
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -221,7 +199,7 @@ def test_concurrent_sends_of_one_action_store_it_once_and_all_get_it():
         client.force_authenticate(awa)
         return send(client, case, action)
 
-    responses = race(post, count=4)
+    responses = race(lambda index: post(), count=4)
     assert not [response for response in responses if isinstance(response, Exception)], responses
     assert sorted(response.status_code for response in responses) == [200, 200, 200, 201]
     assert all(response.json() == responses[0].json() for response in responses)

@@ -5,14 +5,14 @@ with one history entry, and every replay gets it back; the same UUID with other 
 Left out on SQLite, whose in-memory test database is not shared between threads."""
 
 import datetime
-import threading
 import uuid
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from rest_framework.test import APIClient
 
 from tests.factories import EnterpriseFactory, HubFactory, ReferentUserFactory
+from tests.threads import race
 from visits.models import Visit
 
 pytestmark = [
@@ -21,29 +21,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 REPLAYS = 4
-
-
-def race(work, count: int = REPLAYS) -> list:
-    """Run `work(index)` in `count` threads released together; each thread has its own connection and
-    its own API client."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = work(index)
-        except Exception as error:  # the test inspects every outcome, failures included
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def poster(user, payloads):
@@ -75,7 +52,7 @@ def payload(referent):
 
 
 def test_concurrent_replays_store_one_visit_and_all_get_it(referent, payload):
-    responses = race(poster(referent, lambda index: payload))
+    responses = race(poster(referent, lambda index: payload), count=REPLAYS)
     assert not [response for response in responses if isinstance(response, Exception)], responses
     assert sorted(response.status_code for response in responses) == [200] * (REPLAYS - 1) + [201]
     stored = Visit.objects.get()
@@ -90,7 +67,7 @@ def test_concurrent_replays_store_one_visit_and_all_get_it(referent, payload):
 
 
 def test_concurrent_submissions_of_one_uuid_with_other_content_store_one_and_refuse_the_rest(referent, payload):
-    responses = race(poster(referent, lambda index: {**payload, "observations": f"Version {index}"}))
+    responses = race(poster(referent, lambda index: {**payload, "observations": f"Version {index}"}), count=REPLAYS)
     assert not [response for response in responses if isinstance(response, Exception)], responses
     assert sorted(response.status_code for response in responses) == [201] + [409] * (REPLAYS - 1)
     stored = Visit.objects.get()

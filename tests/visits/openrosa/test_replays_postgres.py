@@ -8,10 +8,11 @@ import threading
 import uuid
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 
 from tests.factories import EnterpriseFactory, HubFactory, ReferentUserFactory
+from tests.threads import race
 from tests.visits.openrosa.conftest import instance, jpeg, submit
 from visits.models import Visit, VisitPhoto
 from visits.openrosa.services import field_app_token_issue
@@ -22,28 +23,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 REPLAYS = 4
-
-
-def race(work, count: int = REPLAYS) -> list:
-    """Run `work()` in `count` threads released together, each with its own connection."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = work()
-        except Exception as error:  # the test inspects every outcome, failures included
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def test_concurrent_resends_store_one_visit_with_its_photo():
@@ -60,7 +39,7 @@ def test_concurrent_resends_store_one_visit_with_its_photo():
     def post():
         return submit(Client(), xml, key=key, photos=[jpeg(name=photo.name)]).status_code
 
-    statuses = race(post)
+    statuses = race(lambda index: post(), count=REPLAYS)
 
     assert sorted(statuses) == [201] + [202] * (REPLAYS - 1), statuses
     visit = Visit.objects.get()
@@ -83,7 +62,7 @@ def test_concurrent_submissions_of_one_instance_id_with_other_content_store_one(
         xml = instance(enterprise=enterprise, instance_id=instance_id, observations=f"Version {version}")
         return submit(Client(), xml, key=key).status_code
 
-    statuses = race(post)
+    statuses = race(lambda index: post(), count=REPLAYS)
 
     assert sorted(statuses) == [201] + [409] * (REPLAYS - 1), statuses
     assert Visit.objects.count() == 1
