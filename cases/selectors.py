@@ -197,14 +197,18 @@ def case_shares(*, case: Case) -> QuerySet[CaseShare]:
     return case.shares.select_related("sheet", "partner", "shared_by")
 
 
-def moves_offered(*, case: Case, user: User) -> list[str]:
-    """The statuses `user`'s role may move `case` to as plain moves; qualifying and assigning have forms
+def plain_moves(*, status: str, role: str) -> list[str]:
+    """The statuses `role` may move a case in `status` to as plain moves; qualifying and assigning have forms
     of their own."""
     return [
         to
         for (frm, to), roles in TRANSITIONS.items()
-        if frm == case.status and user.role in roles and to not in (CaseStatus.QUALIFIED, CaseStatus.ASSIGNED)
+        if frm == status and role in roles and to not in (CaseStatus.QUALIFIED, CaseStatus.ASSIGNED)
     ]
+
+
+def moves_offered(*, case: Case, user: User) -> list[str]:
+    return plain_moves(status=case.status, role=user.role)
 
 
 def case_timeline(*, case: Case, user: User) -> list[TimelineEntry]:

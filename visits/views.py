@@ -26,8 +26,15 @@ from django.views.decorators.http import require_POST
 
 from cases import services as case_services
 from cases.forms import NoteForm, TransitionForm
-from cases.models import MOVE_LABELS, OPEN_STATUSES, TRANSITIONS, CaseNote, CaseStatus
-from cases.selectors import case_notes_visible_to, case_shares, cases_visible_to, moves_offered, overdue_condition
+from cases.models import MOVE_LABELS, OPEN_STATUSES, CaseNote, CaseStatus
+from cases.selectors import (
+    case_notes_visible_to,
+    case_shares,
+    cases_visible_to,
+    moves_offered,
+    overdue_condition,
+    plain_moves,
+)
 from hub.classifications import TechnologyDomain
 from hub.followups.forms import BASELINE_FIELDS, FollowUpRecordForm
 from hub.followups.selectors import DUE_SOON_DAYS, followups_due_for_referent, followups_visible_to
@@ -172,13 +179,17 @@ def app_config(
 
 
 def _offline_moves(user) -> dict[str, list[list[str]]]:
-    """The moves `user`'s role may make from each status, with their labels, as the phone offers them
+    """The plain moves `user`'s role may make from each status, with their labels, as the phone offers them
     offline: referring to a partner needs the hub's list of partners, so it stays online."""
-    moves: dict[str, list[list[str]]] = {}
-    for (before, after), roles in TRANSITIONS.items():
-        if user.role in roles and after not in (CaseStatus.QUALIFIED, CaseStatus.ASSIGNED, CaseStatus.REFERRED):
-            moves.setdefault(before, []).append([after, str(MOVE_LABELS[before, after])])
-    return moves
+    moves = {
+        status: [
+            [after, str(MOVE_LABELS[status, after])]
+            for after in plain_moves(status=status, role=user.role)
+            if after != CaseStatus.REFERRED
+        ]
+        for status in CaseStatus.values
+    }
+    return {status: offered for status, offered in moves.items() if offered}
 
 
 @never_cache
@@ -195,28 +206,27 @@ def visit_new(request):
     return render(request, "visits/visit_form.html", context)
 
 
-@cache_control(private=True, no_cache=True)
-@decorator_from_middleware(ConditionalGetMiddleware)
-@require(Action.LOG_VISITS)
+def phone_copy(view):
+    """A copy of the referent's data that the phone keeps: revalidated on every load by its ETag, so that an
+    unchanged copy costs a `304` and no body."""
+    revalidated = cache_control(private=True, no_cache=True)(decorator_from_middleware(ConditionalGetMiddleware)(view))
+    return require(Action.LOG_VISITS)(revalidated)
+
+
+@phone_copy
 def directory(request):
-    """Revalidated on every load: an unchanged copy costs the phone a `304` and no body."""
     return JsonResponse(field_directory(user=request.user))
 
 
-@cache_control(private=True, no_cache=True)
-@decorator_from_middleware(ConditionalGetMiddleware)
-@require(Action.LOG_VISITS)
+@phone_copy
 def followups_copy(request):
-    """Revalidated on every load, as the directory copy is."""
     return JsonResponse(field_followups(user=request.user))
 
 
-@cache_control(private=True, no_cache=True)
-@decorator_from_middleware(ConditionalGetMiddleware)
-@require(Action.LOG_VISITS)
+@phone_copy
 def day_copy(request):
     """The copy of the referent's day (visits.selectors.field_day), asked by the phone once a page has
-    loaded, so that it weighs nothing on the first load; revalidated as the directory copy is."""
+    loaded, so that it weighs nothing on the first load."""
     return JsonResponse(field_day(user=request.user), json_dumps_params={"ensure_ascii": False})
 
 

@@ -29,6 +29,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 
 def wait_for(condition, timeout: float = 20) -> None:
+    """Waits until `condition()`, a check of the database, holds: what the phone sends arrives in its time."""
     deadline = time.monotonic() + timeout
     while not condition() and time.monotonic() < deadline:
         time.sleep(0.2)

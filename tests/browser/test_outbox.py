@@ -15,6 +15,7 @@ from PIL import Image
 from cases.models import CaseEvent, CaseNote
 from hub.models import FollowUp
 from tests.browser.conftest import screenshot
+from tests.browser.test_day_offline import wait_for
 from tests.browser.test_mobile import BAMAKO, field_phone, log_visit, open_form, wait_for_states  # noqa: F401
 from tests.browser.test_mobile_followups import six_month_followup
 from tests.browser.test_pages import assert_fits_the_phone, sign_in
@@ -439,22 +440,15 @@ def test_a_case_action_that_never_answers_holds_only_the_later_actions_on_its_ca
     page.fill("#id_body", "Moulin nettoyé")
     page.click("form[data-queue=note] button[type=submit]")
     page.clock.fast_forward(31_000)  # the stalled request gives up; it is tried again after the others
-    wait_until(lambda: CaseNote.objects.filter(case=other_case).exists())
+    wait_for(lambda: CaseNote.objects.filter(case=other_case).exists())
     page.wait_for_function("document.querySelector('#outbox-list').innerText.includes('Waits for the earlier change')")
     assert list(CaseNote.objects.values_list("body", flat=True)) == ["Moulin nettoyé"]
     assert not CaseEvent.objects.filter(case=stalled_case).exists()
 
     page.unroute(stalled_api)
     page.clock.fast_forward(31_000)  # the server answers again: the first case's actions go, note then move
-    wait_until(lambda: CaseEvent.objects.filter(case=stalled_case).exists())
+    wait_for(lambda: CaseEvent.objects.filter(case=stalled_case).exists())
     note = CaseNote.objects.get(case=stalled_case)
     move = CaseEvent.objects.get(case=stalled_case)
     assert (note.body, move.to_status) == ("Pompe amorcée", "waiting_sme")
     assert note.created_at < move.created_at
-
-
-def wait_until(condition, timeout: float = 15) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert condition()

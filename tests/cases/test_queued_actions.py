@@ -48,12 +48,9 @@ def test_the_receipt_keeps_when_the_phone_made_the_action(case, awa):
     assert (receipt.made_at, receipt.author, receipt.note.body) == (made_at, awa, "Vu sur place.")
 
 
-def test_two_sends_racing_store_one_action_and_both_get_it(case, awa, monkeypatch):
-    """The second send looked before the first was committed, so it finds the identifier taken only when it
-    inserts its receipt: it answers the stored one and its own note is not kept."""
-    client_uuid = uuid.uuid4()
-    action = {"case": case, "by": awa, "client_uuid": client_uuid, "kind": "note", "version": 1, "body": "Vu."}
-    first, _ = case_queued_action(**action)
+def first_lookup_misses(monkeypatch) -> None:
+    """The next send's first look for its receipt comes before the earlier send was committed: it finds
+    nothing there, and the receipt only when it looks again."""
     looked = services._stored_action
     calls = []
 
@@ -62,6 +59,15 @@ def test_two_sends_racing_store_one_action_and_both_get_it(case, awa, monkeypatc
         return None if len(calls) == 1 else looked(**kwargs)
 
     monkeypatch.setattr(services, "_stored_action", not_committed_yet)
+
+
+def test_two_sends_racing_store_one_action_and_both_get_it(case, awa, monkeypatch):
+    """The second send looked before the first was committed, so it finds the identifier taken only when it
+    inserts its receipt: it answers the stored one and its own note is not kept."""
+    client_uuid = uuid.uuid4()
+    action = {"case": case, "by": awa, "client_uuid": client_uuid, "kind": "note", "version": 1, "body": "Vu."}
+    first, _ = case_queued_action(**action)
+    first_lookup_misses(monkeypatch)
     second, created = case_queued_action(**action)
     assert (second, created) == (first, False)
     assert case.notes.count() == 1
@@ -125,14 +131,7 @@ def test_a_move_resent_while_its_first_send_held_the_case_answers_the_stored_rec
         "to_status": "waiting_sme",
     }
     first, _ = case_queued_action(**action)
-    looked = services._stored_action
-    calls = []
-
-    def not_committed_yet(**kwargs):
-        calls.append(kwargs)
-        return None if len(calls) == 1 else looked(**kwargs)
-
-    monkeypatch.setattr(services, "_stored_action", not_committed_yet)
+    first_lookup_misses(monkeypatch)
     again, created = case_queued_action(**action)
 
     assert (again, created) == (first, False)
