@@ -51,12 +51,17 @@ def case_counts(*, cases: QuerySet[Case], today: datetime.date) -> dict[str, int
     )
 
 
-def case_notes_visible_to(*, user: User, case: Case) -> QuerySet[CaseNote]:
-    """Precondition: `case` is visible to `user`. SME users never read internal notes."""
-    notes = case.notes.select_related("author")
+def notes_readable_by(*, user: User, notes: QuerySet[CaseNote]) -> QuerySet[CaseNote]:
+    """Those of `notes` that `user` may read, their cases being visible to them: SME users never read
+    internal notes."""
     if user.role == Role.SME:
         return notes.filter(visibility=CaseNote.Visibility.SME)
     return notes
+
+
+def case_notes_visible_to(*, user: User, case: Case) -> QuerySet[CaseNote]:
+    """Precondition: `case` is visible to `user`."""
+    return notes_readable_by(user=user, notes=case.notes.select_related("author"))
 
 
 @dataclass(frozen=True)

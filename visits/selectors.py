@@ -8,10 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import OPEN_STATUSES, Case, CaseEvent, CaseNote, CaseStatus
-from cases.selectors import cases_visible_to
+from cases.selectors import cases_visible_to, notes_readable_by
 from hub.calendar import hub_today
 from hub.followups.selectors import followups_due_for_referent
-from hub.models import Enterprise, Referent, Role, User
+from hub.models import Enterprise, Referent, User
 from hub.permissions import scope
 from hub.selectors import enterprises_visible_to, in_region
 from visits.models import Purpose, Visit
@@ -139,12 +139,10 @@ def _next_due() -> Least:
 
 def _field_timelines(*, user: User, case_ids: list[int]) -> dict[int, list[list[str]]]:
     """The last FIELD_DAY_ENTRIES entries of each case's timeline that `user` may read, newest first, as
-    [time, kind, author, text]: notes by their visibility (the rule of `case_notes_visible_to`), status
+    [time, kind, author, text]: the notes they may read (`notes_readable_by`), status
     changes and visits linked to the case. Three queries, each bounded per case."""
     longest = FIELD_DAY_TEXT + 1
-    notes = CaseNote.objects.filter(case__in=case_ids)
-    if user.role == Role.SME:
-        notes = notes.filter(visibility=CaseNote.Visibility.SME)
+    notes = notes_readable_by(user=user, notes=CaseNote.objects.filter(case__in=case_ids))
     notes = _last_per_case(notes, case="case", newest=["created_at", "pk"]).values_list(
         "case_id", "created_at", "visibility", "author__first_name", "author__last_name", "author__username",
         Left("body", longest),
